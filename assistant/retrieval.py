@@ -1,0 +1,93 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.embeddings import Embedder
+from assistant.errors import StoreUnavailable
+from assistant.index import VectorIndex
+from assistant.lexical import LexicalIndex
+from assistant.models import Chunk, Evidence
+
+log = logging.getLogger(__name__)
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(id) = sum over lists of 1 / (k + rank), rank from 1. Best first, ties by id."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(dict.fromkeys(ranking), start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+@dataclass
+class Retrieval:
+    evidence: list[Evidence]
+    query_vector: np.ndarray
+    degraded: bool = False  # True when the vector store was unavailable and only BM25 answered
+
+
+class HybridRetriever:
+    """Finds the chunks that best match a question."""
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        index: VectorIndex,
+        lexical: LexicalIndex,
+        embedder: Embedder,
+        rrf_k: int = 60,
+    ) -> None:
+        self.chunks = {c.id: c for c in chunks}
+        self.index = index
+        self.lexical = lexical
+        self.embedder = embedder
+        self.rrf_k = rrf_k
+
+    def _dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        try:
+            return self.index.search(vector, n)
+        except StoreUnavailable:
+            self.index.refresh()  # the served collection may have been switched by another process
+            return self.index.search(vector, n)
+
+    def retrieve(self, question: str, k: int = 5) -> Retrieval:
+        vector = self.embedder.encode_query(question)
+        pool = max(4 * k, 20)
+        degraded = False
+        try:
+            dense = self._dense(vector, pool)
+        except StoreUnavailable as exc:
+            log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
+            dense, degraded = [], True
+        lexical = self.lexical.search(question, pool)
+        dense = [(i, s) for i, s in dense if i in self.chunks]
+        lexical = [(i, s) for i, s in lexical if i in self.chunks]
+        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k)
+        dense_sim, lexical_score = dict(dense), dict(lexical)
+        evidence: list[Evidence] = []
+        seen_text: set[str] = set()
+        for chunk_id, score in fused:
+            chunk = self.chunks[chunk_id]
+            key = chunk.prose.lower()
+            if key in seen_text:  # the same passage in two documents: keep the better-ranked one
+                continue
+            seen_text.add(key)
+            evidence.append(
+                Evidence(
+                    chunk=chunk,
+                    score=score,
+                    dense_similarity=dense_sim.get(chunk_id),
+                    lexical_score=lexical_score.get(chunk_id),
+                    rank=len(evidence) + 1,
+                )
+            )
+            if len(evidence) == k:
+                break
+        return Retrieval(evidence, vector, degraded)

@@ -1,0 +1,37 @@
+"""Small pure text helpers shared by the answerers and the relevance gate."""
+
+from __future__ import annotations
+
+import re
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+ENGLISH_STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "statement", "say", "says", "said", "mention", "mentions", "mentioned", "tell", "does", "document", "text"]
+)
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def content_stems(text: str) -> set[str]:
+    """Stemmed, lower-cased content words (stopwords removed)."""
+    tokens = [w.lower() for w in words(text)]
+    return set(_STEMMER.stemWords([t for t in tokens if t not in ENGLISH_STOPWORDS and len(t) > 1]))
+
+
+def looks_english(text: str) -> bool:
+    tokens = [w.lower() for w in words(text)]
+    if not tokens:
+        return False
+    if any(ord(ch) > 0x24F for ch in text if ch.isalpha()):  # Greek, Cyrillic, ... scripts
+        return False
+    return sum(t in ENGLISH_STOPWORDS for t in tokens) / len(tokens) >= 0.2
+
+
+def number_in_words(n: int) -> str:
+    return f"{n} ({NUMBER_WORDS[n]})" if 0 <= n < len(NUMBER_WORDS) else str(n)
