@@ -135,14 +135,14 @@ class Assistant:
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Text deltas of the answer, then the final Answer (with its citations)."""
         answer = self.ask(question, history)
-        for piece in _word_pieces(answer.text):
-            yield piece
+        yield from _word_pieces(answer.text)
         yield answer
 
     def evidence(self, question: str, k: int | None = None) -> list[Any]:
         """The retrieved evidence for a question, best first (for debugging and the eval harness)."""
-        return self.retriever.retrieve(clean_question(question, self.config.max_question_tokens),
-                                       k or self.config.top_k).evidence
+        return self.retriever.retrieve(
+            clean_question(question, self.config.max_question_tokens), k or self.config.top_k
+        ).evidence
 
     @property
     def chain(self) -> Any:

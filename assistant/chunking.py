@@ -125,10 +125,7 @@ def _list_items(text: str, following: list[Block]) -> list[Span]:
         if block.kind != "bullet":
             break
         heading = bullet_heading(text[block.start : block.end])
-        if heading:
-            end = text.index(":", block.start)
-        else:
-            end = split_sentences(text, block.start, block.end)[0].end
+        end = text.index(":", block.start) if heading else split_sentences(text, block.start, block.end)[0].end
         items.append(Span(start=block.start, end=end, text=text[block.start : end]))
     return items
 

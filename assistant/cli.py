@@ -12,8 +12,11 @@ import typer
 from assistant.config import Config
 from assistant.errors import AssistantError
 
-app = typer.Typer(help="Agenda Assistant: answers about 'Migration: our shared agenda' with exact citations.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Agenda Assistant: answers about 'Migration: our shared agenda' with exact citations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 
 def _fail(error: Exception) -> None:
@@ -75,7 +78,9 @@ def ask(
         return
     typer.echo(answer.text)
     for citation in answer.citations:
-        typer.echo(f"  [{citation.marker}] “{citation.prose}” ({citation.title}, chars {citation.start}-{citation.end})")
+        typer.echo(
+            f"  [{citation.marker}] “{citation.prose}” ({citation.title}, chars {citation.start}-{citation.end})"
+        )
 
 
 @app.command()
@@ -101,5 +106,3 @@ def main() -> None:
     except AssistantError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         sys.exit(2)
-
-

@@ -129,7 +129,9 @@ class ExtractiveAnswerer:
                     self._vectors.popitem(last=False)
         with self._lock:
             found = [self._vectors.get(t) for t in texts]
-        return np.stack([v if v is not None else self.embedder.encode([t])[0] for t, v in zip(texts, found, strict=True)])
+        return np.stack(
+            [v if v is not None else self.embedder.encode([t])[0] for t, v in zip(texts, found, strict=True)]
+        )
 
     def warm(self, chunks: list[Chunk]) -> None:
         """Embed every candidate window ahead of the first question (worth it for small corpora)."""
@@ -138,7 +140,9 @@ class ExtractiveAnswerer:
             self._encode(texts[i : i + 512])
 
     # --- scoring ---
-    def score(self, question: str, query_vector: np.ndarray, evidence: list[Evidence]) -> list[tuple[float, float, Window]]:
+    def score(
+        self, question: str, query_vector: np.ndarray, evidence: list[Evidence]
+    ) -> list[tuple[float, float, Window]]:
         """(rank score, cosine, window) for every window of the evidence, best first."""
         windows = [w for e in evidence for w in candidate_windows(e.chunk)]
         if not windows:
@@ -216,8 +220,13 @@ class ExtractiveAnswerer:
 
 def _citation(marker: int, chunk: Chunk, span: Span) -> Citation:
     return Citation(
-        marker=marker, quote=span.text, source=chunk.document_id, title=chunk.title,
-        start=span.start, end=span.end, chunk_id=chunk.id,
+        marker=marker,
+        quote=span.text,
+        source=chunk.document_id,
+        title=chunk.title,
+        start=span.start,
+        end=span.end,
+        chunk_id=chunk.id,
     )
 
 

@@ -184,8 +184,13 @@ class VectorIndex:
             removed = len([h for h in old if h not in kept])
             self._drop_unserved(name)
             return IndexStats(
-                name, len(chunks), len(missing), len(chunks) - len(missing), removed,
-                time.perf_counter() - started, True,
+                name,
+                len(chunks),
+                len(missing),
+                len(chunks) - len(missing),
+                removed,
+                time.perf_counter() - started,
+                True,
             )
 
     def _embed(self, chunks: list[Chunk], embedder: Embedder) -> list[np.ndarray]:
@@ -193,7 +198,9 @@ class VectorIndex:
         out: list[np.ndarray] = []
         step = max(embedder.batch_size * 8, 256)
         with tqdm(
-            total=len(texts), desc="Embedding chunks", unit="chunk",
+            total=len(texts),
+            desc="Embedding chunks",
+            unit="chunk",
             disable=not self.config.show_progress or len(texts) < 200,
         ) as bar:
             for i in range(0, len(texts), step):
