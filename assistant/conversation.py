@@ -11,7 +11,7 @@ _WHAT_ABOUT = re.compile(
 )
 _LEANS_ON_HISTORY = re.compile(
     r"^\s*(?:and|but|also|so|then|what else|anything else|more)\b|\b(?:it|its|they|them|their|this|that|these|"
-    r"those|there|he|she|the same|above|previous|earlier|mentioned)\b",
+    r"those|there|he|she|ones|else|the same|above|previous|earlier|mentioned)\b",
     re.IGNORECASE,
 )
 

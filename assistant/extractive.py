@@ -15,7 +15,8 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.models import Chunk, Citation, Evidence, Span, fold_whitespace
-from assistant.text import content_stems, number_in_words
+from assistant.multilingual import MultilingualEncoder
+from assistant.text import content_stems, european_script, looks_english, number_in_words
 
 # Where a quotable clause may start: after a colon, semicolon or dash, or after a comma that opens a clause
 # (a gerund, "including", a preposition, "and" + one of those) rather than continuing a list of nouns.
@@ -32,11 +33,15 @@ _LIST_CUE = re.compile(
     r"what (?:are|were)|outline)",
     re.IGNORECASE,
 )
-_ENUMERATION = re.compile(
-    r"(?:(?:[Tt]he\s)?[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)*,\s){2,}(?:(?:[Tt]he\s)?[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)*,?\s)?"
-    r"and\s(?:[Tt]he\s)?[A-Z][\w'-]*(?:\s[A-Z][\w'-]*)*"
+_ITEM = r"(?:[Tt]he\s)?[A-Z][\w'-]*(?:\s(?:(?:on|of|for)\s)?[A-Z][\w'-]*)*"
+_ENUMERATION = re.compile(rf"(?:{_ITEM},\s)*{_ITEM},?\sand\s{_ITEM}")
+_COUNTED = re.compile(
+    r"\bhow many\s+((?:[a-z-]+\s){0,2}?[a-z-]{2,}?s)\b|\bnumber of\s+((?:[a-z-]+\s){0,2}?[a-z-]{2,}?s)\b", re.IGNORECASE
 )
 MIN_WINDOW_WORDS = 5
+OVERLAP_WEIGHT = 0.3  # share of the question's content words found in a window
+LENGTH_PENALTY = 0.0  # per log-word: prefer the tightest quote that says it
+CHOICE_MARGIN = 0.08  # further quotes must score within this of the best
 
 
 @dataclass
@@ -84,6 +89,8 @@ def candidate_windows(chunk: Chunk, max_clauses: int = 3) -> list[Window]:
                 s += lead.end()
             if len(local[s:e].split()) < MIN_WINDOW_WORDS:
                 continue
+            if chunk.kind == "bullet" and i == 0 and local[e:].lstrip().startswith(":"):
+                continue  # a bullet's heading phrase alone says too little; it stays as the lead of longer windows
             start = sentence.start + s
             end = sentence.start + e
             text = chunk.text[start - base : end - base]
@@ -92,13 +99,26 @@ def candidate_windows(chunk: Chunk, max_clauses: int = 3) -> list[Window]:
 
 
 def find_enumeration(text: str) -> list[str]:
-    """Items of the longest 'A, B, C and D' list of capitalised names in text ([] if none of 3+ items)."""
+    """Items of the longest 'A, B, C and D' list of capitalised names in text ([] if none)."""
     best: list[str] = []
     for match in _ENUMERATION.finditer(fold_whitespace(text)):
         items = [i.strip() for i in re.split(r",\s(?:and\s)?|\sand\s", match.group(0)) if i.strip()]
         if len(items) > len(best):
             best = items
-    return best if len(best) >= 3 else []
+    return best if len(best) >= 2 else []
+
+
+def counted_noun(question: str) -> str | None:
+    """What an English counting question counts: 'How many international conventions ...' -> 'international conventions'."""
+    match = _COUNTED.search(question)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+@dataclass(frozen=True)
+class Scored:
+    rank: float  # what orders candidates
+    cosine: float  # what the relevance gate looks at
+    window: Window
 
 
 class ExtractiveAnswerer:
@@ -107,10 +127,18 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(
-        self, embedder: Embedder, min_relevance: float = 0.34, max_citations: int = 3, cache_size: int = 50_000
+        self,
+        embedder: Embedder,
+        min_relevance: float = 0.30,
+        max_citations: int = 3,
+        multilingual: MultilingualEncoder | None = None,
+        min_relevance_multilingual: float = 0.765,
+        cache_size: int = 50_000,
     ) -> None:
         self.embedder = embedder
+        self.multilingual = multilingual
         self.min_relevance = min_relevance
+        self.min_relevance_multilingual = min_relevance_multilingual
         self.max_citations = max_citations
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
@@ -138,38 +166,55 @@ class ExtractiveAnswerer:
         texts = [fold_whitespace(w.span.text) for c in chunks for w in candidate_windows(c)]
         for i in range(0, len(texts), 512):
             self._encode(texts[i : i + 512])
+        if self.multilingual is not None and texts:
+            self.multilingual.passages(texts)
 
     # --- scoring ---
-    def score(
-        self, question: str, query_vector: np.ndarray, evidence: list[Evidence]
-    ) -> list[tuple[float, float, Window]]:
-        """(rank score, cosine, window) for every window of the evidence, best first."""
+    def score(self, questions: list[str], evidence: list[Evidence]) -> tuple[list[Scored], bool]:
+        """Every window of the evidence scored against the question(s), best first; and whether it was
+        scored cross-lingually. Several questions (a follow-up and its rewrite): each window keeps its best."""
         windows = [w for e in evidence for w in candidate_windows(e.chunk)]
         if not windows:
-            return []
-        vectors = self._encode([fold_whitespace(w.span.text) for w in windows])
-        cosines = vectors @ query_vector
-        asked = content_stems(question)
+            return [], False
+        texts = [fold_whitespace(w.span.text) for w in windows]
+        cross_lingual = self.multilingual is not None and not looks_english(questions[-1])
+        if cross_lingual:
+            assert self.multilingual is not None
+            queries = np.stack([self.multilingual.query(q) for q in questions])
+            cosines = (self.multilingual.passages(texts) @ queries.T).max(axis=1)
+        else:
+            queries = np.stack([self.embedder.encode_query(q) for q in questions])
+            cosines = (self._encode(texts) @ queries.T).max(axis=1)
+        asked = set().union(*(content_stems(q) for q in questions))
         scored = []
         for window, cosine in zip(windows, cosines, strict=True):
-            overlap = len(asked & content_stems(window.span.text)) / max(1, len(asked))
+            overlap = 0.0 if cross_lingual else len(asked & content_stems(window.span.text)) / max(1, len(asked))
             length = len(window.span.text.split())
-            rank_score = float(cosine) + 0.15 * overlap - 0.02 * math.log(length)
-            scored.append((rank_score, float(cosine), window))
-        scored.sort(key=lambda item: (-item[0], item[2].span.start))
-        return scored
+            scored.append(
+                Scored(
+                    float(cosine) + OVERLAP_WEIGHT * overlap - LENGTH_PENALTY * math.log(length), float(cosine), window
+                )
+            )
+        scored.sort(key=lambda item: (-item.rank, item.window.span.start))
+        return scored, cross_lingual
 
-    def answer(self, question: str, query_vector: np.ndarray, evidence: list[Evidence]) -> Draft:
-        scored = self.score(question, query_vector, evidence)
-        best_cosine = max((c for _, c, _ in scored), default=0.0)
-        if not scored or best_cosine < self.min_relevance:
+    def answer(self, question: str, evidence: list[Evidence], followup: str | None = None) -> Draft:
+        """Answer `question` (standalone) from the evidence; `followup` is the raw follow-up it was rewritten from."""
+        questions = [question] if not followup or followup == question else [question, followup]
+        scored, cross_lingual = self.score(questions, evidence)
+        threshold = self.min_relevance_multilingual if cross_lingual else self.min_relevance
+        if not european_script(questions[-1]):
+            threshold = math.inf  # the multilingual model cannot be trusted outside European languages
+        best_cosine = max((s.cosine for s in scored), default=0.0)
+        if not scored or best_cosine < threshold:
             return Draft(refusal_text(evidence), True, [], best_cosine)
-        if _COUNT.search(question) or _LIST_CUE.search(question):
-            listed = self._list_answer(question, scored[:6], evidence)
+        asked = followup or question
+        if _COUNT.search(asked) or _LIST_CUE.search(asked):
+            listed = self._list_answer(asked, scored[:6])
             if listed:
                 listed.best_similarity = best_cosine
                 return listed
-        chosen = self._choose(scored)
+        chosen = self._choose(scored, threshold)
         citations = []
         parts = []
         for marker, window in enumerate(chosen, start=1):
@@ -177,44 +222,47 @@ class ExtractiveAnswerer:
             parts.append(f"{_phrase(window)} [{marker}]")
         return Draft(_join_sentences(parts), False, citations, best_cosine)
 
-    def _choose(self, scored: list[tuple[float, float, Window]]) -> list[Window]:
-        best_score = scored[0][0]
+    def _choose(self, scored: list[Scored], threshold: float) -> list[Window]:
+        best = scored[0].rank
         chosen: list[Window] = []
-        for rank_score, cosine, window in scored:
-            if len(chosen) == self.max_citations or rank_score < best_score - 0.08:
+        for item in scored:
+            if len(chosen) == self.max_citations or item.rank < best - CHOICE_MARGIN:
                 break
-            if cosine < self.min_relevance:
-                continue
-            if any(w.sentence == window.sentence for w in chosen):  # one quote per sentence
-                continue
-            chosen.append(window)
+            if item.cosine < threshold or any(w.sentence == item.window.sentence for w in chosen):
+                continue  # one quote per sentence
+            chosen.append(item.window)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))
 
-    def _list_answer(
-        self, question: str, top: list[tuple[float, float, Window]], evidence: list[Evidence]
-    ) -> Draft | None:
+    def _list_answer(self, question: str, top: list[Scored]) -> Draft | None:
         counting = bool(_COUNT.search(question))
         # A list introduced by a colon ("... along the following key themes:") in a top window's chunk
-        for _, _, window in top:
-            items = window.chunk.list_items
-            if items and (window.sentence.end == window.chunk.end):
+        for item in top:
+            window = item.window
+            if window.chunk.list_items and window.sentence.end == window.chunk.end:
                 intro = window.sentence
                 citations = [_citation(1, window.chunk, intro)]
                 lines = []
-                for n, item in enumerate(items, start=2):
-                    citations.append(_citation(n, window.chunk, item))
-                    lines.append(f"{fold_whitespace(item.text)} [{n}]")
-                count = f"{number_in_words(len(items))} " if counting else ""
-                head = f"The statement sets out {count}key themes [1]:"
-                return Draft(head + "\n" + "\n".join(f"- {line}" for line in lines), False, citations)
+                for n, entry in enumerate(window.chunk.list_items, start=2):
+                    citations.append(_citation(n, window.chunk, entry))
+                    lines.append(f"- {fold_whitespace(entry.text)} [{n}]")
+                head = fold_whitespace(intro.text).rstrip(":")
+                if counting:
+                    head = f"{number_in_words(len(lines))}. {head}"
+                return Draft(f"{head} [1]:\n" + "\n".join(lines), False, citations)
         if not counting:
             return None
-        for _, _, window in top:
-            items = find_enumeration(window.sentence.text)
-            if items:
-                span = window.sentence
-                text = f"{number_in_words(len(items))}: {', '.join(items[:-1])} and {items[-1]} [1]."
-                return Draft(text, False, [_citation(1, window.chunk, span)])
+        noun = counted_noun(question)
+        for item in top:
+            items = find_enumeration(item.window.span.text) or find_enumeration(item.window.sentence.text)
+            if not items:
+                continue
+            if noun and looks_english(question):  # the list must be of the thing asked about
+                context = self.embedder.encode([fold_whitespace(item.window.sentence.text)])[0]
+                if float(self.embedder.encode_query(noun) @ context) < 0.2:
+                    continue
+            span = item.window.span if find_enumeration(item.window.span.text) else item.window.sentence
+            text = f"{number_in_words(len(items))}: {', '.join(items[:-1])} and {items[-1]} [1]."
+            return Draft(text, False, [_citation(1, item.window.chunk, span)])
         return None
 
 

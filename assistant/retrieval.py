@@ -13,8 +13,11 @@ from assistant.errors import StoreUnavailable
 from assistant.index import VectorIndex
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Evidence
+from assistant.multilingual import MultilingualEncoder
+from assistant.text import looks_english
 
 log = logging.getLogger(__name__)
+MULTILINGUAL_MAX_CHUNKS = 20_000
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -43,8 +46,12 @@ class HybridRetriever:
         lexical: LexicalIndex,
         embedder: Embedder,
         rrf_k: int = 60,
+        multilingual: MultilingualEncoder | None = None,
     ) -> None:
         self.chunks = {c.id: c for c in chunks}
+        self.multilingual = multilingual
+        self._chunk_ids = [c.id for c in chunks]
+        self._multilingual_matrix: np.ndarray | None = None
         self.index = index
         self.lexical = lexical
         self.embedder = embedder
@@ -69,7 +76,10 @@ class HybridRetriever:
         lexical = self.lexical.search(question, pool)
         dense = [(i, s) for i, s in dense if i in self.chunks]
         lexical = [(i, s) for i, s in lexical if i in self.chunks]
-        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k)
+        rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
+        if self.multilingual is not None and not looks_english(question):
+            rankings = [self._cross_lingual(question, pool), *rankings]  # first: it wins ties
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         dense_sim, lexical_score = dict(dense), dict(lexical)
         evidence: list[Evidence] = []
         seen_text: set[str] = set()
@@ -91,3 +101,16 @@ class HybridRetriever:
             if len(evidence) == k:
                 break
         return Retrieval(evidence, vector, degraded)
+
+    def _cross_lingual(self, question: str, n: int) -> list[str]:
+        """Chunk ids ranked by multilingual-e5 similarity (kept in memory; for corpora up to ~20k chunks)."""
+        assert self.multilingual is not None
+        if len(self._chunk_ids) > MULTILINGUAL_MAX_CHUNKS:
+            return []
+        if self._multilingual_matrix is None:
+            self._multilingual_matrix = self.multilingual.passages(
+                [self.chunks[i].embedding_text for i in self._chunk_ids]
+            )
+        sims = self._multilingual_matrix @ self.multilingual.query(question)
+        order = np.argsort(-sims)[:n]
+        return [self._chunk_ids[i] for i in order]

@@ -184,14 +184,194 @@ def content_stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords([t for t in tokens if t not in ENGLISH_STOPWORDS and len(t) > 1]))
 
 
+# Frequent function words of the other languages people are expected to ask in.
+_FOREIGN_STOPWORDS = (
+    frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "nicht",
+            "wie",
+            "viele",
+            "welche",
+            "werden",
+            "wird",
+            "sind",
+            "mit",
+            "von",
+            "für",
+            "über",
+            "auf",
+            "dem",
+            "den",
+            "des",
+            "ein",
+            "eine",
+            "le",
+            "la",
+            "les",
+            "et",
+            "est",
+            "sont",
+            "des",
+            "du",
+            "une",
+            "un",
+            "pour",
+            "dans",
+            "sur",
+            "qui",
+            "quel",
+            "quels",
+            "quelle",
+            "quelles",
+            "combien",
+            "où",
+            "ce",
+            "cette",
+            "il",
+            "lo",
+            "gli",
+            "e",
+            "è",
+            "sono",
+            "di",
+            "della",
+            "delle",
+            "per",
+            "con",
+            "che",
+            "quali",
+            "quale",
+            "quanti",
+            "quante",
+            "dove",
+            "perché",
+            "i",
+            "w",
+            "z",
+            "na",
+            "jest",
+            "są",
+            "się",
+            "nie",
+            "jak",
+            "czy",
+            "co",
+            "które",
+            "która",
+            "jakie",
+            "ile",
+            "gdzie",
+            "dla",
+            "oraz",
+            "og",
+            "er",
+            "det",
+            "en",
+            "et",
+            "til",
+            "af",
+            "på",
+            "hvad",
+            "hvilke",
+            "hvilken",
+            "hvor",
+            "mange",
+            "ikke",
+            "som",
+            "med",
+            "den",
+            "de",
+            "blev",
+            "het",
+            "een",
+            "van",
+            "en",
+            "zijn",
+            "niet",
+            "wat",
+            "welke",
+            "hoeveel",
+            "waar",
+            "voor",
+            "met",
+            "op",
+            "wordt",
+            "worden",
+            "zegt",
+            "och",
+            "är",
+            "att",
+            "som",
+            "inte",
+            "vad",
+            "vilka",
+            "nämns",
+            "vilken",
+            "hur",
+            "många",
+            "var",
+            "för",
+            "med",
+            "på",
+            "om",
+            "el",
+            "los",
+            "las",
+            "y",
+            "es",
+            "son",
+            "una",
+            "por",
+            "para",
+            "con",
+            "qué",
+            "cuál",
+            "cuáles",
+            "cuántos",
+            "dónde",
+            "o",
+            "os",
+            "as",
+            "um",
+            "uma",
+            "por",
+            "para",
+            "com",
+            "que",
+            "quais",
+            "quantos",
+            "onde",
+        ]
+    )
+    - ENGLISH_STOPWORDS
+)
+
+
+_DIACRITICS = frozenset("äöüßéèêàâçëïîôùûœæøåñóíúąćęłńśźżčřšžő")
+
+
 def looks_english(text: str) -> bool:
+    """True unless the text shows another language: a non-Latin script, or more foreign than English function words.
+
+    Text with no language at all (code, symbols) counts as English, so it meets the stricter English gate.
+    """
+    if any(ord(ch) > 0x24F for ch in text if ch.isalpha()):  # Greek, Cyrillic, Arabic, ... scripts
+        return False
     tokens = [w.lower() for w in words(text)]
-    if not tokens:
-        return False
-    if any(ord(ch) > 0x24F for ch in text if ch.isalpha()):  # Greek, Cyrillic, ... scripts
-        return False
-    return sum(t in ENGLISH_STOPWORDS for t in tokens) / len(tokens) >= 0.2
+    english = sum(t in ENGLISH_STOPWORDS for t in tokens)
+    foreign = sum(t in _FOREIGN_STOPWORDS for t in tokens) + any(ch in _DIACRITICS for ch in text.lower())
+    return foreign <= english or foreign == 0
 
 
 def number_in_words(n: int) -> str:
     return f"{n} ({NUMBER_WORDS[n]})" if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def european_script(text: str) -> bool:
+    """Letters only from the Latin, Greek and Cyrillic scripts (the statement's readers' languages)."""
+    return all(ch < "\u0530" or "\u1e00" <= ch <= "\u1fff" for ch in text if ch.isalpha())

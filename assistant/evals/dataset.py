@@ -1,0 +1,222 @@
+"""Eval cases as JSON Lines: load, validate (every error names the file, line and field) and locate quotes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import AssistantError
+from assistant.models import Document, fold_whitespace
+
+DRAFT_TAG = "draft"
+
+
+class Case(BaseModel):
+    """One line of a dataset: a question and what a right answer contains (see evals/README.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, pattern=r"^[\w][\w.:-]*$")
+    question: str = Field(min_length=1)
+    history: list[tuple[str, str]] = Field(default_factory=list, description="Earlier turns, [question, answer]")
+    answerable: bool
+    facts: list[list[str]] = Field(default_factory=list, description="Each fact as alternative phrasings")
+    forbidden: list[str] = Field(default_factory=list)
+    quotes: list[str] = Field(default_factory=list, description="Verbatim (whitespace-folded) spans of a document")
+    tags: list[str] = Field(default_factory=list)
+    lang: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    note: str | None = Field(None, description="Free text for staff (e.g. the feedback a draft came from)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a dataset cannot be used, pointing at its line and field."""
+
+    path: str
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class DatasetError(AssistantError, ValueError):
+    """The dataset has problems; `problems` lists each with its line and field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a quote sits: document.text[start:end]."""
+
+    document_id: str
+    start: int
+    end: int
+
+
+class QuoteFinder:
+    """Finds quotes in the corpus ignoring how the source is wrapped, and returns their offsets in the original text."""
+
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        self._folded = {doc_id: _fold_with_offsets(doc.text) for doc_id, doc in documents.items()}
+
+    def locate(self, quote: str) -> list[Location]:
+        """Every occurrence of the quote (whitespace-folded, case-sensitive) in every document."""
+        needle = fold_whitespace(quote)
+        found: list[Location] = []
+        if not needle:
+            return found
+        for doc_id, (folded, origin) in self._folded.items():
+            at = folded.find(needle)
+            while at >= 0:
+                last = at + len(needle) - 1
+                found.append(Location(doc_id, origin[at], origin[last] + 1))
+                at = folded.find(needle, at + 1)
+        return found
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """fold_whitespace(text) and, for each of its characters, the index in `text` it comes from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for match in re.finditer(r"\S+|\s+", text):
+        if match.group().isspace():
+            if chars:  # leading whitespace is dropped; trailing is trimmed below
+                chars.append(" ")
+                origin.append(match.start())
+        else:
+            chars.extend(match.group())
+            origin.extend(range(match.start(), match.end()))
+    if chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), origin
+
+
+@dataclass
+class Dataset:
+    """The validated cases of one file, with the line each came from."""
+
+    path: Path
+    cases: list[Case]
+    lines: dict[str, int]
+
+    def check_quotes(self, documents: Mapping[str, Document]) -> dict[str, list[list[Location]]]:
+        """Each case's quote locations (per quote, every occurrence); DatasetError if a quote is not in the corpus."""
+        finder = QuoteFinder(documents)
+        problems: list[Problem] = []
+        located: dict[str, list[list[Location]]] = {}
+        for case in self.cases:
+            located[case.id] = []
+            for n, quote in enumerate(case.quotes):
+                places = finder.locate(quote)
+                if not places:
+                    problems.append(
+                        Problem(
+                            str(self.path), self.lines[case.id], f"quotes[{n}]", f"not found in the corpus: {quote!r}"
+                        )
+                    )
+                located[case.id].append(places)
+        if problems:
+            raise DatasetError(problems)
+        return located
+
+
+def load_dataset(path: str | Path, documents: Mapping[str, Document] | None = None) -> Dataset:
+    """Parse and validate a JSON Lines dataset; with `documents`, also check every quote is in the corpus.
+
+    Raises DatasetError listing every problem as `file:line: field: message`.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DatasetError([Problem(str(path), 0, None, f"cannot read the dataset: {error}")]) from error
+    problems: list[Problem] = []
+    cases: list[Case] = []
+    lines: dict[str, int] = {}
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        case, found = _parse_line(str(path), number, line)
+        problems.extend(found)
+        if case is None:
+            continue
+        if case.id in lines:
+            problems.append(
+                Problem(str(path), number, "id", f"duplicate id {case.id!r} (first on line {lines[case.id]})")
+            )
+            continue
+        lines[case.id] = number
+        cases.append(case)
+    if not cases and not problems:
+        problems.append(Problem(str(path), 0, None, "the dataset has no cases"))
+    if problems:
+        raise DatasetError(problems)
+    dataset = Dataset(path, cases, lines)
+    if documents is not None:
+        dataset.check_quotes(documents)
+    return dataset
+
+
+def _parse_line(path: str, number: int, line: str) -> tuple[Case | None, list[Problem]]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, [Problem(path, number, None, f"not valid JSON: {error.msg} (column {error.colno})")]
+    if not isinstance(data, dict):
+        return None, [Problem(path, number, None, f"a case must be a JSON object, not {type(data).__name__}")]
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as error:
+        return None, [Problem(path, number, _field_name(e["loc"]), _message(e)) for e in error.errors()]
+    return case, [Problem(path, number, field, message) for field, message in _check_case(case)]
+
+
+def _check_case(case: Case) -> list[tuple[str, str]]:
+    """What pydantic cannot say about one case: rules across fields and empty strings."""
+    found: list[tuple[str, str]] = []
+    if not case.question.strip():
+        found.append(("question", "the question is blank"))
+    if DRAFT_TAG in case.tags:
+        found.append(("tags", "still a draft: confirm 'answerable', fill 'facts' and 'quotes', then remove the tag"))
+    for n, fact in enumerate(case.facts):
+        if not fact:
+            found.append((f"facts[{n}]", "a fact needs at least one phrasing"))
+        found.extend((f"facts[{n}][{i}]", "a phrasing is blank") for i, alt in enumerate(fact) if not alt.strip())
+    found.extend((f"quotes[{n}]", "a quote is blank") for n, quote in enumerate(case.quotes) if not quote.strip())
+    found.extend((f"forbidden[{n}]", "blank") for n, text in enumerate(case.forbidden) if not text.strip())
+    if case.answerable:
+        if not case.facts:
+            found.append(("facts", "an answerable case needs at least one expected fact"))
+        if not case.quotes:
+            found.append(("quotes", "an answerable case needs at least one supporting quote"))
+    elif case.facts:
+        found.append(("facts", "an unanswerable case expects a refusal: leave facts empty"))
+    return found
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(case)"
+
+
+def _message(error: object) -> str:
+    assert isinstance(error, dict)
+    if error.get("type") == "missing":
+        return "required field is missing"
+    if error.get("type") == "extra_forbidden":
+        return "unknown field (see evals/README.md for the format)"
+    return str(error.get("msg", "invalid"))

