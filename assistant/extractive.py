@@ -109,7 +109,7 @@ def find_enumeration(text: str) -> list[str]:
 
 
 def counted_noun(question: str) -> str | None:
-    """What an English counting question counts: 'How many international conventions ...' -> 'international conventions'."""
+    """What an English counting question counts: 'How many international conventions ...' -> that noun phrase."""
     match = _COUNTED.search(question)
     return (match.group(1) or match.group(2)) if match else None
 
