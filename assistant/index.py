@@ -105,7 +105,11 @@ class VectorIndex:
 
     def refresh(self) -> dict[str, Any]:
         """Re-read which build is served (another process may have switched it)."""
-        self.served = self.active()
+        try:
+            self.served = self.active()
+        except Exception as exc:
+            self.served = {}
+            raise StoreUnavailable(f"the vector store is unavailable ({type(exc).__name__}: {exc})") from exc
         return self.served
 
     def collection(self) -> Any:
