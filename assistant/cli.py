@@ -99,10 +99,70 @@ def serve(
         _fail(error)
 
 
-def main() -> None:
+def main() -> None:  # the console script
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         app()
     except AssistantError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         sys.exit(2)
+
+
+# --- eval harness: thin commands over assistant.evals ---
+feedback_app = typer.Typer(help="Public feedback (thumbs up/down with a reason).", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Annotated[Path, typer.Option(help="JSON Lines question set")] = Path("evals/questions.jsonl"),
+    k: Annotated[int, typer.Option(min=1, help="Retrieval depth scored")] = 5,
+    out: Annotated[Path, typer.Option(help="Folder for results.jsonl, report.md, report.html")] = Path("eval-out"),
+    baseline: Annotated[Path | None, typer.Option(help="Fail (exit 1) when a metric regresses vs this")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON instead of tables")] = False,
+    write_baseline: Annotated[Path | None, typer.Option(help="Save this run's summary as the baseline")] = None,
+) -> None:
+    """Score the assistant on a question set, write a report, and gate on a baseline."""
+    import json
+
+    from rich.console import Console
+
+    from assistant.evals import baseline as gate
+    from assistant.evals.report import print_summary, summary_json, write_reports
+    from assistant.evals.runner import run_eval
+
+    try:
+        saved = gate.load_baseline(baseline) if baseline else None
+        result = run_eval(Config(), dataset, k=k)
+    except AssistantError as error:
+        _fail(error)
+    regressions = gate.check(result, saved) if saved else None
+    paths = write_reports(result, out, regressions)
+    if write_baseline:
+        gate.write_baseline(result, write_baseline)
+    if as_json:
+        typer.echo(json.dumps(summary_json(result, regressions), indent=2))
+    else:
+        print_summary(result, Console(), saved, regressions)
+        typer.echo(f"report: {paths[-1]}" + (f"; baseline written to {write_baseline}" if write_baseline else ""))
+    raise typer.Exit(code=1 if regressions else 0)
+
+
+@feedback_app.command("export")
+def feedback_export(
+    db: Annotated[Path | None, typer.Option(help="Feedback database (default: the configured one)")] = None,
+    out: Annotated[Path, typer.Option(help="Where to write the draft cases")] = Path("evals/drafts.jsonl"),
+) -> None:
+    """Turn stored feedback into draft eval cases (thumbs-down first) for staff to complete."""
+    from assistant.evals.feedback_export import export_feedback
+
+    try:
+        drafts = export_feedback(db or Config().feedback_db, out)
+    except FileNotFoundError as error:
+        _fail(error)
+    down = sum(1 for d in drafts if "feedback-down" in d.tags)
+    typer.echo(f"wrote {len(drafts)} draft cases ({down} from thumbs-down) to {out}")
+
+
+if __name__ == "__main__":
+    main()
