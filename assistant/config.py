@@ -51,8 +51,21 @@ class Config(BaseSettings):
     feedback_db: Path = Field(PROJECT_ROOT / "feedback" / "feedback.sqlite3")
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
-    staff_user: str | None = None
-    staff_password: str | None = None
+    staff_user: str | None = Field(None, description="Staff view login (the staff view is off unless both are set).")
+    staff_password: str | None = Field(None, description="Staff view password.")
+    max_concurrent_answers: int = Field(
+        2, ge=1, le=64, description="Answers computed at once, shared by the chat (Gradio queue) and the HTTP API."
+    )
+    queue_max_size: int = Field(
+        64, ge=1, description="Chat requests waiting in Gradio's queue before new ones are refused."
+    )
+    answer_wait_seconds: float = Field(
+        30.0, gt=0, description="How long a request waits for a free answer slot before a 503 'busy' reply."
+    )
+    max_request_bytes: int = Field(65_536, ge=1024, description="Largest HTTP API request body, in bytes.")
+    eval_report_dir: Path = Field(
+        PROJECT_ROOT / "eval-out", description="Where the staff view finds the latest eval report."
+    )
     show_progress: bool = Field(True, description="Progress bars for long indexing runs.")
 
     @field_validator("chroma_url")
@@ -63,3 +76,18 @@ class Config(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
         return value.rstrip("/")
+
+
+def load_config(**overrides: object) -> Config:
+    """Config from defaults, the environment and overrides; a bad value is a one-line ConfigError naming it."""
+    from pydantic import ValidationError
+
+    from assistant.errors import ConfigError
+
+    try:
+        return Config(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"ASSISTANT_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}" for error in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None
