@@ -1,0 +1,25 @@
+"""A bounded load test against the real app over loopback: concurrent users, zero errors, memory flat."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.load import Server, rss_mb, run_load
+
+pytestmark = pytest.mark.slow
+
+
+def test_twenty_concurrent_users_get_answers_with_no_errors_and_flat_memory() -> None:
+    server = Server()
+    try:
+        server.wait()
+        run_load(server.url, users=4, seconds=5, max_requests=100)  # warm caches before measuring memory
+        before = rss_mb(server.process.pid)
+        result = run_load(server.url, users=20, seconds=15, max_requests=1000)
+        after = rss_mb(server.process.pid)
+    finally:
+        server.stop()
+    assert result["requests"] >= 100
+    assert result["errors"] == 0, result["statuses"]
+    assert result["p95_ms"] < 5000  # generous: a CI machine shares its 2 cores with the load generator
+    assert after - before < 100, f"RSS grew from {before:.0f} MB to {after:.0f} MB"
