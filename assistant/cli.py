@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.config import Config
+from assistant.config import Config, load_config
 from assistant.errors import AssistantError
 
 app = typer.Typer(
@@ -36,8 +36,8 @@ def _assistant(config: Config, build_index: bool = True):
 @app.command()
 def index(rebuild: Annotated[bool, typer.Option(help="Re-embed everything")] = False) -> None:
     """Build or update the index from the corpus folder (incremental: unchanged chunks are not re-embedded)."""
-    bot = _assistant(Config(), build_index=False)
-    stats = bot.reindex(rebuild=rebuild)
+    bot = _assistant(load_config())  # builds the index when it is missing or stale
+    stats = bot.reindex(rebuild=True) if rebuild else (bot.last_index_stats or bot.reindex())
     for error in bot.errors:
         typer.secho(f"skipped {error}", fg=typer.colors.YELLOW, err=True)
     state = "updated" if stats.changed else "already up to date"
@@ -50,7 +50,7 @@ def index(rebuild: Annotated[bool, typer.Option(help="Re-embed everything")] = F
 @app.command()
 def add(files: Annotated[list[Path], typer.Argument(help="Text, Markdown, HTML or PDF files")]) -> None:
     """Copy documents into the corpus folder and index them."""
-    bot = _assistant(Config())
+    bot = _assistant(load_config())
     failed = False
     for path in files:
         try:
@@ -66,9 +66,12 @@ def add(files: Annotated[list[Path], typer.Argument(help="Text, Markdown, HTML o
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
+    answerer: Annotated[
+        str | None, typer.Option(help="extractive, local or openai (default: ASSISTANT_ANSWERER or the config)")
+    ] = None,
 ) -> None:
     """Answer one question with citations."""
-    bot = _assistant(Config())
+    bot = _assistant(load_config(**({"answerer": answerer} if answerer else {})))
     try:
         answer = bot.ask(question)
     except AssistantError as error:
@@ -90,7 +93,7 @@ def serve(
 ) -> None:
     """Serve the chat in the browser (and the HTTP API) at http://HOST:PORT."""
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    config = Config(**overrides)
+    config = load_config(**overrides)
     from assistant.server import serve as run_server
 
     try:
