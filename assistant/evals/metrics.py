@@ -10,15 +10,17 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.models import fold_whitespace
-
+_SPACE = re.compile(r"\s+")
 Span = tuple[str, int, int]
 
 
 # --- answers ---
 def normalise(text: str) -> str:
-    """Case- and whitespace-insensitive form used to look for facts and forbidden strings."""
-    return fold_whitespace(text).casefold()
+    """Case- and whitespace-insensitive form used to look for facts and forbidden strings.
+
+    Whitespace runs become one space but are not trimmed: a phrase's edge space is meant ('def ' is not 'define').
+    """
+    return _SPACE.sub(" ", text).casefold()
 
 
 def mentions(answer: str, phrase: str) -> bool:
@@ -27,7 +29,7 @@ def mentions(answer: str, phrase: str) -> bool:
     A phrase that starts or ends with a digit must not touch another digit there, so '5' does not match '15'.
     """
     needle = normalise(phrase)
-    if not needle:
+    if not needle.strip():
         return False
     lead = r"(?<!\d)" if needle[0].isdigit() else ""
     tail = r"(?!\d)" if needle[-1].isdigit() else ""

@@ -1,0 +1,143 @@
+"""The regression gate: compare a run's summary with a saved baseline, metric by metric, each with its tolerance."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.errors import AssistantError
+from assistant.evals.runner import EvalResult, Summary
+
+
+class Tolerance(BaseModel):
+    """How far a metric may move the wrong way before the gate fails: by `absolute` units, or for a ratio metric
+    (latency) by `factor`, whichever allows more (so a 12 ms median is not failed by scheduler noise)."""
+
+    higher_is_better: bool = True
+    absolute: float = Field(0.0, ge=0, description="Allowed worsening in the metric's own units")
+    factor: float | None = Field(None, ge=1, description="Allowed worsening as a ratio (latency: 2.0 = twice as slow)")
+
+    def limit(self, baseline: float) -> float:
+        """The worst value that still passes."""
+        if self.higher_is_better:
+            by_factor = baseline / self.factor if self.factor else baseline
+            return min(by_factor, baseline - self.absolute)
+        by_factor = baseline * self.factor if self.factor else baseline
+        return max(by_factor, baseline + self.absolute)
+
+
+EPSILON = 1e-9  # float noise: 0.8 - 0.02 must still admit 0.78
+QUALITY = Tolerance(absolute=0.02)
+DEFAULT_TOLERANCES: dict[str, Tolerance] = {
+    **{
+        name: QUALITY
+        for name in (
+            "pass_rate",
+            "exact_pass_rate",
+            "fact_recall",
+            "recall_at_1",
+            "recall_at_3",
+            "recall_at_5",
+            "mrr",
+            "ndcg",
+            "citation_validity",
+            "citation_precision",
+            "citation_recall",
+            "citation_char_precision",
+            "refusal_precision",
+            "refusal_recall",
+        )
+    },
+    "false_refusal_rate": Tolerance(higher_is_better=False, absolute=0.02),
+    "forbidden_violations": Tolerance(higher_is_better=False, absolute=0),
+    # Latency depends on the machine and its load: only a clear slowdown fails.
+    "latency_p50_ms": Tolerance(higher_is_better=False, factor=2.0, absolute=500),
+    "latency_p95_ms": Tolerance(higher_is_better=False, factor=3.0, absolute=2000),  # the tail is the noisiest
+    "init_seconds": Tolerance(higher_is_better=False, factor=3.0, absolute=10),
+}
+
+
+class Baseline(BaseModel):
+    """What evals/baseline.json holds: the summary of a trusted run and the tolerances to judge later runs by."""
+
+    dataset: str
+    k: int
+    written_at: str
+    assistant: dict[str, Any] = Field(default_factory=dict)
+    summary: Summary
+    tolerances: dict[str, Tolerance] = Field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
+
+
+class Regression(BaseModel):
+    """One metric that moved the wrong way beyond its tolerance."""
+
+    metric: str
+    baseline: float
+    current: float | None
+    limit: float
+
+    def __str__(self) -> str:
+        now = "undefined" if self.current is None else _number(self.current)
+        return f"{self.metric}: {now} (baseline {_number(self.baseline)}, limit {_number(self.limit)})"
+
+
+class BaselineError(AssistantError, ValueError):
+    """The baseline file cannot be read."""
+
+
+def baseline_from(result: EvalResult) -> Baseline:
+    return Baseline(
+        dataset=result.dataset,
+        k=result.k,
+        written_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        assistant=result.assistant,
+        summary=result.summary,
+    )
+
+
+def write_baseline(result: EvalResult, path: str | Path) -> Baseline:
+    """Save a run's summary (and the default tolerances, for staff to adjust) as the new baseline."""
+    baseline = baseline_from(result)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(baseline.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return baseline
+
+
+def load_baseline(path: str | Path) -> Baseline:
+    try:
+        return Baseline.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError, ValidationError) as error:
+        raise BaselineError(f"{path}: not a usable baseline ({error})") from error
+
+
+def compare(current: Summary, baseline: Summary, tolerances: dict[str, Tolerance] | None = None) -> list[Regression]:
+    """Every metric that got worse than its tolerance allows; equal or better numbers never regress.
+
+    A metric the baseline lacks (None) is skipped; one the baseline has but the run lacks is a regression.
+    """
+    rules = DEFAULT_TOLERANCES if tolerances is None else tolerances
+    now, then = current.model_dump(), baseline.model_dump()
+    regressions = []
+    for metric, rule in rules.items():
+        before, after = then.get(metric), now.get(metric)
+        if before is None:
+            continue
+        limit = rule.limit(float(before))
+        worse = after is None or (after < limit - EPSILON if rule.higher_is_better else after > limit + EPSILON)
+        if worse:
+            regressions.append(Regression(metric=metric, baseline=before, current=after, limit=limit))
+    return regressions
+
+
+def check(result: EvalResult, baseline: Baseline) -> list[Regression]:
+    """Gate a run against a saved baseline with the tolerances stored in it (defaults for metrics it lacks)."""
+    return compare(result.summary, baseline.summary, {**DEFAULT_TOLERANCES, **baseline.tolerances})
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
