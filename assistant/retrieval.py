@@ -18,6 +18,7 @@ from assistant.text import looks_english
 
 log = logging.getLogger(__name__)
 MULTILINGUAL_MAX_CHUNKS = 20_000
+MULTILINGUAL_WARM_CHUNKS = 2_000
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -52,6 +53,8 @@ class HybridRetriever:
         self.multilingual = multilingual
         self._chunk_ids = [c.id for c in chunks]
         self._multilingual_matrix: np.ndarray | None = None
+        if multilingual is not None and len(chunks) <= MULTILINGUAL_WARM_CHUNKS:
+            self._cross_lingual("warm up", 1)  # embed the chunks now, not at the first non-English question
         self.index = index
         self.lexical = lexical
         self.embedder = embedder
