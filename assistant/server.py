@@ -1,25 +1,72 @@
-"""Serve the web app: FastAPI with the Gradio chat mounted at /, one Assistant per process."""
+"""Serve everything from one process: the HTTP API under /api, the staff view at /staff, the chat at /."""
 
 from __future__ import annotations
 
+import logging
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assistant import __doc__ as package_doc
+from assistant.api import API_PREFIX, build_router, install
+from assistant.assistant import Assistant
 from assistant.config import Config
+from assistant.feedback import FeedbackStore
+from assistant.limits import AnswerSlots
+from assistant.web import CSS, build_app, build_staff_app
+
+log = logging.getLogger(__name__)
+STAFF_PATH = "/staff"
+
+
+def create_app(config: Config | None = None, bot: Assistant | None = None) -> FastAPI:
+    """The FastAPI app: /api (JSON, OpenAPI at /docs), /staff (when staff credentials are set) and the chat at /."""
+    config = config or Config()
+    bot = bot or Assistant(config)
+    slots = AnswerSlots(config.max_concurrent_answers, config.answer_wait_seconds)
+    store = FeedbackStore(config.feedback_db)
+    app = FastAPI(
+        title="Agenda Assistant API",
+        version="1",
+        description=(
+            f"{package_doc}\n\nPOST {API_PREFIX}/ask answers a question; every [n] in the answer text is the "
+            "citation with that marker, an exact quote with its character offsets in the document."
+        ),
+    )
+    install(app, config)
+    app.include_router(build_router(bot, config, slots, store))
+    if config.staff_user and config.staff_password:
+        gr.mount_gradio_app(
+            app,
+            build_staff_app(config, store),
+            path=STAFF_PATH,
+            auth=(config.staff_user, config.staff_password),
+            auth_message="Staff only: sign in with ASSISTANT_STAFF_USER / ASSISTANT_STAFF_PASSWORD.",
+            css=CSS,
+            footer_links=[],
+            run_history=False,
+            ssr_mode=False,
+        )
+    gr.mount_gradio_app(
+        app,
+        build_app(bot, config, slots, store),
+        path="/",
+        css=CSS,
+        footer_links=["api"],
+        run_history=False,  # the page keeps no record of questions in the browser
+        ssr_mode=False,
+    )
+    return app
 
 
 def serve(config: Config) -> None:
-    import gradio as gr
     import uvicorn
-    from fastapi import FastAPI
 
-    from assistant.assistant import Assistant
-
-    bot = Assistant(config)
-
-    def respond(message: str, history: list) -> str:
-        answer = bot.ask(message)
-        quotes = "\n".join(f"[{c.marker}] “{c.prose}”" for c in answer.citations)
-        return f"{answer.text}\n\n{quotes}" if quotes else answer.text
-
-    demo = gr.ChatInterface(respond, title="Agenda Assistant")
-    api = FastAPI()
-    app = gr.mount_gradio_app(api, demo, path="/")
-    uvicorn.run(app, host=config.host, port=config.port)
+    app = create_app(config)
+    staff = "on" if config.staff_user and config.staff_password else "off (set ASSISTANT_STAFF_USER/PASSWORD)"
+    print(f"Agenda Assistant on http://{config.host}:{config.port}  (API docs: /docs, staff view {staff})")
+    # No access log: it would record visitors' IP addresses, and the page promises to keep nothing about them.
+    # Open event streams (the chat's queue) must not hold Ctrl-C forever.
+    uvicorn.run(
+        app, host=config.host, port=config.port, access_log=False, log_level="info", timeout_graceful_shutdown=5
+    )

@@ -105,8 +105,55 @@ class ChromaServer:
 
 
 @pytest.fixture
-def chroma_server(tmp_path: Path):  # noqa: ANN201
+def chroma_server(tmp_path: Path):
     server = ChromaServer(tmp_path / "chroma-server")
     server.start()
     yield server
     server.stop()
+
+
+STAFF_LOGIN = ("staff", "test-staff-password")
+
+
+@pytest.fixture(scope="session")
+def web_config(config: Config, session_dir: Path) -> Config:
+    """The session config with the staff view on and its own (empty) eval report folder."""
+    return config.model_copy(
+        update={
+            "staff_user": STAFF_LOGIN[0],
+            "staff_password": STAFF_LOGIN[1],
+            "eval_report_dir": session_dir / "eval-out",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(web_config: Config, bot: Assistant):
+    """The whole app (chat, staff view, HTTP API) served by uvicorn in a thread on a free loopback port: its URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from assistant.server import create_app
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(web_config, bot),
+            host="127.0.0.1",
+            port=free_port(),
+            log_level="warning",
+            timeout_graceful_shutdown=2,  # open event streams would otherwise hold the shutdown
+        )
+    )
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    yield f"http://{host}:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)

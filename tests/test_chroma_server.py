@@ -10,7 +10,7 @@ from assistant.embeddings import Embedder
 pytestmark = pytest.mark.server
 
 
-def test_index_and_answer_through_a_chroma_server(chroma_server, private_config: Config, embedder: Embedder) -> None:  # noqa: ANN001
+def test_index_and_answer_through_a_chroma_server(chroma_server, private_config: Config, embedder: Embedder) -> None:
     config = private_config.model_copy(update={"chroma_url": chroma_server.url})
     bot = Assistant(config, embedder=embedder)
     assert bot.last_index_stats is not None and bot.last_index_stats.embedded == 8
@@ -22,7 +22,7 @@ def test_index_and_answer_through_a_chroma_server(chroma_server, private_config:
 
 
 def test_server_down_answers_from_bm25_and_recovers_without_reindexing(
-    chroma_server,  # noqa: ANN001
+    chroma_server,
     private_config: Config,
     embedder: Embedder,
 ) -> None:
