@@ -4,14 +4,15 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint eval bench clean-index
+.PHONY: install run browser test eval bench bench-quick clean-index
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	# torch first, from the CPU build on local disk, so nothing pulls the multi-GB CUDA build
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	# llm: llama-cpp-python builds from source once (~10 min on 2 cores); pip caches the wheel for later installs
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install -q -c constraints.txt -e '.[dev,llm]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,14 +24,18 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) browser
-	$(VENV)/bin/ruff check assistant tests
+	$(VENV)/bin/ruff check assistant tests bench
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(VENV)/bin/agenda eval --dataset evals/questions.jsonl --baseline evals/baseline.json --out eval-out
+	$(VENV)/bin/agenda eval --dataset evals/holdout.jsonl --out eval-out/holdout
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	$(PY) -m bench --quick
 
 clean-index:
 	rm -rf index/chroma index/lexical

@@ -18,7 +18,7 @@ from assistant.text import looks_english
 
 log = logging.getLogger(__name__)
 MULTILINGUAL_MAX_CHUNKS = 20_000
-MULTILINGUAL_WARM_CHUNKS = 2_000
+MULTILINGUAL_WARM_CHUNKS = 200
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
