@@ -21,7 +21,7 @@ from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, load_corpus, read_docum
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, StoreUnavailable
 from assistant.extractive import Draft, ExtractiveAnswerer, refusal_text
-from assistant.gate import clean_history, clean_question, corpus_vocabulary, unknown_names
+from assistant.gate import INSTRUCTION_CUES, clean_history, clean_question, corpus_vocabulary, unknown_names
 from assistant.index import IndexStats, VectorIndex
 from assistant.models import Answer, Chunk, Document
 from assistant.multilingual import MultilingualEncoder
@@ -29,7 +29,7 @@ from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
 
 log = logging.getLogger(__name__)
-WARM_WINDOWS_UP_TO_CHUNKS = 2000
+WARM_WINDOWS_UP_TO_CHUNKS = 200  # ~30 windows a chunk: beyond this, embed them lazily per question
 
 
 class Assistant:
@@ -54,13 +54,18 @@ class Assistant:
             self.config.embedding_model, self.config.embedding_batch_size, self.config.query_cache_size
         )
         self.index = VectorIndex(self.config)
-        self.answerer = ExtractiveAnswerer(
+        extractive = ExtractiveAnswerer(
             self.embedder,
             self.config.min_relevance,
             self.config.max_citations,
             multilingual=MultilingualEncoder() if self.config.multilingual else None,
             min_relevance_multilingual=self.config.min_relevance_multilingual,
         )
+        self.answerer: Any = extractive
+        if self.config.answerer != "extractive":
+            from assistant.generation import generating_answerer
+
+            self.answerer = generating_answerer(self.config, extractive)
         self.last_index_stats: IndexStats | None = None
         self._load(build_index)
         self.init_seconds = time.perf_counter() - started
@@ -119,15 +124,42 @@ class Assistant:
     # --- answering ---
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer one question, optionally resolving it against earlier (question, answer) turns."""
+        answer = None
+        for piece in self._answer(question, history, streaming=False):
+            if isinstance(piece, Answer):
+                answer = piece
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Text deltas of the answer, then the final Answer (with its citations).
+
+        A generating answerer's deltas are its checked claims as the model writes them; the final Answer is the
+        authority (its text is what was streamed, or the extractive fallback)."""
+        yield from self._answer(question, history, streaming=True)
+
+    def _answer(self, question: str, history: History | None, streaming: bool) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
         standalone = standalone_question(text, turns)
         retrieval = self.retriever.retrieve(standalone, self.config.top_k)
         t1 = time.perf_counter()
+        first: float | None = None
+        streamed = False
         unknown = unknown_names(text, self.vocabulary)
         if unknown:
-            draft = Draft(refusal_text(retrieval.evidence, ", ".join(unknown)), True)
+            subject = None if INSTRUCTION_CUES.search(text) else ", ".join(unknown)
+            draft = Draft(refusal_text(retrieval.evidence, subject), True)
+        elif hasattr(self.answerer, "stream"):  # a generating answerer: pass its deltas on as they come
+            draft = Draft("", True)
+            for piece in self.answerer.stream(standalone, retrieval.evidence, followup=text):
+                if isinstance(piece, Draft):
+                    draft = piece
+                elif streaming and piece:
+                    first = first or time.perf_counter()
+                    streamed = True
+                    yield piece
         else:
             draft = self.answerer.answer(standalone, retrieval.evidence, followup=text)
         answer_text, citations = verify_citations(draft.text, draft.citations, self.documents)
@@ -135,7 +167,10 @@ class Assistant:
         if refused and not draft.refused:
             answer_text = refusal_text(retrieval.evidence)
         t2 = time.perf_counter()
-        return Answer(
+        timings = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        if first is not None:
+            timings["first_delta"] = (first - t0) * 1000
+        answer = Answer(
             text=answer_text,
             refused=refused,
             citations=[] if refused else citations,
@@ -143,14 +178,11 @@ class Assistant:
             standalone_question=standalone,
             retrieved=[e.chunk.id for e in retrieval.evidence],
             answerer=self.answerer.name,
-            timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
+            timings_ms=timings,
             degraded=retrieval.degraded,
         )
-
-    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
-        """Text deltas of the answer, then the final Answer (with its citations)."""
-        answer = self.ask(question, history)
-        yield from _word_pieces(answer.text)
+        if streaming and not streamed:
+            yield from _word_pieces(answer.text)
         yield answer
 
     def evidence(self, question: str, k: int | None = None) -> list[Any]:

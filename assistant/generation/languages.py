@@ -1,0 +1,295 @@
+"""Which language to answer in: the question's, named for the model (small models ignore 'the same language')."""
+
+from __future__ import annotations
+
+from assistant.text import looks_english, words
+
+# A few frequent function words per language; the best-scoring language wins.
+_MARKERS: dict[str, frozenset[str]] = {
+    "German": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "nicht",
+            "wie",
+            "viele",
+            "welche",
+            "werden",
+            "wird",
+            "sind",
+            "mit",
+            "von",
+            "für",
+            "über",
+            "auf",
+            "dem",
+            "den",
+            "des",
+            "ein",
+            "eine",
+            "was",
+            "wer",
+            "wo",
+            "warum",
+            "wann",
+            "genannt",
+            "erklärung",
+            "gibt",
+            "es",
+        ]
+    ),
+    "French": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "et",
+            "est",
+            "sont",
+            "des",
+            "du",
+            "une",
+            "un",
+            "pour",
+            "dans",
+            "sur",
+            "qui",
+            "quel",
+            "quels",
+            "quelle",
+            "quelles",
+            "combien",
+            "où",
+            "ce",
+            "cette",
+            "il",
+            "s'est",
+            "que",
+            "déclaration",
+            "au",
+            "aux",
+        ]
+    ),
+    "Italian": frozenset(
+        [
+            "il",
+            "lo",
+            "gli",
+            "e",
+            "è",
+            "sono",
+            "di",
+            "della",
+            "delle",
+            "per",
+            "con",
+            "che",
+            "quali",
+            "quale",
+            "quanti",
+            "quante",
+            "dove",
+            "perché",
+            "la",
+            "vengono",
+            "dichiarazione",
+        ]
+    ),
+    "Spanish": frozenset(
+        [
+            "el",
+            "los",
+            "las",
+            "y",
+            "es",
+            "son",
+            "una",
+            "por",
+            "para",
+            "con",
+            "qué",
+            "cuál",
+            "cuáles",
+            "cuántos",
+            "dónde",
+            "del",
+            "se",
+            "la",
+        ]
+    ),
+    "Portuguese": frozenset(
+        [
+            "o",
+            "os",
+            "as",
+            "um",
+            "uma",
+            "por",
+            "para",
+            "com",
+            "que",
+            "quais",
+            "quantos",
+            "onde",
+            "do",
+            "da",
+            "não",
+            "são",
+        ]
+    ),
+    "Dutch": frozenset(
+        [
+            "de",
+            "het",
+            "een",
+            "van",
+            "en",
+            "zijn",
+            "niet",
+            "wat",
+            "welke",
+            "hoeveel",
+            "waar",
+            "voor",
+            "met",
+            "op",
+            "wordt",
+            "worden",
+            "zegt",
+            "verklaring",
+            "over",
+        ]
+    ),
+    "Polish": frozenset(
+        [
+            "w",
+            "z",
+            "na",
+            "jest",
+            "są",
+            "się",
+            "nie",
+            "jak",
+            "czy",
+            "co",
+            "które",
+            "która",
+            "jakie",
+            "ile",
+            "gdzie",
+            "dla",
+            "oraz",
+            "wśród",
+        ]
+    ),
+    "Danish": frozenset(
+        [
+            "og",
+            "er",
+            "det",
+            "en",
+            "et",
+            "til",
+            "af",
+            "på",
+            "hvad",
+            "hvilke",
+            "hvilken",
+            "hvor",
+            "mange",
+            "ikke",
+            "som",
+            "med",
+            "den",
+            "blev",
+            "i",
+        ]
+    ),
+    "Swedish": frozenset(
+        [
+            "och",
+            "är",
+            "att",
+            "som",
+            "inte",
+            "vad",
+            "vilka",
+            "nämns",
+            "vilken",
+            "hur",
+            "många",
+            "var",
+            "för",
+            "med",
+            "på",
+            "om",
+            "i",
+        ]
+    ),
+    "Norwegian": frozenset(
+        [
+            "og",
+            "er",
+            "det",
+            "en",
+            "et",
+            "til",
+            "av",
+            "på",
+            "hva",
+            "hvilke",
+            "hvor",
+            "mange",
+            "ikke",
+            "som",
+            "med",
+            "den",
+            "ble",
+        ]
+    ),
+    "Finnish": frozenset(["ja", "on", "ei", "mitä", "mikä", "missä", "kuinka", "monta", "se", "että"]),
+    "Czech": frozenset(["a", "je", "jsou", "se", "na", "v", "ve", "z", "co", "jak", "kolik", "které", "který", "kde"]),
+}
+_SCRIPTS = {"Greek": ("\u0370", "\u03ff")}  # Cyrillic could be several languages: left to the model
+_DIACRITIC_HINTS = {
+    "ß": "German",
+    "ä": "German",
+    "ü": "German",
+    "ø": "Danish",
+    "æ": "Danish",
+    "å": "Swedish",
+    "ł": "Polish",
+    "ą": "Polish",
+    "ę": "Polish",
+    "ś": "Polish",
+    "ż": "Polish",
+    "ń": "Polish",
+    "ç": "French",
+    "è": "French",
+    "ê": "French",
+    "à": "French",
+    "ñ": "Spanish",
+    "ã": "Portuguese",
+    "ř": "Czech",
+    "ě": "Czech",
+    "ů": "Czech",
+}
+
+
+def answer_language(question: str) -> str | None:
+    """The language to answer in by name ('German'), or None for English."""
+    for name, (low, high) in _SCRIPTS.items():
+        if any(low <= ch <= high for ch in question):
+            return name
+    if looks_english(question):
+        return None
+    tokens = [w.lower() for w in words(question)]
+    scores = {name: sum(t in marker for t in tokens) for name, marker in _MARKERS.items()}
+    for ch, name in _DIACRITIC_HINTS.items():
+        if ch in question.lower():
+            scores[name] += 1
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] > 0 else "the language of the question"
