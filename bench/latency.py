@@ -10,6 +10,7 @@ for the quality section.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,15 @@ def run(
 
     # Interleaved, alternating who goes first: load from other processes (and whatever one pipeline leaves behind,
     # such as spinning threads) weighs on both alike.
+    started = time.perf_counter()
+    any_generating = any(generating(b) for b in bots) or bool(reference and reference.generator)
     for number, case in enumerate(cases):
         for step in (ask_ours, ask_reference) if number % 2 == 0 else (ask_reference, ask_ours):
             step(case)
+        if any_generating and case.id in slow:  # generating answerers are slow: say how far the pass is
+            done = sum(1 for c in cases[: number + 1] if c.id in slow)
+            elapsed = time.perf_counter() - started
+            print(f"[bench] latency: {done}/{len(slow)} questions, {elapsed:.0f} s", file=sys.stderr, flush=True)
     for case in cases:  # the same questions again: query embeddings come from the cache
         for bot, name in zip(bots, names, strict=True):
             if not generating(bot):

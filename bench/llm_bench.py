@@ -92,6 +92,7 @@ def run_one(answerer: str, dataset: Path, limit: int | None, index_dir: Path, ev
                 first = time.perf_counter()
         end = time.perf_counter()
         timings.append(((first or end) - t0, end - t0))
+        print(f"{answerer} #{len(timings)}: first {(first or end) - t0:.1f}s, whole {end - t0:.1f}s", file=sys.stderr)
         assert final is not None
         return final
 
@@ -180,10 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         command += ["--index-dir", str(index_dir), "--every", str(args.every)]
         command += ["--limit", str(args.limit)] if args.limit else []
         print(f"running {answerer} ...", file=sys.stderr, flush=True)
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ}, check=False)
+        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ}, check=False)
         found = [line for line in done.stdout.splitlines() if line.startswith("BENCH-ROW ")]
         if done.returncode or not found:
-            print(done.stderr[-3000:], file=sys.stderr)
             return 1
         rows.append(json.loads(found[-1][len("BENCH-ROW ") :]))
     print(table(rows))
