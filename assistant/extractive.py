@@ -266,16 +266,7 @@ class ExtractiveAnswerer:
         return None
 
 
-def _citation(marker: int, chunk: Chunk, span: Span) -> Citation:
-    return Citation(
-        marker=marker,
-        quote=span.text,
-        source=chunk.document_id,
-        title=chunk.title,
-        start=span.start,
-        end=span.end,
-        chunk_id=chunk.id,
-    )
+_citation = Citation.of
 
 
 def _phrase(window: Window) -> str:

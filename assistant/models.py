@@ -94,6 +94,19 @@ class Citation(BaseModel):
     def prose(self) -> str:
         return fold_whitespace(self.quote)
 
+    @classmethod
+    def of(cls, marker: int, chunk: Chunk, span: Span) -> Citation:
+        """The citation of a span of a chunk's document."""
+        return cls(
+            marker=marker,
+            quote=span.text,
+            source=chunk.document_id,
+            title=chunk.title,
+            start=span.start,
+            end=span.end,
+            chunk_id=chunk.id,
+        )
+
 
 class Answer(BaseModel):
     """What the assistant says, with the evidence behind it."""

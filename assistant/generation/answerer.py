@@ -26,7 +26,7 @@ from assistant.generation.languages import answer_language
 from assistant.generation.output import Claim, ClaimReader, answer_grammar
 from assistant.generation.passages import NumberedPassages, Passage
 from assistant.generation.support import SupportChecker, planted_phrases
-from assistant.models import Chunk, Citation, Evidence, Span, fold_whitespace
+from assistant.models import Chunk, Citation, Evidence, fold_whitespace
 
 log = logging.getLogger(__name__)
 WHOLE_CORPUS_TOKENS = 2500  # above this the prompt holds only the evidence (and the prefix cache helps less)
@@ -212,16 +212,7 @@ def _words(text: str) -> frozenset[str]:
     return corpus_vocabulary([text])
 
 
-def _citation(marker: int, chunk: Chunk, span: Span) -> Citation:
-    return Citation(
-        marker=marker,
-        quote=span.text,
-        source=chunk.document_id,
-        title=chunk.title,
-        start=span.start,
-        end=span.end,
-        chunk_id=chunk.id,
-    )
+_citation = Citation.of
 
 
 __all__ = ["GeneratingAnswerer", "refusal_text"]
