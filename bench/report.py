@@ -62,7 +62,7 @@ def rows(results: dict[str, Any]) -> list[Row]:
         ("false_refusal_rate", "false refusals (share of answerable)", False),
         ("refusal_recall", "refusal recall", True),
         ("refusal_precision", "refusal precision", True),
-        ("recall_at_3", "retrieval recall@3", True),
+        ("recall_at_3", "retrieval recall@3", None),  # no target: the reference's 3 chunks are the whole statement
     )
     for name, summary in (quality.get("ours") or {}).items():
         if not isinstance(summary, dict) or "error" in summary:
@@ -74,14 +74,15 @@ def rows(results: dict[str, Any]) -> list[Row]:
             mine, theirs = (same or summary).get(key), ref_q.get(key)
             shown_ref: float | str | None = theirs if theirs is not None else (None if ref_generated else ref_missing)
             met = None
-            if isinstance(mine, int | float) and isinstance(theirs, int | float):  # a tie at the best value counts
+            if higher is not None and isinstance(mine, int | float) and isinstance(theirs, int | float):
+                # a tie at the best value counts
                 met = (mine > theirs or mine == theirs == 1.0) if higher else (mine < theirs or mine == theirs == 0.0)
             out.append(
                 Row(
                     "quality",
                     f"{name}: {label}{scope}",
                     mine,
-                    "> reference" if higher else "< reference",
+                    "" if higher is None else ("> reference" if higher else "< reference"),
                     met,
                     shown_ref,
                     _ratio(mine, theirs),
