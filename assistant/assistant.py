@@ -143,7 +143,9 @@ class Assistant:
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
         standalone = standalone_question(text, turns)
-        retrieval = self.retriever.retrieve(standalone, self.config.top_k)
+        translate = getattr(self.answerer, "english_question", None)
+        english = translate(standalone) if translate is not None else None
+        retrieval = self.retriever.retrieve(standalone, self.config.top_k, english)
         t1 = time.perf_counter()
         first: float | None = None
         streamed = False
@@ -153,7 +155,7 @@ class Assistant:
             draft = Draft(refusal_text(retrieval.evidence, subject), True)
         elif hasattr(self.answerer, "stream"):  # a generating answerer: pass its deltas on as they come
             draft = Draft("", True)
-            for piece in self.answerer.stream(standalone, retrieval.evidence, followup=text):
+            for piece in self.answerer.stream(standalone, retrieval.evidence, followup=text, translation=english):
                 if isinstance(piece, Draft):
                     draft = piece
                 elif streaming and piece:
@@ -176,6 +178,7 @@ class Assistant:
             citations=[] if refused else citations,
             question=text,
             standalone_question=standalone,
+            english_question=english,
             retrieved=[e.chunk.id for e in retrieval.evidence],
             answerer=self.answerer.name,
             timings_ms=timings,

@@ -116,6 +116,9 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     question: str
     standalone_question: str = Field(description="The question after resolving it against the history")
+    english_question: str | None = Field(
+        None, description="The standalone question translated by the model for retrieval (questions not in English)"
+    )
     retrieved: list[str] = Field(default_factory=list, description="Chunk ids, best first")
     answerer: str = "extractive"
     timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -67,8 +67,11 @@ class HybridRetriever:
             self.index.refresh()  # the served collection may have been switched by another process
             return self.index.search(vector, n)
 
-    def retrieve(self, question: str, k: int = 5) -> Retrieval:
-        vector = self.embedder.encode_query(question)
+    def retrieve(self, question: str, k: int = 5, english: str | None = None) -> Retrieval:
+        """The k best chunks. `english` is the question translated (when it was asked in another language): dense and
+        BM25 search with it, and multilingual-e5 with the question as asked."""
+        searched = english or question
+        vector = self.embedder.encode_query(searched)
         pool = max(4 * k, 20)
         degraded = False
         try:
@@ -76,7 +79,7 @@ class HybridRetriever:
         except StoreUnavailable as exc:
             log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
             dense, degraded = [], True
-        lexical = self.lexical.search(question, pool)
+        lexical = self.lexical.search(searched, pool)
         dense = [(i, s) for i, s in dense if i in self.chunks]
         lexical = [(i, s) for i, s in lexical if i in self.chunks]
         rankings = [[i for i, _ in dense], [i for i, _ in lexical]]

@@ -27,6 +27,10 @@ class ChatBackend(Protocol):
         """Get ready for questions under this system prompt (load, and evaluate the prompt once if it helps)."""
         ...
 
+    def complete(self, system: str, user: str, max_tokens: int) -> str:
+        """A short side reply (e.g. a translation) that leaves the warmed prompt's cache as it was."""
+        ...
+
 
 def prepare_llama_runtime() -> None:
     """Settings llama.cpp needs on this kind of machine, applied before it loads (idempotent).
@@ -100,6 +104,35 @@ def shared_llama(path: Path, threads: int, context: int) -> _SharedLlama:
         return _MODELS[key]
 
 
+class _KVState:
+    """The context's evaluated tokens (KV cache) and their ids, saved with llama.cpp's state API.
+
+    Llama.save_state also copies the logits buffer (hundreds of MB for Qwen's 152k vocabulary) and the data three
+    times; generation re-evaluates the last prompt token anyway, so the cache and the token ids are all it needs."""
+
+    def __init__(self, data: Any, size: int, input_ids: Any, n_tokens: int) -> None:
+        self.data, self.size, self.input_ids, self.n_tokens = data, size, input_ids, n_tokens
+
+    @classmethod
+    def save(cls, llama: Any) -> _KVState:
+        import ctypes
+
+        import llama_cpp.llama_cpp as bindings
+
+        capacity = bindings.llama_state_get_size(llama._ctx.ctx)
+        data = (ctypes.c_uint8 * int(capacity))()
+        size = int(bindings.llama_state_get_data(llama._ctx.ctx, data, capacity))
+        return cls(data, size, llama.input_ids[: llama.n_tokens].copy(), llama.n_tokens)
+
+    def load(self, llama: Any) -> None:
+        import llama_cpp.llama_cpp as bindings
+
+        if bindings.llama_state_set_data(llama._ctx.ctx, self.data, self.size) != self.size:
+            raise RuntimeError("llama.cpp refused the saved state")
+        llama.input_ids[: self.n_tokens] = self.input_ids
+        llama.n_tokens = self.n_tokens
+
+
 class LlamaCppBackend:
     """llama.cpp in this process. The system prompt comes first and never changes, so llama.cpp keeps its evaluated
     tokens between questions and only the question is processed (with two threads: ~0.5 s instead of ~14 s)."""
@@ -109,6 +142,7 @@ class LlamaCppBackend:
         self.name = label or path.stem
         self.model = shared_llama(path, threads, context)
         self._warmed: set[str] = set()
+        self._state: Any = None  # llama.cpp's state (KV cache) after the warmed system prompt
 
     def _messages(self, system: str, user: str) -> list[dict[str, str]]:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
@@ -118,7 +152,21 @@ class LlamaCppBackend:
             return
         with self.model.lock:
             self.model.llama.create_chat_completion(self._messages(system, "Question: ?"), max_tokens=1, temperature=0)
+            self._state = _KVState.save(self.model.llama)
         self._warmed.add(system)
+
+    def complete(self, system: str, user: str, max_tokens: int) -> str:
+        """Answer a side prompt, then put the warmed prompt's evaluated tokens back (~0.3 s, against ~20 s to
+        evaluate them again), so the next question still only pays for itself."""
+        with self.model.lock:
+            try:
+                reply = self.model.llama.create_chat_completion(
+                    self._messages(system, user), max_tokens=max_tokens, temperature=0
+                )
+            finally:
+                if self._state is not None:
+                    self._state.load(self.model.llama)
+        return str(reply["choices"][0]["message"]["content"] or "").strip()
 
     def stream(self, system: str, user: str, grammar: str | None, max_tokens: int) -> Iterator[str]:
         with self.model.lock:  # one llama context: generations take turns (and the prefix cache stays coherent)
@@ -126,6 +174,7 @@ class LlamaCppBackend:
                 self._messages(system, user),
                 max_tokens=max_tokens,
                 temperature=0,
+                repeat_penalty=1.1,  # greedy decoding of a small model otherwise loops on lists ("IOM, UNHCR, IOM")
                 stream=True,
                 grammar=self.model.grammar(grammar) if grammar else None,
             )
@@ -156,6 +205,12 @@ class OpenAICompatibleBackend:
 
     def warm(self, system: str) -> None:
         """Nothing to load here; a server that keeps a prompt cache warms itself on the first question."""
+
+    def complete(self, system: str, user: str, max_tokens: int) -> str:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        reply = self.chat.invoke([SystemMessage(system), HumanMessage(user)], max_tokens=max_tokens)
+        return reply.content.strip() if isinstance(reply.content, str) else ""
 
     def stream(self, system: str, user: str, grammar: str | None, max_tokens: int) -> Iterator[str]:
         from langchain_core.messages import HumanMessage, SystemMessage

@@ -26,7 +26,7 @@ def answer_grammar(count: int, max_claims: int = 4) -> str:
         [
             f"root ::= claim {more}",
             "claim ::= text cite cite? cite? [.!?]?",
-            "text ::= [^\\[\\]\\n\\r{}<>]+",
+            "text ::= [^\\[\\]\\n\\r{}<> -] [^\\[\\]\\n\\r{}<>]*",  # prose, not a copied "- bullet"
             'cite ::= " [" id "]"',
             f"id ::= {ids}",
         ]

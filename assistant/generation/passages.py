@@ -85,6 +85,13 @@ class NumberedPassages:
     def get(self, number: int) -> Passage | None:
         return self._by_number.get(number)
 
+    def number_at(self, document_id: str, offset: int) -> int | None:
+        """The number of the (quotable) sentence of a document that holds this character offset."""
+        for p in self.passages:
+            if p.chunk.document_id == document_id and p.sentence.start <= offset < p.sentence.end:
+                return p.number if p.number in self._by_number else None
+        return None
+
     def numbers_of(self, chunk: Chunk) -> list[int]:
         return [
             p.number
