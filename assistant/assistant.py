@@ -71,13 +71,15 @@ class Assistant:
         self.init_seconds = time.perf_counter() - started
 
     # --- corpus and index ---
-    def _load(self, build_index: bool) -> None:
+    def _load(self, build_index: bool, prepare_multilingual: bool = False) -> None:
         corpus = load_corpus(self.config.corpus_dir)
         for error in corpus.errors:
             log.warning("skipped %s", error)
         chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
+        built = False
         if build_index and not self.index.is_current(chunks, self.embedder):
             self.last_index_stats = self.index.build(chunks, self.embedder)
+            built = True
         else:
             self.index.refresh()
         lexical = self.index.ensure_lexical(chunks)
@@ -89,8 +91,16 @@ class Assistant:
                 [d.text for d in corpus.documents] + [str(v) for d in corpus.documents for v in d.metadata.values()]
             )
             self.retriever = HybridRetriever(
-                chunks, self.index, lexical, self.embedder, self.config.rrf_k, self.answerer.multilingual
+                chunks,
+                self.index,
+                lexical,
+                self.embedder,
+                self.config.rrf_k,
+                self.answerer.multilingual,
+                self.config.index_dir / "multilingual" / f"{self.config.collection_prefix}-e5.npz",
             )
+        if built or prepare_multilingual:
+            self.retriever.prepare_multilingual()  # index time, so no question waits for it
         if len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS:
             self.answerer.warm(chunks)
 
@@ -100,7 +110,7 @@ class Assistant:
         chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
         stats = self.index.build(chunks, self.embedder, rebuild=rebuild)
         self.last_index_stats = stats
-        self._load(build_index=False)
+        self._load(build_index=False, prepare_multilingual=True)
         return stats
 
     def add_document(self, path: str | Path) -> Document:

@@ -64,6 +64,13 @@ class Config(BaseSettings):
     model_cache_dir: Path = Field(
         default_factory=_model_cache_dir, description="Where packaged GGUF models are assembled from their parts."
     )
+    serve_torch_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description="Torch threads per request when serving (0: torch's default). One: concurrent users share the "
+        "CPU instead of fighting over it (on 2 cores, p95 under load 35 ms against 624 ms with two).",
+    )
     llm_threads: int = Field(2, ge=1, le=256, description="CPU threads llama.cpp uses (always set: its default is 1).")
     llm_context_tokens: int = Field(4096, ge=512, le=131_072, description="The local model's context window.")
     llm_max_tokens: int = Field(160, ge=16, le=4096, description="Longest generated answer, in model tokens.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from assistant.errors import StoreUnavailable
 from assistant.index import VectorIndex
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Evidence
-from assistant.multilingual import MultilingualEncoder
+from assistant.multilingual import MultilingualEncoder, passage_matrix
 from assistant.text import looks_english
 
 log = logging.getLogger(__name__)
@@ -48,13 +49,16 @@ class HybridRetriever:
         embedder: Embedder,
         rrf_k: int = 60,
         multilingual: MultilingualEncoder | None = None,
+        multilingual_store: Path | None = None,
     ) -> None:
         self.chunks = {c.id: c for c in chunks}
         self.multilingual = multilingual
+        self.multilingual_store = multilingual_store
         self._chunk_ids = [c.id for c in chunks]
         self._multilingual_matrix: np.ndarray | None = None
-        if multilingual is not None and len(chunks) <= MULTILINGUAL_WARM_CHUNKS:
-            self._cross_lingual("warm up", 1)  # embed the chunks now, not at the first non-English question
+        stored = multilingual_store is not None and multilingual_store.exists()
+        if multilingual is not None and (len(chunks) <= MULTILINGUAL_WARM_CHUNKS or stored):
+            self.prepare_multilingual()  # now (or from disk), not at the first non-English question
         self.index = index
         self.lexical = lexical
         self.embedder = embedder
@@ -108,15 +112,23 @@ class HybridRetriever:
                 break
         return Retrieval(evidence, vector, degraded)
 
+    def prepare_multilingual(self) -> None:
+        """Load or compute the chunks' e5 vectors (saved in multilingual_store, so once per corpus change).
+
+        `agenda index` calls this, so the first non-English question on a large corpus does not pay for it."""
+        if self.multilingual is None or len(self._chunk_ids) > MULTILINGUAL_MAX_CHUNKS:
+            return
+        if self._multilingual_matrix is None:
+            texts = [self.chunks[i].embedding_text for i in self._chunk_ids]
+            self._multilingual_matrix = passage_matrix(self.multilingual, texts, self.multilingual_store)
+
     def _cross_lingual(self, question: str, n: int) -> list[str]:
         """Chunk ids ranked by multilingual-e5 similarity (kept in memory; for corpora up to ~20k chunks)."""
         assert self.multilingual is not None
         if len(self._chunk_ids) > MULTILINGUAL_MAX_CHUNKS:
             return []
-        if self._multilingual_matrix is None:
-            self._multilingual_matrix = self.multilingual.passages(
-                [self.chunks[i].embedding_text for i in self._chunk_ids]
-            )
+        self.prepare_multilingual()
+        assert self._multilingual_matrix is not None
         sims = self._multilingual_matrix @ self.multilingual.query(question)
         order = np.argsort(-sims)[:n]
         return [self._chunk_ids[i] for i in order]

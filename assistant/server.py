@@ -60,8 +60,11 @@ def create_app(config: Config | None = None, bot: Assistant | None = None) -> Fa
 
 
 def serve(config: Config) -> None:
+    import torch
     import uvicorn
 
+    if config.serve_torch_threads:
+        torch.set_num_threads(config.serve_torch_threads)
     app = create_app(config)
     staff = "on" if config.staff_user and config.staff_password else "off (set ASSISTANT_STAFF_USER/PASSWORD)"
     print(f"Agenda Assistant on http://{config.host}:{config.port}  (API docs: /docs, staff view {staff})")
