@@ -159,7 +159,8 @@ class Assistant:
         t1 = time.perf_counter()
         first: float | None = None
         streamed = False
-        unknown = unknown_names(text, self.vocabulary)
+        # names the statement never uses ("Why did France sign?"), in the question or in its English translation
+        unknown = unknown_names(text, self.vocabulary) or (unknown_names(english, self.vocabulary) if english else [])
         if unknown:
             subject = None if INSTRUCTION_CUES.search(text) else ", ".join(unknown)
             draft = Draft(refusal_text(retrieval.evidence, subject), True)

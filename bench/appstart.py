@@ -43,8 +43,16 @@ def _ask(url: str) -> dict[str, Any] | None:
         return None
 
 
-def run(index_dir: Path, work: Path, timeout: float = 300.0, multilingual: bool = True) -> dict[str, Any]:
-    """Time one cold start of the whole app (chat, API) on the default corpus and a built index."""
+def run(
+    index_dir: Path,
+    work: Path,
+    timeout: float = 300.0,
+    multilingual: bool = True,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Time one cold start of the whole app (chat, API) on the default corpus and a built index.
+
+    `settings`: Config fields for the server (e.g. {"answerer": "local", "local_model": "1.5b"})."""
     work.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -56,6 +64,7 @@ def run(index_dir: Path, work: Path, timeout: float = 300.0, multilingual: bool 
         "ASSISTANT_PORT": str(port),
         "ASSISTANT_MULTILINGUAL": "true" if multilingual else "false",
         "ASSISTANT_SHOW_PROGRESS": "false",
+        **{f"ASSISTANT_{key.upper()}": str(value) for key, value in (settings or {}).items()},
     }
     log = (work / "serve.log").open("wb")
     started = time.perf_counter()
@@ -92,6 +101,8 @@ def run(index_dir: Path, work: Path, timeout: float = 300.0, multilingual: bool 
         log.close()
     return {
         "command": "agenda serve (python -m assistant.cli serve)",
+        "answerer": (settings or {}).get("answerer", "extractive")
+        + (f":{settings['local_model']}" if settings and "local_model" in settings else ""),
         "question": QUESTION,
         "seconds_to_first_answer": first_answer,
         "first_answer_refused": bool(answer.get("refused")),

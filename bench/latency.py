@@ -101,17 +101,32 @@ def run(
         if reference.generator is not None:
             recorded.setdefault("reference", {})[key(case.question, list(case.history))] = answer
 
-    # Interleaved, alternating who goes first: load from other processes (and whatever one pipeline leaves behind,
-    # such as spinning threads) weighs on both alike.
     started = time.perf_counter()
     any_generating = any(generating(b) for b in bots) or bool(reference and reference.generator)
-    for number, case in enumerate(cases):
-        for step in (ask_ours, ask_reference) if number % 2 == 0 else (ask_reference, ask_ours):
-            step(case)
+
+    def progress(number: int, case: Case, who: str) -> None:
         if any_generating and case.id in slow:  # generating answerers are slow: say how far the pass is
             done = sum(1 for c in cases[: number + 1] if c.id in slow)
             elapsed = time.perf_counter() - started
-            print(f"[bench] latency: {done}/{len(slow)} questions, {elapsed:.0f} s", file=sys.stderr, flush=True)
+            line = f"[bench] latency ({who}): {done}/{len(slow)} questions, {elapsed:.0f} s"
+            print(line, file=sys.stderr, flush=True)
+
+    if any_generating:
+        # In blocks: the reference and our local answerer share one llama.cpp model, which keeps one prompt cache;
+        # interleaving would evict our stable prefix at every question (a cost a deployment never pays).
+        for number, case in enumerate(cases):
+            ask_reference(case)
+            progress(number, case, "reference")
+        for bot in bots:  # evaluate our prefix again after the reference's prompts
+            bot.ask(WARMUP_QUESTIONS[0])
+        for number, case in enumerate(cases):
+            ask_ours(case)
+            progress(number, case, "ours")
+    else:
+        # Interleaved, alternating who goes first: load from other processes weighs on both alike.
+        for number, case in enumerate(cases):
+            for step in (ask_ours, ask_reference) if number % 2 == 0 else (ask_reference, ask_ours):
+                step(case)
     for case in cases:  # the same questions again: query embeddings come from the cache
         for bot, name in zip(bots, names, strict=True):
             if not generating(bot):

@@ -88,7 +88,8 @@ def main(args: dict[str, Any]) -> dict[str, Any]:
 
     bot.ask("What is the statement about?")  # warm-up, untimed
     clear_query_cache(bot.embedder)
-    retrieval_ms, recalls, cases = timed_retrieval(bot, Path(args["dataset"]))
+    located = args.get("located")  # quote places found by the parent: locating them here would inflate peak RSS
+    retrieval_ms, recalls, cases = timed_retrieval(bot, Path(args["dataset"]), located=located)
     memory["after_retrieval"] = peak_rss_mb()
     clear_query_cache(bot.embedder)
     ask_ms: list[float] = []
@@ -120,22 +121,36 @@ def main(args: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def timed_retrieval(bot: Any, dataset_path: Path, k: int = 5) -> tuple[list[float], list[float], list[Any]]:
+def locate_quotes(dataset_path: Path, documents: Any) -> dict[str, list[list[tuple[str, int, int]]]]:
+    """Every case's supporting quotes as (document id, start, end) places in these documents."""
+    from assistant.evals.dataset import load_dataset
+
+    located = load_dataset(dataset_path).check_quotes(documents)
+    return {
+        case: [[(p.document_id, p.start, p.end) for p in places] for places in quotes]
+        for case, quotes in located.items()
+    }
+
+
+def timed_retrieval(
+    bot: Any, dataset_path: Path, k: int = 5, located: dict[str, Any] | None = None
+) -> tuple[list[float], list[float], list[Any]]:
     """Retrieval of every English single-turn dev question, timed: (ms per question, recall@k per answerable question
-    of the statement's supporting passages, the cases asked)."""
+    of the statement's supporting passages, the cases asked). `located`: locate_quotes' result, when known."""
     from assistant.evals import metrics
     from assistant.evals.dataset import load_dataset
 
     dataset = load_dataset(dataset_path)
     cases = [c for c in dataset.cases if c.lang == "en" and not c.history]
-    located = dataset.check_quotes(bot.documents)
+    if located is None:
+        located = locate_quotes(dataset_path, bot.documents)
     timings: list[float] = []
     recalls: list[float] = []
     for case in cases:
         t0 = time.perf_counter()
         evidence = bot.evidence(case.question, k)
         timings.append((time.perf_counter() - t0) * 1000)
-        quotes = [[(p.document_id, p.start, p.end) for p in places] for places in located[case.id]]
+        quotes = [[(str(d), int(a), int(b)) for d, a, b in places] for places in located[case.id]]
         if case.answerable and quotes:
             spans = [(e.chunk.document_id, e.chunk.start, e.chunk.end) for e in evidence]
             recall = metrics.recall_at(metrics.quote_hits(spans, quotes), len(quotes), k)

@@ -20,7 +20,7 @@ from assistant.chunking import chunk_corpus
 from assistant.corpus import load_corpus
 from assistant.embeddings import Embedder
 from assistant.index import VectorIndex
-from bench.probe import timed_retrieval
+from bench.probe import locate_quotes, timed_retrieval
 from bench.stats import clear_query_cache, disk_mb, distribution
 from bench.synthetic import ensure_corpus
 
@@ -58,7 +58,9 @@ def prepare(
 
 def serve_and_measure(folder: Path, dataset: Path, multilingual: bool, exact_check: bool) -> dict[str, Any]:
     """Start a fresh serving process on the cached index and collect its measurements."""
+    documents = {d.id: d for d in load_corpus(folder / "corpus").documents}
     args = {
+        "located": locate_quotes(dataset, documents),
         "corpus_dir": str(folder / "corpus"),
         "index_dir": str(folder / "index"),
         "dataset": str(dataset),

@@ -271,6 +271,14 @@ def test_a_german_question_is_answered_in_german_citing_the_agencies(big_bot: As
 
 
 @pytest.mark.slow
+def test_a_name_the_statement_never_uses_is_refused_in_any_language(big_bot: Assistant) -> None:
+    # "Francia" is not an English name the gate can check; its translation ("France") is
+    answer = big_bot.ask("Perché la Francia ha firmato la dichiarazione?")
+    assert answer.refused and not answer.citations, answer.text
+    assert "France" in (answer.english_question or ""), answer.english_question
+
+
+@pytest.mark.slow
 def test_follow_up_shows_its_standalone_question(big_bot: Assistant) -> None:
     history = [("Which international conventions are named?", "The ECHR and the Refugee Convention [1].")]
     answer = big_bot.ask("How many is that?", history)

@@ -58,5 +58,6 @@ def test_indexing_saves_the_vectors_for_the_next_process(private_config, embedde
     assert store is not None and store.exists()
     with np.load(store) as saved:
         assert len(saved["keys"]) == len(bot.chunks)
-    answer = Assistant(private_config, embedder=embedder, build_index=False).ask("Welche Organisationen werden genannt?")
+    next_process = Assistant(private_config, embedder=embedder, build_index=False)
+    answer = next_process.ask("Welche Organisationen werden genannt?")
     assert not answer.refused and any("UNHCR" in c.quote for c in answer.citations), answer.text
