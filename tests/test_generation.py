@@ -151,6 +151,30 @@ class CountingBackend:
         return self.backend.complete(system, user, max_tokens)
 
 
+def test_the_evaluated_prompt_is_saved_for_the_next_process(local_bot: Assistant, tmp_path: Path) -> None:
+    from assistant.generation.backends import LlamaCppBackend
+
+    path = model_file("0.5b")
+    system = local_bot.answerer.system_prompt(local_bot.answerer._corpus)
+    user = "Question: Where was the summit held?\nAnswer in English, citing sentence numbers."
+    first = LlamaCppBackend(path, 2, local_bot.config.llm_context_tokens, state_dir=tmp_path)
+    first.warm(system)
+    [saved] = list(tmp_path.glob("*.npz"))
+    written = saved.stat().st_mtime_ns
+    expected = "".join(first.stream(system, user, None, 24))
+
+    second = LlamaCppBackend(path, 2, local_bot.config.llm_context_tokens, state_dir=tmp_path)  # a new process's
+    second.warm(system)
+    assert saved.stat().st_mtime_ns == written  # loaded, not evaluated again and rewritten
+    assert "".join(second.stream(system, user, None, 24)) == expected  # and the loaded cache is the same cache
+
+    saved.write_bytes(b"torn")  # a damaged file is evaluated again and replaced
+    third = LlamaCppBackend(path, 2, local_bot.config.llm_context_tokens, state_dir=tmp_path)
+    third.warm(system)
+    assert saved.stat().st_size > 1000
+    assert "".join(third.stream(system, user, None, 24)) == expected
+
+
 def test_local_answers_cite_verbatim_quotes(local_bot: Assistant) -> None:
     assert local_bot.answerer.name == "local:0.5b"
     for question in ("Where was the summit held?", "What does the statement say about returns?"):

@@ -20,7 +20,13 @@ def generating_answerer(config: Config, extractive: ExtractiveAnswerer) -> Gener
     support = SupportChecker(extractive.embedder, extractive.multilingual)
     if config.answerer == "local":
         path = model_file(config.local_model, config.model_cache_dir)
-        backend = LlamaCppBackend(path, config.llm_threads, config.llm_context_tokens, label=config.local_model)
+        backend = LlamaCppBackend(
+            path,
+            config.llm_threads,
+            config.llm_context_tokens,
+            label=config.local_model,
+            state_dir=config.model_cache_dir / "prompt-states",
+        )
         return GeneratingAnswerer(f"local:{config.local_model}", backend, extractive, support, config.llm_max_tokens)
     if config.answerer == "openai":
         key = config.openai_api_key.get_secret_value() if config.openai_api_key else None

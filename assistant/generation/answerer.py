@@ -135,6 +135,8 @@ class GeneratingAnswerer:
             lines.append(f"(A follow-up; with its context: {question})")
         if hints:
             lines.append("Relevant: " + ", ".join(f"[{n}]" for n in hints) + ".")
+        # Per question, right before the answer (in the cached system prompt instead, the 1.5B lost the German and
+        # French answers on the dev set)
         lines.append(
             f"Answer the question directly in one or two short sentences in {language or 'English'}. "
             "End each sentence with its [n]."

@@ -132,27 +132,83 @@ class _KVState:
         llama.input_ids[: self.n_tokens] = self.input_ids
         llama.n_tokens = self.n_tokens
 
+    def write(self, path: Path) -> None:
+        """Save to a file (atomically), so the next process skips evaluating the prompt (~6 s for the statement)."""
+        import numpy as np
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+        data = np.frombuffer(self.data, dtype=np.uint8, count=self.size)
+        np.savez(partial, data=data, input_ids=np.asarray(self.input_ids))
+        os.replace(partial, path)
+
+    @classmethod
+    def read(cls, path: Path) -> _KVState:
+        import ctypes
+
+        import numpy as np
+
+        with np.load(path) as saved:
+            raw = saved["data"].tobytes()
+            input_ids = saved["input_ids"].copy()
+        return cls((ctypes.c_uint8 * len(raw)).from_buffer_copy(raw), len(raw), input_ids, len(input_ids))
+
 
 class LlamaCppBackend:
     """llama.cpp in this process. The system prompt comes first and never changes, so llama.cpp keeps its evaluated
     tokens between questions and only the question is processed (with two threads: ~0.5 s instead of ~14 s)."""
 
-    def __init__(self, path: Path, threads: int = 2, context: int = 4096, label: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        threads: int = 2,
+        context: int = 4096,
+        label: str | None = None,
+        state_dir: Path | None = None,
+    ) -> None:
         self.path = path
         self.name = label or path.stem
         self.model = shared_llama(path, threads, context)
+        self.context = context
+        self.state_dir = state_dir  # evaluated prompts saved here, keyed by model, context, llama.cpp and prompt
         self._warmed: set[str] = set()
         self._state: Any = None  # llama.cpp's state (KV cache) after the warmed system prompt
 
     def _messages(self, system: str, user: str) -> list[dict[str, str]]:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
+    def _state_file(self, system: str) -> Path | None:
+        if self.state_dir is None:
+            return None
+        import hashlib
+
+        import llama_cpp
+
+        stat = self.path.stat()
+        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.context}|{llama_cpp.__version__}|{system}"
+        return self.state_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+
     def warm(self, system: str) -> None:
+        """Evaluate the system prompt once, or load its evaluation saved by an earlier process (~20 ms vs ~6 s)."""
         if system in self._warmed:
             return
+        saved = self._state_file(system)
         with self.model.lock:
+            if saved is not None and saved.exists():
+                try:
+                    self._state = _KVState.read(saved)
+                    self._state.load(self.model.llama)
+                    self._warmed.add(system)
+                    return
+                except (OSError, ValueError, KeyError, RuntimeError) as exc:  # torn or from another build: redo
+                    log.warning("ignoring the saved prompt state %s: %s", saved, exc)
             self.model.llama.create_chat_completion(self._messages(system, "Question: ?"), max_tokens=1, temperature=0)
             self._state = _KVState.save(self.model.llama)
+            if saved is not None:
+                try:
+                    self._state.write(saved)
+                except OSError as exc:  # a read-only cache: warm from scratch next time
+                    log.warning("could not save the prompt state to %s: %s", saved, exc)
         self._warmed.add(system)
 
     def complete(self, system: str, user: str, max_tokens: int) -> str:
