@@ -59,13 +59,13 @@ def create_app(config: Config | None = None, bot: Assistant | None = None) -> Fa
     return app
 
 
-def serve(config: Config) -> None:
+def serve(config: Config, bot: Assistant | None = None) -> None:
     import torch
     import uvicorn
 
+    app = create_app(config, bot)
     if config.serve_torch_threads:
         torch.set_num_threads(config.serve_torch_threads)
-    app = create_app(config)
     staff = "on" if config.staff_user and config.staff_password else "off (set ASSISTANT_STAFF_USER/PASSWORD)"
     print(f"Agenda Assistant on http://{config.host}:{config.port}  (API docs: /docs, staff view {staff})")
     # No access log: it would record visitors' IP addresses, and the page promises to keep nothing about them.
