@@ -8,7 +8,6 @@ its own relevance threshold (Config.min_relevance_multilingual).
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ConfigError
+from assistant.files import save_npz
 
 
 class MultilingualEncoder:
@@ -85,8 +85,5 @@ def passage_matrix(encoder: MultilingualEncoder, texts: Sequence[str], store: Pa
         known.update(zip((_key(t) for t in missing), encoder.passages(missing), strict=True))
     matrix = np.stack([known[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)
     if store is not None and (missing or len(known) != len(set(keys))):
-        store.parent.mkdir(parents=True, exist_ok=True)
-        partial = store.with_name(f".{store.name}.{os.getpid()}.tmp.npz")
-        np.savez(partial, keys=np.array(keys), vectors=matrix)
-        os.replace(partial, store)
+        save_npz(store, keys=np.array(keys), vectors=matrix)
     return matrix

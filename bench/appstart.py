@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.stats import peak_rss_mb
+from bench.stats import peak_rss_mb, stop_process
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "Where was the summit held?"
@@ -48,11 +48,13 @@ def run(
     work: Path,
     timeout: float = 300.0,
     multilingual: bool = True,
-    settings: dict[str, Any] | None = None,
+    answerer: str = "extractive",
 ) -> dict[str, Any]:
     """Time one cold start of the whole app (chat, API) on the default corpus and a built index.
 
-    `settings`: Config fields for the server (e.g. {"answerer": "local", "local_model": "1.5b"})."""
+    `answerer`: as bench's --answerers names it ("extractive", "local:1.5b")."""
+    from bench.cli import answerer_settings
+
     work.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -64,7 +66,7 @@ def run(
         "ASSISTANT_PORT": str(port),
         "ASSISTANT_MULTILINGUAL": "true" if multilingual else "false",
         "ASSISTANT_SHOW_PROGRESS": "false",
-        **{f"ASSISTANT_{key.upper()}": str(value) for key, value in (settings or {}).items()},
+        **{f"ASSISTANT_{key.upper()}": str(value) for key, value in answerer_settings(answerer).items()},
     }
     log = (work / "serve.log").open("wb")
     started = time.perf_counter()
@@ -92,17 +94,11 @@ def run(
         _ask(url)
         second = (time.perf_counter() - t0) * 1000
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=30)
         log.close()
     return {
         "command": "agenda serve (python -m assistant.cli serve)",
-        "answerer": (settings or {}).get("answerer", "extractive")
-        + (f":{settings['local_model']}" if settings and "local_model" in settings else ""),
+        "answerer": answerer,
         "question": QUESTION,
         "seconds_to_first_answer": first_answer,
         "first_answer_refused": bool(answer.get("refused")),

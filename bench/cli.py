@@ -223,15 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for bot in bots:
             name = bot.answerer.name
-            settings = answerer_settings(name)
-            runs.append(
-                appstart.run(
-                    seed_dir / "index",
-                    seed_dir / f"app-start-{name.replace(':', '-')}",
-                    multilingual=args.multilingual == "on",
-                    settings=settings,
-                )
-            )
+            work = seed_dir / f"app-start-{name.replace(':', '-')}"
+            runs.append(appstart.run(seed_dir / "index", work, multilingual=args.multilingual == "on", answerer=name))
         return {"runs": runs}
 
     section("app_start", run_app_start)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.stats import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -79,11 +81,7 @@ class Server:
         raise TimeoutError("server did not become healthy")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         self.tmp.cleanup()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,13 @@ def clear_query_cache(embedder: Any) -> None:
             cache.clear()
     else:
         cache.clear()
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 20) -> None:
+    """Ask a child to stop (SIGTERM), kill it if it has not within `timeout` seconds, and reap it."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from assistant import Assistant, Config
 from assistant.config import PROJECT_ROOT
+from bench.stats import stop_process  # the benchmark's; the tests stop their servers the same way
 
 SEED = PROJECT_ROOT / "corpus" / "migration-our-shared-agenda.txt"
 
@@ -91,16 +93,8 @@ class ChromaServer:
         raise RuntimeError(f"chroma server did not start on port {self.port}")
 
     def stop(self) -> None:
-        import subprocess
-
-        process = self.process
-        if isinstance(process, subprocess.Popen):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if isinstance(self.process, subprocess.Popen):
+            stop_process(self.process)
         self.process = None
 
 

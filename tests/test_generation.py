@@ -27,7 +27,7 @@ from assistant.generation.output import ClaimReader, answer_grammar
 from assistant.generation.support import SupportChecker, planted_phrases
 from assistant.models import Answer
 from assistant.packaged_gguf import PACKAGED_MODELS, PackagedModel, assemble, model_file, sha256_of
-from tests.conftest import free_port
+from tests.conftest import free_port, stop_process
 
 MISSING = [m for m in ("llama_cpp", "langchain_openai", "sse_starlette") if importlib.util.find_spec(m) is None]
 
@@ -335,12 +335,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.5)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def test_openai_compatible_answerer_against_a_real_server(config: Config, embedder, llama_server: str) -> None:

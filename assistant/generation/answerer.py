@@ -218,12 +218,12 @@ class GeneratingAnswerer:
         question: str,
         followup: str | None,
         evidence: list[Evidence],
-        draft: Draft | None = None,
+        draft: Draft,
     ) -> list[int]:
         """The sentences to point the model at: those the extractive answer quotes (a list's introduction for "how
         many"), else the one its scoring ranks highest; at most two. A small model cites (and even counts) whatever
         numbers it is shown, so fewer and better beats more."""
-        found = [n for c in (draft.citations if draft else []) if (n := passages.number_at(c.source, c.start))]
+        found = [n for c in draft.citations if (n := passages.number_at(c.source, c.start))]
         if not found:
             questions = [question] if not followup or followup == question else [question, followup]
             scored, _ = self.extractive.score(questions, evidence)

@@ -136,11 +136,11 @@ class _KVState:
         """Save to a file (atomically), so the next process skips evaluating the prompt (~6 s for the statement)."""
         import numpy as np
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-        data = np.frombuffer(self.data, dtype=np.uint8, count=self.size)
-        np.savez(partial, data=data, input_ids=np.asarray(self.input_ids))
-        os.replace(partial, path)
+        from assistant.files import save_npz
+
+        save_npz(
+            path, data=np.frombuffer(self.data, dtype=np.uint8, count=self.size), input_ids=np.asarray(self.input_ids)
+        )
 
     @classmethod
     def read(cls, path: Path) -> _KVState:
