@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,11 @@ class Case(BaseModel):
     tags: list[str] = Field(default_factory=list)
     lang: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
     note: str | None = Field(None, description="Free text for staff (e.g. the feedback a draft came from)")
+    corpus: str | None = Field(
+        None,
+        pattern=r"^[\w][\w.-]*$",
+        description="Another corpus to ask this case on: the folder corpora/<name> beside the dataset file",
+    )
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,10 @@ class Dataset:
     path: Path
     cases: list[Case]
     lines: dict[str, int]
+
+    def subset(self, keep: Callable[[Case], bool]) -> Dataset:
+        """The cases `keep` accepts (e.g. those asked on one corpus)."""
+        return Dataset(self.path, [c for c in self.cases if keep(c)], self.lines)
 
     def check_quotes(self, documents: Mapping[str, Document]) -> dict[str, list[list[Location]]]:
         """Each case's quote locations (per quote, every occurrence); DatasetError if a quote is not in the corpus."""

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from assistant import Answer, Assistant, Chunk, Citation, Config, QuestionError
 from assistant.config import PROJECT_ROOT
 from assistant.evals import metrics
-from assistant.evals.dataset import Case, load_dataset
+from assistant.evals.dataset import Case, DatasetError, Location, Problem, load_dataset
 from assistant.evals.metrics import Span
 
 # Asked (untimed) before the first case so per-question latency is steady state: one English, one not (the
@@ -137,18 +137,24 @@ def run_eval(
         raise ValueError("k must be at least 1")
     dataset = load_dataset(dataset_path)  # format problems surface before the model loads
     bot = bot_or_config if isinstance(bot_or_config, Assistant) else Assistant(bot_or_config or Config())
-    located = dataset.check_quotes(bot.documents)
+    bots = {None: bot} | {
+        name: _corpus_assistant(bot, Path(dataset_path).parent / "corpora" / name, name)
+        for name in dict.fromkeys(c.corpus for c in dataset.cases if c.corpus is not None)
+    }
+    located: dict[str, list[list[Location]]] = {}
+    for name, each in bots.items():
+        located |= dataset.subset(lambda case, name=name: case.corpus == name).check_quotes(each.documents)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     for question in WARMUP_QUESTIONS:
         bot.ask(question)
     warmup = time.perf_counter() - t0
-    chunks = {chunk.id: chunk for chunk in bot.chunks}
+    chunks = {name: {chunk.id: chunk for chunk in each.chunks} for name, each in bots.items()}
     rows = []
     t1 = time.perf_counter()
     for case in tqdm(dataset.cases, desc="eval", unit="case", disable=not progress, leave=False):
         quotes = [[(p.document_id, p.start, p.end) for p in places] for places in located[case.id]]
-        rows.append(score_case(bot, case, quotes, chunks, k))
+        rows.append(score_case(bots[case.corpus], case, quotes, chunks[case.corpus], k))
     run_seconds = time.perf_counter() - t1
     return EvalResult(
         dataset=str(dataset_path),
@@ -163,6 +169,16 @@ def run_eval(
         by_lang=breakdown(rows, lambda row: [row.lang]),
         cases=rows,
     )
+
+
+def _corpus_assistant(bot: Assistant, corpus_dir: Path, name: str) -> Assistant:
+    """An assistant like `bot` (same settings and loaded models) on another corpus, with its own index."""
+    if not corpus_dir.is_dir():
+        raise DatasetError([Problem(str(corpus_dir), 0, None, f"corpus {name!r}: no such folder")])
+    config = bot.config.model_copy(
+        update={"corpus_dir": corpus_dir, "index_dir": bot.config.index_dir / "eval-corpora" / name, "chroma_url": None}
+    )
+    return Assistant(config, embedder=bot.embedder)
 
 
 def score_case(bot: Assistant, case: Case, quotes: list[list[Span]], chunks: dict[str, Chunk], k: int) -> CaseResult:
