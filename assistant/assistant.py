@@ -13,21 +13,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.base import Answerer, Draft
+from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
+from assistant.answer.followup import standalone_question
+from assistant.answer.outline import Outline, build_outline
+from assistant.answer.question import analyse, document_keys, named_document
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
-from assistant.conversation import History, standalone_question
 from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, load_corpus, read_document
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, StoreUnavailable
-from assistant.extractive import Draft, ExtractiveAnswerer, refusal_text
-from assistant.gate import INSTRUCTION_CUES, clean_history, clean_question, corpus_vocabulary, unknown_names
+from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, VectorIndex
-from assistant.models import Answer, Chunk, Document
+from assistant.models import Answer, Chunk, Document, Evidence
 from assistant.multilingual import MultilingualEncoder
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
 
+History = list[tuple[str, str]]
 log = logging.getLogger(__name__)
 WARM_WINDOWS_UP_TO_CHUNKS = 200  # ~30 windows a chunk: beyond this, embed them lazily per question
 
@@ -54,14 +58,15 @@ class Assistant:
             self.config.embedding_model, self.config.embedding_batch_size, self.config.query_cache_size
         )
         self.index = VectorIndex(self.config)
+        self.multilingual = MultilingualEncoder() if self.config.multilingual else None
         extractive = ExtractiveAnswerer(
             self.embedder,
             self.config.min_relevance,
             self.config.max_citations,
-            multilingual=MultilingualEncoder() if self.config.multilingual else None,
+            multilingual=self.multilingual,
             min_relevance_multilingual=self.config.min_relevance_multilingual,
         )
-        self.answerer: Any = extractive
+        self.answerer: Answerer = extractive
         if self.config.answerer != "extractive":
             from assistant.generation import generating_answerer
 
@@ -87,22 +92,20 @@ class Assistant:
             self.corpus: Corpus = corpus
             self.documents: dict[str, Document] = {d.id: d for d in corpus.documents}
             self.chunks: list[Chunk] = chunks
-            self.vocabulary = corpus_vocabulary(
-                [d.text for d in corpus.documents] + [str(v) for d in corpus.documents for v in d.metadata.values()]
-            )
+            self.outlines: dict[str, Outline] = {d.id: build_outline(d) for d in corpus.documents}
+            self._document_keys = {d.id: document_keys(d.id, d.title, d.metadata.get("kind")) for d in corpus.documents}
             self.retriever = HybridRetriever(
                 chunks,
                 self.index,
                 lexical,
                 self.embedder,
                 self.config.rrf_k,
-                self.answerer.multilingual,
+                self.multilingual,
                 self.config.index_dir / "multilingual" / f"{self.config.collection_prefix}-e5.npz",
             )
         if built or prepare_multilingual:
             self.retriever.prepare_multilingual()  # index time, so no question waits for it
-        if len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS:
-            self.answerer.warm(chunks)
+        self.answerer.prepare(chunks, self.outlines, warm=len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS)
 
     def reindex(self, rebuild: bool = False) -> IndexStats:
         """Bring the index in line with the corpus folder (incremental unless rebuild) and serve it."""
@@ -149,36 +152,38 @@ class Assistant:
         yield from self._answer(question, history, streaming=True)
 
     def _answer(self, question: str, history: History | None, streaming: bool) -> Iterator[str | Answer]:
+        """Question analysis -> retrieval -> answer -> verified citations."""
         t0 = time.perf_counter()
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
-        standalone = standalone_question(text, turns)
-        translate = getattr(self.answerer, "english_question", None)
-        english = translate(standalone) if translate is not None else None
-        retrieval = self.retriever.retrieve(standalone, self.config.top_k, english)
+        standalone, followup = standalone_question(text, turns)
+        english = self.answerer.translate(standalone)
+        document = named_document(standalone, self._document_keys)
+        asked = analyse(
+            strip_markup(text) or text,
+            strip_markup(standalone) or standalone,
+            followup=followup,
+            document=document,
+            translation=english,
+        )
+        retrieval = self.retriever.retrieve(
+            standalone, self.config.top_k, english, language=asked.language, document=document
+        )
         t1 = time.perf_counter()
         first: float | None = None
         streamed = False
-        # names the statement never uses ("Why did France sign?"), in the question or in its English translation
-        unknown = unknown_names(text, self.vocabulary) or (unknown_names(english, self.vocabulary) if english else [])
-        if unknown:
-            subject = None if INSTRUCTION_CUES.search(text) else ", ".join(unknown)
-            draft = Draft(refusal_text(retrieval.evidence, subject), True)
-        elif hasattr(self.answerer, "stream"):  # a generating answerer: pass its deltas on as they come
-            draft = Draft("", True)
-            for piece in self.answerer.stream(standalone, retrieval.evidence, followup=text, translation=english):
-                if isinstance(piece, Draft):
-                    draft = piece
-                elif streaming and piece:
-                    first = first or time.perf_counter()
-                    streamed = True
-                    yield piece
-        else:
-            draft = self.answerer.answer(standalone, retrieval.evidence, followup=text)
+        draft = Draft("", True)
+        for piece in self.answerer.stream(asked, retrieval.evidence):
+            if isinstance(piece, Draft):
+                draft = piece
+            elif streaming and piece:
+                first = first or time.perf_counter()
+                streamed = True
+                yield piece
         answer_text, citations = verify_citations(draft.text, draft.citations, self.documents)
         refused = draft.refused or not citations
-        if refused and not draft.refused:
-            answer_text = refusal_text(retrieval.evidence)
+        if refused and not draft.refused:  # every citation was dropped: nothing left to stand on
+            answer_text = "The statement doesn't say."
         t2 = time.perf_counter()
         timings = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         if first is not None:
@@ -186,20 +191,22 @@ class Assistant:
         answer = Answer(
             text=answer_text,
             refused=refused,
-            citations=[] if refused else citations,
+            refusal_reason=(draft.reason or "no_citation") if refused else None,
+            citations=citations if draft.refused or not refused else [],
             question=text,
             standalone_question=standalone,
             english_question=english,
+            analysis=asked,
             retrieved=[e.chunk.id for e in retrieval.evidence],
             answerer=self.answerer.name,
             timings_ms=timings,
             degraded=retrieval.degraded,
         )
         if streaming and not streamed:
-            yield from _word_pieces(answer.text)
+            yield from word_pieces(answer.text)
         yield answer
 
-    def evidence(self, question: str, k: int | None = None) -> list[Any]:
+    def evidence(self, question: str, k: int | None = None) -> list[Evidence]:
         """The retrieved evidence for a question, best first (for debugging and the eval harness)."""
         return self.retriever.retrieve(
             clean_question(question, self.config.max_question_tokens), k or self.config.top_k
@@ -226,16 +233,6 @@ class Assistant:
             "answerer": self.answerer.name,
             "embedding_model": self.embedder.name,
         }
-
-
-def _word_pieces(text: str) -> Iterator[str]:
-    start = 0
-    for i, ch in enumerate(text):
-        if ch == " " and i > start:
-            yield text[start : i + 1]
-            start = i + 1
-    if start < len(text):
-        yield text[start:]
 
 
 __all__ = ["SUPPORTED_SUFFIXES", "Assistant", "StoreUnavailable"]

@@ -59,13 +59,33 @@ def decode_text(raw: bytes, path: str) -> str:
 
 
 def _read_html(raw: bytes, path: str) -> str:
+    """The page's main text: trafilatura leaves out navigation, cookie banners, share blocks and footers. The
+    headline (<h1>) comes first, as the title; the article's date (its first <time>), which trafilatura keeps only
+    as metadata, follows it. Pages with no main text to find fall back to all visible text."""
+    import trafilatura
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(decode_text(raw, path), "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    lines = (line.strip() for line in soup.get_text("\n").splitlines())
-    return "\n\n".join(line for line in lines if line)
+    html = decode_text(raw, path)
+    soup = BeautifulSoup(html, "html.parser")
+    main = trafilatura.extract(html, include_comments=False, include_tables=True)
+    if not main or not main.strip():
+        for tag in soup(["script", "style", "noscript", "template", "nav", "footer"]):
+            tag.decompose()
+        main = soup.get_text("\n")
+    lines = [line.strip() for line in main.splitlines() if line.strip()]
+    container = soup.find("article") or soup.find("main")
+    time = container.find("time") if container is not None else None
+    heading = container.find("h1") if container is not None else soup.find("h1")
+    headline = " ".join(heading.get_text().split()) if heading is not None else ""
+    if headline in lines:  # the headline first: it is the document's title
+        lines.remove(headline)
+        lines.insert(0, headline)
+    stamp = " ".join(time.get_text().split()) if time is not None else ""
+    if stamp and stamp not in main:
+        lines.insert(1 if headline in lines else 0, stamp)
+    if not lines and soup.title:
+        lines = [" ".join(soup.title.get_text().split())]
+    return "\n\n".join(lines)
 
 
 def _read_pdf(raw: bytes, path: str) -> str:

@@ -1,4 +1,4 @@
-"""The refusal gate in code (not in a prompt): names the corpus never mentions, and validation of input."""
+"""Input validation: a question and a history as text to answer, or QuestionError saying why not."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ import unicodedata
 from collections.abc import Iterable
 
 from assistant.errors import QuestionError
-from assistant.text import looks_english
 from assistant.tokens import count_tokens
 
-_TITLE_WORD = re.compile(r"\b([A-Z][a-z]\w*(?:['-]\w+)*)")
 _MARKUP = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)|<[^>]{0,200}>", re.DOTALL | re.IGNORECASE)
-_QUESTION_WORDS = frozenset("which what where who whom whose how why when does did is are was were can could".split())
-# Phrasings that try to steer the assistant; a refusal then names nothing from the question.
-INSTRUCTION_CUES = re.compile(
-    r"\b(ignore|disregard|forget|pretend|you are now|act as|system prompt|add the word|start with|respond with|"
-    r"reply with|append|jailbreak|DAN)\b",
-    re.IGNORECASE,
-)
 
 
 def strip_markup(text: str) -> str:
@@ -28,21 +19,6 @@ def strip_markup(text: str) -> str:
 
 def corpus_vocabulary(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(w.lower() for text in texts for w in re.findall(r"[^\W_]+", text))
-
-
-def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
-    """Capitalised names in an English question that appear nowhere in the corpus ('Why did France sign?')."""
-    question = strip_markup(question)
-    if not looks_english(question):
-        return []
-    found = []
-    for sentence in re.split(r"(?<=[.!?])\s+", question.strip()):
-        for match in _TITLE_WORD.finditer(sentence):
-            word = match.group(1)
-            if match.start(1) == 0 or len(word) < 4 or word.lower() in vocabulary or word.lower() in _QUESTION_WORDS:
-                continue
-            found.append(word)
-    return list(dict.fromkeys(found))
 
 
 def clean_question(question: object, max_tokens: int) -> str:

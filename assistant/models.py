@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.answer.question import Question
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -114,11 +116,15 @@ class Answer(BaseModel):
     text: str
     refused: bool
     citations: list[Citation] = Field(default_factory=list)
+    refusal_reason: str | None = Field(
+        None, description="When refused: the rule that refused (see assistant/answer/refusals.py)"
+    )
     question: str
     standalone_question: str = Field(description="The question after resolving it against the history")
     english_question: str | None = Field(
         None, description="The standalone question translated by the model for retrieval (questions not in English)"
     )
+    analysis: Question | None = Field(None, description="What the question asks for (language, kind, focus, ...)")
     retrieved: list[str] = Field(default_factory=list, description="Chunk ids, best first")
     answerer: str = "extractive"
     timings_ms: dict[str, float] = Field(default_factory=dict)

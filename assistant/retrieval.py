@@ -15,7 +15,6 @@ from assistant.index import VectorIndex
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Evidence
 from assistant.multilingual import MultilingualEncoder, passage_matrix
-from assistant.text import looks_english
 
 log = logging.getLogger(__name__)
 MULTILINGUAL_MAX_CHUNKS = 20_000
@@ -71,12 +70,19 @@ class HybridRetriever:
             self.index.refresh()  # the served collection may have been switched by another process
             return self.index.search(vector, n)
 
-    def retrieve(self, question: str, k: int = 5, english: str | None = None) -> Retrieval:
-        """The k best chunks. `english` is the question translated (when it was asked in another language): dense and
-        BM25 search with it, and multilingual-e5 with the question as asked."""
+    def retrieve(
+        self,
+        question: str,
+        k: int = 5,
+        english: str | None = None,
+        language: str = "en",
+        document: str | None = None,
+    ) -> Retrieval:
+        """The k best chunks. `english` is the question translated (when it was asked in another `language`): dense
+        and BM25 search with it, and multilingual-e5 with the question as asked. `document`: only that one's chunks."""
         searched = english or question
         vector = self.embedder.encode_query(searched)
-        pool = max(4 * k, 20)
+        pool = max(4 * k, 20) if document is None else max(4 * k, 60)
         degraded = False
         try:
             dense = self._dense(vector, pool)
@@ -87,7 +93,7 @@ class HybridRetriever:
         dense = [(i, s) for i, s in dense if i in self.chunks]
         lexical = [(i, s) for i, s in lexical if i in self.chunks]
         rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
-        if self.multilingual is not None and not looks_english(question):
+        if self.multilingual is not None and language != "en":
             rankings = [self._cross_lingual(question, pool), *rankings]  # first: it wins ties
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         dense_sim, lexical_score = dict(dense), dict(lexical)
@@ -95,6 +101,8 @@ class HybridRetriever:
         seen_text: set[str] = set()
         for chunk_id, score in fused:
             chunk = self.chunks[chunk_id]
+            if document is not None and chunk.document_id != document:
+                continue
             key = chunk.prose.lower()
             if key in seen_text:  # the same passage in two documents: keep the better-ranked one
                 continue

@@ -184,59 +184,6 @@ def content_stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords([t for t in tokens if t not in ENGLISH_STOPWORDS and len(t) > 1]))
 
 
-# A few frequent function words per language (the best-scoring language is the one to answer in).
-LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
-    "German": frozenset(
-        (
-            "der die das und ist nicht wie viele welche werden wird sind mit von für über auf dem den des ein "
-            "eine was wer wo warum wann genannt erklärung gibt es"
-        ).split()
-    ),
-    "French": frozenset(
-        (
-            "le la les et est sont des du une un pour dans sur qui quel quels quelle quelles combien où ce cette "
-            "il s'est que déclaration au aux"
-        ).split()
-    ),
-    "Italian": frozenset(
-        (
-            "il lo gli e è sono di della delle per con che quali quale quanti quante dove perché la vengono "
-            "dichiarazione"
-        ).split()
-    ),
-    "Spanish": frozenset("el los las y es son una por para con qué cuál cuáles cuántos dónde del se la".split()),
-    "Portuguese": frozenset("o os as um uma por para com que quais quantos onde do da não são".split()),
-    "Dutch": frozenset(
-        "de het een van en zijn niet wat welke hoeveel waar voor met op wordt worden zegt verklaring over".split()
-    ),
-    "Polish": frozenset("w z na jest są się nie jak czy co które która jakie ile gdzie dla oraz wśród".split()),
-    "Danish": frozenset("og er det en et til af på hvad hvilke hvilken hvor mange ikke som med den blev i".split()),
-    "Swedish": frozenset("och är att som inte vad vilka nämns vilken hur många var för med på om i".split()),
-    "Norwegian": frozenset("og er det en et til av på hva hvilke hvor mange ikke som med den ble".split()),
-    "Finnish": frozenset("ja on ei mitä mikä missä kuinka monta se että".split()),
-    "Czech": frozenset("a je jsou se na v ve z co jak kolik které který kde".split()),
-}
-
-# Their function words that are not also English ones: what makes a question look foreign to looks_english.
-_FOREIGN_STOPWORDS = frozenset().union(*LANGUAGE_MARKERS.values()) - ENGLISH_STOPWORDS
-
-
-_DIACRITICS = frozenset("äöüßéèêàâçëïîôùûœæøåñóíúąćęłńśźżčřšžő")
-
-
-def looks_english(text: str) -> bool:
-    """True unless the text shows another language: a non-Latin script, or more foreign than English function words.
-
-    Text with no language at all (code, symbols) counts as English, so it meets the stricter English gate.
-    """
-    if any(ord(ch) > 0x24F for ch in text if ch.isalpha()):  # Greek, Cyrillic, Arabic, ... scripts
-        return False
-    tokens = [w.lower() for w in words(text)]
-    english = sum(t in ENGLISH_STOPWORDS for t in tokens)
-    foreign = sum(t in _FOREIGN_STOPWORDS for t in tokens) + any(ch in _DIACRITICS for ch in text.lower())
-    return foreign <= english or foreign == 0
-
-
 def number_in_words(n: int) -> str:
     return f"{n} ({NUMBER_WORDS[n]})" if 0 <= n < len(NUMBER_WORDS) else str(n)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from assistant.answer.question import detect_language
 from assistant.evals.dataset import DRAFT_TAG, Case
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.models import fold_whitespace
-from assistant.text import looks_english
 
 
 def draft_case(record: FeedbackRecord, ratings: int = 1) -> Case:
@@ -39,7 +39,7 @@ def draft_case(record: FeedbackRecord, ratings: int = 1) -> Case:
         forbidden=[],
         quotes=list(dict.fromkeys(quotes)),
         tags=[DRAFT_TAG, "feedback", f"feedback-{record.rating}"],
-        lang="en" if looks_english(record.question) else "und",
+        lang=detect_language(record.question),
         note=note,
     )
 

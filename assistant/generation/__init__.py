@@ -8,8 +8,8 @@ from assistant.generation.answerer import GeneratingAnswerer
 from assistant.generation.support import SupportChecker
 
 if TYPE_CHECKING:
+    from assistant.answer.extractive import ExtractiveAnswerer
     from assistant.config import Config
-    from assistant.extractive import ExtractiveAnswerer
 
 
 def generating_answerer(config: Config, extractive: ExtractiveAnswerer) -> GeneratingAnswerer:

@@ -15,11 +15,13 @@ Same contract as the extractive answerer (question + evidence in, Draft out; it 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from assistant.extractive import Draft, ExtractiveAnswerer, refusal_text
+from assistant.answer.base import Draft
+from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
+from assistant.answer.outline import Outline
+from assistant.answer.question import Question, analyse
 from assistant.gate import corpus_vocabulary
 from assistant.generation.backends import ChatBackend
 from assistant.generation.languages import answer_language
@@ -78,28 +80,21 @@ class GeneratingAnswerer:
         self._vocabulary: frozenset[str] = frozenset()
         self._translations: dict[str, str | None] = {}
 
-    # the extractive answerer's embeddings double as the facade's retrieval helpers
-    @property
-    def multilingual(self) -> Any:
-        return self.extractive.multilingual
-
-    @property
-    def embedder(self) -> Any:
-        return self.extractive.embedder
-
-    def warm(self, chunks: list[Chunk]) -> None:
-        """Number the whole corpus for the prompt when it fits, and evaluate that prompt once."""
-        self.extractive.warm(chunks)
+    def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
+        """Prepare the extractive answerer (it scores and refuses first), number the whole corpus for the prompt when
+        it fits, and evaluate that prompt once."""
+        self.extractive.prepare(chunks, outlines, warm)
         passages = NumberedPassages(chunks)
         self._vocabulary = corpus_vocabulary(c.text for c in chunks)
+        self._corpus = None
         if passages.tokens() <= WHOLE_CORPUS_TOKENS:
             self._corpus = passages
             self.backend.warm(self.system_prompt(passages))
 
-    def english_question(self, question: str) -> str | None:
+    def translate(self, question: str) -> str | None:
         """The question in English, written by the model, when it is in another language (else None).
 
-        Used to retrieve and to pick the sentences to suggest; the relevance gate still scores the question as
+        Used to retrieve and to pick the sentences to suggest; the relevance rules still score the question as
         asked (multilingual-e5), so a mistranslation cannot turn an unanswerable question into an answer."""
         if answer_language(question) is None:
             return None
@@ -144,45 +139,37 @@ class GeneratingAnswerer:
         return "\n".join(lines)
 
     # --- answering ---
-    def answer(
-        self, question: str, evidence: list[Evidence], followup: str | None = None, translation: str | None = None
-    ) -> Draft:
-        draft = None
-        for piece in self.stream(question, evidence, followup, translation):
-            if isinstance(piece, Draft):
-                draft = piece
-        assert draft is not None
-        return draft
-
-    def stream(
-        self, question: str, evidence: list[Evidence], followup: str | None = None, translation: str | None = None
-    ) -> Iterator[str | Draft]:
-        """Checked claims as text deltas, then the Draft (the extractive one when the model gave nothing usable).
-
-        `translation` is the question in English (english_question); it steers which sentences are suggested."""
-        fallback = self.extractive.answer(question, evidence, followup=followup)
-        if fallback.refused:  # the relevance gate, in code: the model never sees an off-topic question
+    def stream(self, question: Question, evidence: list[Evidence]) -> Iterator[str | Draft]:
+        """Checked claims as text deltas, then the Draft (the extractive one when the model gave nothing usable)."""
+        fallback = self.extractive.answer(question, evidence)
+        if fallback.refused:  # the refusal rules, in code: the model never sees what the documents do not answer
+            yield from word_pieces(fallback.text)
             yield fallback
             return
+        translation = question.translation
+        followup = question.text if question.text != question.standalone else None
         passages = self._corpus if self._corpus is not None else NumberedPassages.from_evidence(evidence)
         vocabulary = self._vocabulary or corpus_vocabulary(e.chunk.text for e in evidence)
-        asked = followup or question
-        english = answer_language(asked) is None
+        asked = question.text
+        english = question.english
         # words a question or a withheld (instruction-like) document sentence tries to plant in the answer
         withheld = " ".join(p.prose for p in passages.withheld)
-        planted = planted_phrases(f"{question} {asked} {withheld}", vocabulary - _words(withheld))
+        planted = planted_phrases(f"{question.standalone} {asked} {withheld}", vocabulary - _words(withheld))
         guide = fallback
         if translation:  # English scoring picks the right sentence more often than e5 on the question as asked
-            translated = self.extractive.answer(translation, evidence)
+            in_english = analyse(translation, translation, document=question.document)
+            translated = self.extractive.answer(in_english, evidence)
             guide = fallback if translated.refused else translated
-        hints = self._hints(passages, translation or question, None if translation else followup, evidence, guide)
+            hints = self._hints(passages, in_english, evidence, guide)
+        else:
+            hints = self._hints(passages, question, evidence, guide)
         reader = ClaimReader()
         markers: dict[tuple[str, int, int], Citation] = {}
         accepted: list[_Accepted] = []
         shown = ""
         tokens = self.backend.stream(
             self.system_prompt(passages),
-            self.user_prompt(question, followup, passages, hints, translation),
+            self.user_prompt(question.standalone, followup, passages, hints, translation),
             answer_grammar(len(passages), MAX_CLAIMS) if self.use_grammar else None,
             self.max_tokens,
         )
@@ -207,26 +194,20 @@ class GeneratingAnswerer:
                 yield piece
         if not accepted:
             log.info("no checked claim in the model's answer to %r; answering extractively", asked)
-            yield fallback.text
+            yield from word_pieces(fallback.text)
             yield fallback
             return
         yield Draft(shown, False, list(markers.values()), fallback.best_similarity)
 
     def _hints(
-        self,
-        passages: NumberedPassages,
-        question: str,
-        followup: str | None,
-        evidence: list[Evidence],
-        draft: Draft,
+        self, passages: NumberedPassages, question: Question, evidence: list[Evidence], draft: Draft
     ) -> list[int]:
         """The sentences to point the model at: those the extractive answer quotes (a list's introduction for "how
         many"), else the one its scoring ranks highest; at most two. A small model cites (and even counts) whatever
         numbers it is shown, so fewer and better beats more."""
         found = [n for c in draft.citations if (n := passages.number_at(c.source, c.start))]
         if not found:
-            questions = [question] if not followup or followup == question else [question, followup]
-            scored, _ = self.extractive.score(questions, evidence)
+            scored, _ = self.extractive.score(question, evidence)
             found = [
                 n
                 for item in scored[:1]
@@ -273,4 +254,4 @@ def _words(text: str) -> frozenset[str]:
 _citation = Citation.of
 
 
-__all__ = ["GeneratingAnswerer", "refusal_text"]
+__all__ = ["GeneratingAnswerer"]

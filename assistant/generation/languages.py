@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-from assistant.text import LANGUAGE_MARKERS, looks_english, words
+from assistant.answer.question import detect_language
 
-_SCRIPTS = {"Greek": ("\u0370", "\u03ff")}  # Cyrillic could be several languages: left to the model
-_DIACRITIC_HINTS = {
-    "ß": "German",
-    "ä": "German",
-    "ü": "German",
-    "ø": "Danish",
-    "æ": "Danish",
-    "å": "Swedish",
-    "ł": "Polish",
-    "ą": "Polish",
-    "ę": "Polish",
-    "ś": "Polish",
-    "ż": "Polish",
-    "ń": "Polish",
-    "ç": "French",
-    "è": "French",
-    "ê": "French",
-    "à": "French",
-    "ñ": "Spanish",
-    "ã": "Portuguese",
-    "ř": "Czech",
-    "ě": "Czech",
-    "ů": "Czech",
-}
+LANGUAGE_NAMES = {
+    "sq": "Albanian", "ar": "Arabic", "bs": "Bosnian", "bg": "Bulgarian", "ca": "Catalan", "zh": "Chinese",
+    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "et": "Estonian",
+    "fi": "Finnish", "fr": "French", "ka": "Georgian", "de": "German", "el": "Greek", "he": "Hebrew",
+    "hi": "Hindi", "hu": "Hungarian", "is": "Icelandic", "ga": "Irish", "it": "Italian", "ja": "Japanese",
+    "ko": "Korean", "lv": "Latvian", "lt": "Lithuanian", "mk": "Macedonian", "nb": "Norwegian", "nn": "Norwegian",
+    "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sr": "Serbian",
+    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian",
+    "mt": "Maltese",
+}  # fmt: skip
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code ('de' -> 'German')."""
+    return LANGUAGE_NAMES.get(code, "the language of the question")
 
 
 def answer_language(question: str) -> str | None:
-    """The language to answer in by name ('German'), or None for English."""
-    for name, (low, high) in _SCRIPTS.items():
-        if any(low <= ch <= high for ch in question):
-            return name
-    if looks_english(question):
-        return None
-    tokens = [w.lower() for w in words(question)]
-    scores = {name: sum(t in marker for t in tokens) for name, marker in LANGUAGE_MARKERS.items()}
-    for ch, name in _DIACRITIC_HINTS.items():
-        if ch in question.lower():
-            scores[name] += 1
-    best = max(scores, key=lambda name: scores[name])
-    return best if scores[best] > 0 else "the language of the question"
+    """The language to answer in by name ('German'), or None for English (lingua's detection)."""
+    code = detect_language(question)
+    return None if code == "en" else language_name(code)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.extractive import find_enumeration
+from assistant.answer.outline import find_enumeration
 from assistant.models import Chunk, Evidence, Span, fold_whitespace
 from assistant.tokens import count_tokens
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.outline import find_enumeration
+from assistant.answer.quotes import Window, candidate_windows
 from assistant.embeddings import Embedder
-from assistant.extractive import Window, candidate_windows, find_enumeration
 from assistant.generation.passages import Passage
 from assistant.models import Span, fold_whitespace
 from assistant.multilingual import MultilingualEncoder

@@ -1,0 +1,53 @@
+"""The contract every answerer meets: question and evidence in (plain data), text pieces then a Draft out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.answer.outline import Outline
+from assistant.answer.question import Question
+from assistant.models import Chunk, Citation, Evidence
+
+
+@dataclass
+class Draft:
+    """An answerer's output before citation verification.
+
+    `refused` answers say what the documents do not give; they may still cite what the documents say nearby."""
+
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    best_similarity: float = 0.0
+    reason: str | None = None  # why it was refused (a rule name from answer/refusals.py)
+
+
+class Answerer(Protocol):
+    """An answering strategy: the extractive one (quotes only) or a model-backed one."""
+
+    name: str
+
+    def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
+        """Get ready for a corpus (embed candidate quotes, evaluate a prompt); called after each (re)index."""
+        ...
+
+    def translate(self, question: str) -> str | None:
+        """The question in English when it is in another language and the answerer can translate, else None."""
+        ...
+
+    def stream(self, question: Question, evidence: list[Evidence]) -> Iterator[str | Draft]:
+        """Text pieces of the answer as they are ready, then the Draft (the authority on text and citations)."""
+        ...
+
+
+def answer_of(answerer: Answerer, question: Question, evidence: list[Evidence]) -> Draft:
+    """The Draft an answerer's stream ends with."""
+    draft: Draft | None = None
+    for piece in answerer.stream(question, evidence):
+        if isinstance(piece, Draft):
+            draft = piece
+    if draft is None:
+        raise RuntimeError(f"answerer {answerer.name} ended without a Draft")
+    return draft

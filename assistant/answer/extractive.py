@@ -1,0 +1,347 @@
+"""The extractive answerer: no LLM; the answer is read off the outline or built from the best quotes, each cited.
+
+It takes the analysed question and the evidence (plain data) and yields the answer; it never calls the retriever.
+Refusals follow the rules in answer/refusals.py.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from itertools import pairwise
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.base import Draft
+from assistant.answer.outline import Outline
+from assistant.answer.question import Expects, Kind, Question
+from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
+from assistant.answer.refusals import (
+    Refusal,
+    expected_match,
+    is_command,
+    mixed_documents,
+    refusal_text,
+    unknown_names,
+)
+from assistant.answer.structure import structural_answer
+from assistant.embeddings import Embedder
+from assistant.models import Chunk, Citation, Evidence, Span, fold_whitespace
+from assistant.multilingual import MultilingualEncoder
+from assistant.text import content_stems, european_script, words
+
+# Words every question about these documents may use without them being what it is about
+_GENERIC_STEMS = content_stems(
+    "statement document text declaration leaders say says mention mentions talk write written according "
+    "agenda migration shared joint paper notice note anything something regarding concerning"
+)
+_STRUCTURE = ("title", "heading")  # answered from the outline, not quoted as content
+MIN_FOCUS_COVERAGE = 0.34  # below this share of the focus words in the quote's chunk, a weak match is refused
+TOPIC_MARGIN = 0.16  # a topic question ("what does it say about returns?") quotes more of what is close
+_TOPIC = re.compile(
+    r"\b(?:say|says|said|tell me|write|writes|position|stance|view|views) (?:about|on|regarding)\b|\bwhat about\b|"
+    r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
+    re.IGNORECASE,
+)
+TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
+STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
+
+
+@dataclass(frozen=True)
+class Scored:
+    rank: float  # what orders candidates
+    cosine: float  # what the relevance rule looks at
+    window: Window
+
+
+class ExtractiveAnswerer:
+    """Scores clause windows of the evidence against the question and composes a cited answer."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        min_relevance: float = 0.30,
+        max_citations: int = 3,
+        multilingual: MultilingualEncoder | None = None,
+        min_relevance_multilingual: float = 0.765,
+        cache_size: int = 50_000,
+    ) -> None:
+        self.embedder = embedder
+        self.multilingual = multilingual
+        self.min_relevance = min_relevance
+        self.min_relevance_multilingual = min_relevance_multilingual
+        self.max_citations = max_citations
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._outlines: dict[str, Outline] = {}
+        self._vocabulary: frozenset[str] = frozenset()
+        self._openings: dict[str, Span] = {}
+        self._document_vocabularies: dict[str, frozenset[str]] = {}
+
+    # --- the Answerer contract ---
+    def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
+        """Keep the outlines and the corpus words; embed every candidate quote ahead of the first question."""
+        self._outlines = dict(outlines)
+        self._vocabulary = frozenset(w.lower() for c in chunks for w in words(c.embedding_text))
+        self._document_vocabularies: dict[str, frozenset[str]] = {}
+        for chunk in chunks:
+            known = self._document_vocabularies.get(chunk.document_id, frozenset())
+            self._document_vocabularies[chunk.document_id] = known | {w.lower() for w in words(chunk.embedding_text)}
+        self._openings = {}
+        for chunk in chunks:
+            if chunk.kind == "paragraph" and chunk.document_id not in self._openings and chunk.sentences:
+                self._openings[chunk.document_id] = chunk.sentences[0]
+        if warm:
+            texts = [fold_whitespace(w.span.text) for c in chunks for w in candidate_windows(c)]
+            for i in range(0, len(texts), 512):
+                self._encode(texts[i : i + 512])
+            if self.multilingual is not None and texts:
+                self.multilingual.passages(texts)
+
+    def translate(self, question: str) -> str | None:
+        return None  # no model to translate with: non-English questions are scored with multilingual-e5
+
+    def stream(self, question: Question, evidence: list[Evidence]) -> Iterator[str | Draft]:
+        draft = self.answer(question, evidence)
+        yield from word_pieces(draft.text)
+        yield draft
+
+    # --- embeddings of candidate windows, cached by text ---
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            vectors = self.embedder.encode(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._vectors[text] = vector
+                while len(self._vectors) > self._cache_size:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            found = [self._vectors.get(t) for t in texts]
+        return np.stack(
+            [v if v is not None else self.embedder.encode([t])[0] for t, v in zip(texts, found, strict=True)]
+        )
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine of two texts (English model; e5 when `a` is not English)."""
+        if self.multilingual is not None and not _latin_english(a):
+            return float(self.multilingual.query(a) @ self.multilingual.passages([b])[0])
+        return float(self.embedder.encode_query(a) @ self._encode([b])[0])
+
+    # --- scoring ---
+    def score(self, question: Question, evidence: list[Evidence]) -> tuple[list[Scored], bool]:
+        """Every window of the evidence scored against the question (and its rewrite), best first; and whether it
+        was scored cross-lingually. Each window keeps its best score over the question's forms."""
+        windows = [w for e in evidence if e.chunk.kind not in _STRUCTURE for w in candidate_windows(e.chunk)]
+        if not windows:
+            return [], False
+        texts = [fold_whitespace(w.span.text) for w in windows]
+        forms = list(dict.fromkeys([question.standalone, question.text]))
+        cross_lingual = self.multilingual is not None and not question.english
+        if cross_lingual:
+            assert self.multilingual is not None
+            queries = np.stack([self.multilingual.query(q) for q in forms])
+            cosines = (self.multilingual.passages(texts) @ queries.T).max(axis=1)
+        else:
+            queries = np.stack([self.embedder.encode_query(q) for q in forms])
+            cosines = (self._encode(texts) @ queries.T).max(axis=1)
+        asked = set().union(*(content_stems(q) for q in forms))
+        scored = []
+        for window, cosine in zip(windows, cosines, strict=True):
+            overlap = 0.0 if cross_lingual else len(asked & content_stems(window.span.text)) / max(1, len(asked))
+            scored.append(Scored(float(cosine) + OVERLAP_WEIGHT * overlap, float(cosine), window))
+        scored.sort(key=lambda item: (-item.rank, item.window.span.start))
+        return scored, cross_lingual
+
+    # --- answering ---
+    def answer(self, question: Question, evidence: list[Evidence]) -> Draft:
+        """The answer to `question` from the evidence (a refusal when the evidence does not hold it)."""
+        corpus = _corpus_name(evidence, self._outlines, question)
+        if is_command(question):
+            return Draft(refusal_text(Refusal.COMMAND, evidence, corpus_name=corpus), True, reason=Refusal.COMMAND)
+        outlines = self._outlines_for(question, evidence)
+        structural = structural_answer(question, outlines, self.similarity, self._openings)
+        if structural is not None:
+            return structural
+        unknown = unknown_names(question, self._vocabulary)
+        if unknown:
+            return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=", ".join(unknown))
+        mixed = mixed_documents(question, self._document_vocabularies)
+        if mixed:
+            return self._refuse(Refusal.MIXED_DOCUMENTS, evidence, corpus, subject=mixed)
+        absent = self._absent_subject(question)
+        if absent:
+            return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=absent)
+        if not european_script(question.text):
+            return self._refuse(Refusal.OTHER_SCRIPT, evidence, corpus)
+        scored, cross_lingual = self.score(question, evidence)
+        threshold = self.min_relevance_multilingual if cross_lingual else self.min_relevance
+        best_cosine = max((s.cosine for s in scored), default=0.0)
+        if not scored or best_cosine < threshold or not self._on_topic(question, scored[0], cross_lingual):
+            return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        expects = question.expects or (Expects.NUMBER if question.kind is Kind.COUNT else None)
+        if expects is not None:
+            typed = self._typed(scored, threshold, expects, question)
+            if typed is None:
+                nearby = scored[0].window
+                citation = Citation.of(1, nearby.chunk, nearby.span)
+                text = refusal_text(
+                    Refusal.DETAIL_ABSENT,
+                    evidence,
+                    expects=expects,
+                    nearby=f"{_phrase(nearby).rstrip('.;:, ')} [1].",
+                    corpus_name=corpus,
+                )
+                return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT)
+            chosen = [typed]
+        else:
+            margin = TOPIC_MARGIN if question.kind is Kind.WHY_HOW or _TOPIC.search(question.standalone) else None
+            chosen = self._choose(scored, threshold, margin or CHOICE_MARGIN)
+        citations = []
+        parts = []
+        several = len({w.chunk.document_id for w in chosen}) > 1
+        for marker, window in enumerate(chosen, start=1):
+            citations.append(Citation.of(marker, window.chunk, window.span))
+            source = f"{window.chunk.title}: " if several else ""
+            parts.append(f"{source}{_phrase(window)} [{marker}]")
+        text = _join_sentences(parts)
+        if question.kind is Kind.YES_NO and self._all_focus_in(question, chosen):
+            text = f"Yes: {text}"
+        return Draft(text, False, citations, best_cosine)
+
+    def _refuse(
+        self, reason: Refusal, evidence: list[Evidence], corpus: str, subject: str | None = None, best: float = 0.0
+    ) -> Draft:
+        return Draft(refusal_text(reason, evidence, subject=subject, corpus_name=corpus), True, [], best, reason=reason)
+
+    def _outlines_for(self, question: Question, evidence: list[Evidence]) -> list[Outline]:
+        if question.document is not None and question.document in self._outlines:
+            return [self._outlines[question.document]]
+        order = list(dict.fromkeys(e.chunk.document_id for e in evidence))
+        return [self._outlines[d] for d in order if d in self._outlines] or list(self._outlines.values())
+
+    def _absent_subject(self, question: Question) -> str | None:
+        """The name a yes/no question asks about when no document mentions it ('Does it mention Frontex?')."""
+        if question.kind is not Kind.YES_NO or not question.english or not question.subject:
+            return None
+        subject = question.subject
+        if not subject[:1].isupper() or len(subject) < 3:
+            return None
+        parts = [w.lower() for w in words(subject) if w.lower() not in ("the", "of", "and")]
+        return None if all(_stem_in(p, self._vocabulary) for p in parts) else subject
+
+    def _on_topic(self, question: Question, best: Scored, cross_lingual: bool) -> bool:
+        """A weak match must share the question's focus words (English; e5 has its own threshold)."""
+        if cross_lingual or best.cosine >= STRONG_COSINE:
+            return True
+        asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
+        if len(asked) < 2:
+            return True
+        held = content_stems(best.window.chunk.embedding_text)
+        return len(asked & held) / len(asked) >= MIN_FOCUS_COVERAGE
+
+    def _all_focus_in(self, question: Question, chosen: list[Window]) -> bool:
+        asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
+        held = set().union(*(content_stems(w.chunk.embedding_text) for w in chosen))
+        return bool(asked) and asked <= held
+
+    def _typed(self, scored: list[Scored], threshold: float, expects: Expects, question: Question) -> Window | None:
+        """The best window that holds a thing of the expected type, cut to the clause holding it. Windows a little
+        further down count too when they share a focus word (the spokesperson's name sits in another sentence)."""
+        best = scored[0].rank
+        asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
+        for item in scored[:30]:
+            if item.cosine < threshold:
+                continue
+            near = item.rank >= best - 2 * CHOICE_MARGIN
+            related = item.rank >= best - TYPED_REACH and bool(asked & content_stems(item.window.sentence.text))
+            if not (near or related):
+                continue
+            found = expected_match(expects, item.window.span.text, question.standalone + " " + question.text)
+            if found is not None:
+                return _tighten(item.window, found)
+        return None
+
+    def _choose(self, scored: list[Scored], threshold: float, margin: float) -> list[Window]:
+        """The best windows within `margin` of the best, one per sentence (a topic question takes a wider margin:
+        it asks for what the documents say, not for one fact)."""
+        best = scored[0].rank
+        chosen: list[Window] = []
+        for item in scored:
+            if len(chosen) == self.max_citations or item.rank < best - margin:
+                break
+            if item.cosine < threshold or any(w.sentence == item.window.sentence for w in chosen):
+                continue  # one quote per sentence
+            chosen.append(item.window)
+        return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))
+
+
+def _stem_in(stem: str, vocabulary: frozenset[str]) -> bool:
+    return (
+        any(v.startswith(stem[: max(4, len(stem) - 1)]) for v in vocabulary) if len(stem) >= 4 else stem in vocabulary
+    )
+
+
+def _latin_english(text: str) -> bool:
+    return all(ord(ch) <= 0x7F for ch in text)
+
+
+def _corpus_name(evidence: list[Evidence], outlines: Mapping[str, Outline], question: Question) -> str:
+    if len(outlines) <= 1 or question.document is not None:
+        return "The statement" if len(outlines) <= 1 else "The document"
+    return "The documents"
+
+
+_SEGMENT = re.compile(r",\s+|;\s+|\s+[—–]\s+")
+
+
+def _tighten(window: Window, found: tuple[int, int]) -> Window:
+    """The comma-separated segment of the window that holds the found thing (if it has a few words)."""
+    text = window.span.text
+    cuts = [0, *(m.end() for m in _SEGMENT.finditer(text)), len(text) + 2]
+    for left, right in pairwise(cuts):
+        if left <= found[0] and found[1] <= right:
+            start, end = left, min(right, len(text))
+            segment = text[start:end].rstrip(" ,;—–")
+            if len(segment.split()) < 4:
+                return window
+            s = window.span.start + start
+            span = Span(start=s, end=s + len(segment), text=segment)
+            return Window(window.chunk, span, window.sentence)
+    return window
+
+
+def _phrase(window: Window) -> str:
+    """The window as a readable clause, framed by its bullet heading when it does not start the bullet."""
+    text = fold_whitespace(window.span.text)
+    heading = window.chunk.path[-1] if window.chunk.kind == "bullet" and len(window.chunk.path) > 1 else None
+    if heading and not text.startswith(heading):
+        return f"Under “{heading}”: {text}"
+    return text[0].upper() + text[1:]
+
+
+def _join_sentences(parts: list[str]) -> str:
+    out = []
+    for part in parts:
+        body, marker = part.rsplit(" [", 1)
+        body = body.rstrip(".;:, ")
+        out.append(f"{body} [{marker}.")
+    return " ".join(out)
+
+
+def word_pieces(text: str) -> Iterator[str]:
+    """A text in word-sized pieces (for streaming an answer that is ready at once)."""
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == " " and i > start:
+            yield text[start : i + 1]
+            start = i + 1
+    if start < len(text):
+        yield text[start:]

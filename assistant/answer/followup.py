@@ -1,0 +1,129 @@
+"""Follow-ups: a question that leans on the previous turn, rewritten to stand alone.
+
+Resolved against the previous question and answer, by kind of follow-up rather than by gluing texts:
+- ordinal continuation ("and the next one?", "und das dritte?"): the previous list question with the new position;
+- ellipsis with a new subject ("and the UK?", "what about smugglers?"): the previous question with it swapped in;
+- a bare question word ("why?", "when?", "how many?"): the previous question asked that way;
+- pronouns ("who supports them?"): the question, with what the previous turn was about.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.question import NEXT_RE, counted_noun, focus_terms, names_in, ordinal_noun, ordinal_of
+from assistant.text import words
+
+History = list[tuple[str, str]]
+
+_ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+_ELLIPSIS = re.compile(
+    r"^\s*(?:and|but|also|so|ok(?:ay)?|then|und|et|e|y|i|en|og|och|ja|a|és|și|ve)?[\s,]*"
+    r"(?:(?:what|how)\s+about|what of|and|und|et|y|e)\s+(?P<topic>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_BARE_WH = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+)?(?P<wh>why|when|where|who|how many|how much|how|which|what)"
+    r"(?:\s+(?:exactly|then|so|not|is that|was that|is it|was it|are they))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_LEADING_WH = re.compile(
+    r"^\s*(?:which|what|where|when|who|whom|how many|how much|how|why|is|are|was|were|does|do|did)\b\s*", re.I
+)
+_PRONOUN = re.compile(
+    r"\b(?:it|its|they|them|their|this|that|these|those|there|he|she|him|her|ones|the same|above|previous|"
+    r"earlier|mentioned|else|others?|es|sie|ihnen|dies|das|ils|elles|cela|ça|ellos|esto|loro|questo|oni|to|ich|ze|dat|deze|"
+    r"det|dem|de|den)\b",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(r"\b(?:before|previous|preceding|prior)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“([^”]{3,200})”")
+_CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what else|anything else|more|und|et|y|e|i|en|og|och)\b", re.I)
+
+
+def _content(question: str) -> list[str]:
+    return focus_terms(question)
+
+
+def leans_on_history(question: str) -> bool:
+    """Whether a question needs the previous turn to be understood."""
+    content = _content(question)
+    if _BARE_WH.match(question) or _ELLIPSIS.match(question):
+        return True
+    if (NEXT_RE.search(question) or ordinal_of(question) is not None) and len(content) <= 3:
+        return True
+    if _PRONOUN.search(question) and len(content) <= 3 or len(content) <= 1:
+        return True
+    return (bool(_CONTINUATION.match(question)) and len(content) <= 3) or len(words(question)) <= 2
+
+
+def _list_noun(question: str) -> str | None:
+    return (
+        ordinal_noun(question)
+        or counted_noun(question)
+        or next((w for w in reversed(focus_terms(question)) if w.endswith("s") and len(w) > 3), None)
+    )
+
+
+def _ordinal_followup(question: str, previous: str) -> str | None:
+    position = ordinal_of(question)
+    before = ordinal_of(previous)
+    if position is None and NEXT_RE.search(question):
+        position = (before + 1) if before and before > 0 else 2
+    if position is None and _BEFORE.search(question) and before and before > 1:
+        position = before - 1
+    if position is None:
+        return None
+    noun = _list_noun(previous)
+    word = "last" if position == -1 else _ORDINAL_WORDS[position] if position < len(_ORDINAL_WORDS) else str(position)
+    if noun:
+        singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+        return f"What is the {word} {singular}?"
+    return f"What is the {word} one? ({previous})"
+
+
+def _swap_subject(topic: str, previous: str) -> str:
+    """The previous question about `topic` instead: swap a capitalised subject, else ask about the topic."""
+    topic = topic.strip()
+    if topic[:1].isupper() or (topic.lower().startswith("the ") and topic[4:5].isupper()):
+        names = [n for n in names_in(previous) if n.lower() != topic.lower()]
+        if names:
+            return previous.replace(names[0], topic, 1)
+    return f"What does the statement say about {topic}?"
+
+
+def _ask_as(wh: str, previous: str) -> str:
+    """The previous question asked with another question word: 'Which agencies ...?' + 'how many' -> 'How many
+    agencies ...?'."""
+    rest = _LEADING_WH.sub("", previous, count=1)
+    return f"{wh[0].upper()}{wh[1:]} {rest}" if rest != previous else f"{wh[0].upper()}{wh[1:]}: {previous}"
+
+
+def standalone_question(question: str, history: History) -> tuple[str, bool]:
+    """The question rewritten to stand alone against the last turn, and whether it was rewritten."""
+    if not history or not leans_on_history(question):
+        return question, False
+    previous, answer = history[-1]
+    previous = previous.strip()
+    ordinal = _ordinal_followup(question, previous)
+    if ordinal is not None:
+        return ordinal, True
+    bare = _BARE_WH.match(question)
+    if bare:
+        wh = bare.group("wh").lower()
+        noun = _list_noun(previous)
+        if wh == "how many" and noun:
+            return f"How many {noun} ({previous})?", True
+        return _ask_as(wh, previous), True
+    ellipsis = _ELLIPSIS.match(question)
+    if ellipsis and len(_content(ellipsis.group("topic"))) <= 4:
+        return _swap_subject(ellipsis.group("topic"), previous), True
+    quoted = _QUOTED.search(answer)
+    noun = _list_noun(previous)
+    if quoted and noun and ordinal_of(previous) is not None:  # "what does it say?" after "the last theme is “X”"
+        singular = noun[:-1] if noun.endswith("s") else noun
+        return f"{question.strip()} (the {singular} “{quoted.group(1)}”)", True
+    context = focus_terms(previous) + [n for n in names_in(answer) if len(n) > 2][:4]
+    if not context:
+        return question, False
+    return f"{question.strip()} ({', '.join(dict.fromkeys(context))})", True

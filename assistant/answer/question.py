@@ -1,0 +1,554 @@
+"""Question analysis: what a question asks for (its language, kind, expected answer type and focus), as a `Question`.
+
+Pure functions over the text, except the language, which comes from lingua's detector (it ships its models).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.text import ENGLISH_STOPWORDS, words
+
+
+class Kind(StrEnum):
+    """What the question wants done."""
+
+    FACT = "fact"
+    LIST = "list"
+    COUNT = "count"
+    ORDINAL = "ordinal"
+    YES_NO = "yes_no"
+    WHY_HOW = "why_how"
+    DEFINITION = "definition"
+    SUMMARY = "summary"
+    TITLE = "title"
+    AUTHORS = "authors"
+    COMMAND = "command"  # a request to do something other than answer from the documents
+
+
+class Expects(StrEnum):
+    """The type of thing a right answer must contain."""
+
+    PERSON = "person"
+    DATE = "date"
+    AMOUNT = "amount"
+    NUMBER = "number"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    LAW = "law"
+    COUNTRY = "country"
+    PERCENT = "percent"
+    NAME = "name"  # a proper name, whatever it names ("the official name of the sanctions regime")
+    QUOTE = "quote"  # reported words ("what did the President say?")
+
+
+class Question(BaseModel):
+    """A question as the answerers see it: resolved against the conversation and analysed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(description="The question as asked (cleaned)")
+    standalone: str = Field(description="The question resolved against the previous turn (== text when standalone)")
+    language: str = Field("en", description="ISO 639-1 code of the question's language")
+    kind: Kind = Kind.FACT
+    expects: Expects | None = Field(None, description="The type the answer must contain, when the question names one")
+    focus: list[str] = Field(default_factory=list, description="The question's content words")
+    names: list[str] = Field(default_factory=list, description="Capitalised names in the question (English)")
+    ordinal: int | None = Field(None, description="1-based position asked for; -1 for the last")
+    list_noun: str | None = Field(None, description="What an ordinal or counting question counts ('themes')")
+    subject: str | None = Field(None, description="What a yes/no membership question asks about ('Poland')")
+    document: str | None = Field(None, description="The id of the document the question names, if any")
+    followup: bool = Field(False, description="True when it was resolved against the previous turn")
+    translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
+
+    @property
+    def english(self) -> bool:
+        return self.language == "en"
+
+
+# --- language ---------------------------------------------------------------------------------------------------
+
+_LINGUA_LANGUAGES = (
+    "ALBANIAN ARABIC BOSNIAN BULGARIAN CATALAN CHINESE CROATIAN CZECH DANISH DUTCH ENGLISH ESTONIAN FINNISH FRENCH "
+    "GEORGIAN GERMAN GREEK HEBREW HINDI HUNGARIAN ICELANDIC IRISH ITALIAN JAPANESE KOREAN LATVIAN LITHUANIAN "
+    "MACEDONIAN BOKMAL NYNORSK PERSIAN POLISH PORTUGUESE ROMANIAN RUSSIAN SERBIAN SLOVAK SLOVENE SPANISH SWEDISH "
+    "TURKISH UKRAINIAN"
+).split()
+_lingua_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in _LINGUA_LANGUAGES if hasattr(Language, name)]
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+
+
+def warm_language_detector() -> None:
+    """Load lingua's models now (about a second) rather than at the first question."""
+    detect_language("Where was the summit held?")
+
+
+_ENGLISH_HINT = frozenset(ENGLISH_STOPWORDS | {"pls", "plz", "whats", "wich", "wat", "thx", "summary", "ok"})
+
+
+@lru_cache(maxsize=4096)
+def detect_language(text: str) -> str:
+    """The ISO 639-1 code of the text's language ("en" when unsure: the corpus is English and so are stray words).
+
+    lingua decides; a short text in Latin script that holds an English function word, or that lingua is unsure of,
+    counts as English (one-word questions such as "returns?" are mostly English here)."""
+    tokens = [w.lower() for w in words(text)]
+    if not tokens:
+        return "en"
+    with _lingua_lock:
+        confidences = _detector().compute_language_confidence_values(text)
+    if not confidences:
+        return "en"
+    best = confidences[0]
+    code = best.language.iso_code_639_1.name.lower()
+    if code == "en":
+        return "en"
+    latin = all(ord(ch) <= 0x24F for ch in text if ch.isalpha())
+    english = next((c.value for c in confidences if c.language.iso_code_639_1.name == "EN"), 0.0)
+    hinted = sum(t in _ENGLISH_HINT for t in tokens)
+    if latin and (hinted * 2 >= len(tokens) or (len(tokens) <= 3 and english >= 0.15) or best.value < 0.35):
+        return "en"
+    return {"nn": "nb"}.get(code, code)
+
+
+# --- kind, expected type, ordinals -------------------------------------------------------------------------------
+
+# Ordinal words by position (1..10) across the languages the public asks in; -1 = last.
+_ORDINALS: dict[int, str] = {
+    1: r"first|1st|erste[nmrs]?|premi[eè]re?|primer[oa]?|prim[oa]|pierwsz\w*|eerste|f[øo]rste|första|ensimmäi\w*|"
+    r"prv[ní]\w*|πρώτ\w*|перш\w*|перв\w*|първ\w*|első|primeir[oa]|primul|prima|birinci|fyrst\w*|pirm\w*|esimene",
+    2: r"second|2nd|zweite[nmrs]?|deuxième|second[oa]?|segund[oa]|drug\w*|tweede|anden|andre|andra|toinen|"
+    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|annar|antr\w*|teine",
+    3: r"third|3rd|dritte[nmrs]?|troisième|tercer[oa]?|terz[oa]|trzeci\w*|derde|tredje|kolma\w*|tře?t[íi]\w*|"
+    r"τρίτ\w*|трет\w*|третьо\w*|harmadik|terceir[oa]|al treilea|a treia|üçüncü|þriðj\w*|treš\w*|kolmas|"
+    r"treći|tretji|trzecim",
+    4: r"fourth|4th|vierte[nmrs]?|quatrième|cuart[oa]|quart[oa]|czwart\w*|vierde|fjerde|fjärde|neljä\w*|"
+    r"čtvrt\w*|τέταρτ\w*|четверт\w*|четвърт\w*|negyedik|patrulea|patra|dördüncü|fjórð\w*|ceturt\w*|četvrt\w*|neljas",
+    5: r"fifth|5th|fünfte[nmrs]?|cinquième|quint[oa]|pi[ąa]t\w*|vijfde|femte|viide\w*|pát[ýáé]\w*|πέμπτ\w*|"
+    r"п.ят\w*|пет\w*|ötödik|cincilea|cincea|beşinci|fimmt\w*|piekt\w*|viides",
+}
+_LAST = (
+    r"last|final|letzte[nmrs]?|dernière?|últim[oa]|ultim[oa]|ostatni\w*|laatste|sidste|sista|viimei\w*|"
+    r"posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|son|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
+)
+_NEXT = (
+    r"next|following|after that|nächste[nmrs]?|suivante?|siguiente|successiv[oa]|prossim[oa]|następn\w*|volgende|"
+    r"næste|nästa|seuraava|další|επόμενο|наступн\w*|следующ\w*"
+)
+_ORDINAL_RE = {n: re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for n, p in _ORDINALS.items()}
+_LAST_RE = re.compile(rf"(?<!\w)(?:{_LAST})(?!\w)", re.IGNORECASE)
+# In English an ordinal names a position only after "the" (or "listed first", "the one ... last", alone): not in
+# "third countries", "first time", "how long can a ban last"
+_ENGLISH_ORDINAL = re.compile(
+    r"\b(?:the|its|their|and|about|is)\s+(?:very\s+)?(?P<a>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|last|final|\d(?:st|nd|rd|th))\b|\b(?:listed|named|mentioned|comes?|come|appears?|is)\s+(?P<b>first|second|"
+    r"third|fourth|fifth|last)\b|"
+    r"^\W*(?:and\s+)?(?:the\s+)?(?P<c>first|second|third|fourth|fifth|last|final|next)(?:\s+one)?\W*$",
+    re.IGNORECASE,
+)
+_ENGLISH_POSITIONS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
+    "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10,
+    "10th": 10, "last": -1, "final": -1,
+}  # fmt: skip
+NEXT_RE = re.compile(rf"(?<!\w)(?:{_NEXT})(?!\w)", re.IGNORECASE)
+_NUMBERED = re.compile(r"\b(?:theme|item|point|priority|recommendation|step|number|no\.?)\s*#?(\d{1,2})\b", re.I)
+
+_COUNT = re.compile(
+    r"\bhow many\b|\bnumber of\b|\bcount\b|\bcombien\b|\bwie viele\b|\bwieviele\b|\bcu[áa]nt[oa]s\b|\bquant[ieoa]\b|"
+    r"\bquantos\b|\bquantas\b|\bile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
+    r"\bkolik\b|\bkoľko\b|\bkoliko\b|πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
+    r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(r"\bhow much\b|\bwie viel\b(?!e)|\bcombien d'argent\b|\bcu[áa]nto dinero\b|\bquanto\b", re.I)
+_YES_NO = re.compile(
+    r"^(?:and\s+|so\s+|but\s+)?(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|must)\b|"
+    r"^(?:ist|sind|war|hat|haben|gibt|wird|werden|hat|est-ce que?|y a-t-il|czy|er|har|är|finns|onko|je|jsou|"
+    r"är|ist|é|è|hay|existe)\b",
+    re.IGNORECASE,
+)
+_WHY_HOW = re.compile(
+    r"\bwhy\b|\bhow (?:do|does|did|will|would|can|could|should|is|are|to)\b|\bin what way|\bfor what purpose\b|"
+    r"\bexplain\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bpourquoi\b|\bpor qu[ée]\b|\bperch[ée]\b|\bdlaczego\b|"
+    r"\bwaarom\b|\bhvorfor\b|\bvarför\b|\bmiksi\b|\bproč\b|γιατί|\bпочему\b|\bчому\b|\bmiért\b|\bde ce\b|\bneden\b",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(
+    r"\bwhat (?:is|are) (?:meant by|the meaning of)\b|\bwhat does .{2,60}? mean\b|\bdefin(?:e|ition)\b|"
+    r"\bmeaning of\b|\bwhat is an? ['\"‘“]|\bwas bedeutet\b|\bque signifie\b|\bqu'est-ce que\b",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"\bwhat(?:'s| is| are)? (?:this|it|the)(?: statement| document| text| declaration| paper)?(?: all)? about\b|"
+    r"\bwhat(?:s)? (?:this|it) about\b|\bsummar|\boverview\b|\bgist\b|\btl;?dr\b|\bmain (?:points|message|idea)|"
+    r"\bin (?:a nutshell|short|brief)\b|\bworum geht\b|\bde quoi (?:parle|traite)\b|\bde qu[ée] (?:trata|va)\b|"
+    r"\bdi cosa (?:parla|tratta)\b|\bo czym\b|\bwaar gaat\b|\bhvad handler\b|\bvad handlar\b|\bmistä\b.*\bkertoo\b|"
+    r"\bzusammenfass|\brésum|\bresum",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(
+    r"\btitle[ds]?\b|\bheadline\b|\bwhat heading\b|\bheading (?:does|of) (?:the|this) (?:document|statement)\b|\bwhat(?:'s| is| was) (?:it|this|the \w+) (?:called|named)\b|"
+    r"\bname of (?:the|this) (?:statement|document|declaration|text)\b|\btitel\b|\btitre\b|\bt[íi]tulo\b|"
+    r"\btitolo\b|\btytuł\b|\bnaslov\b|\bназва\b|\bзаглав",
+    re.IGNORECASE,
+)
+_AUTHORS = re.compile(
+    r"\bwho (?:signed|agreed|endorsed|adopted|issued|wrote|made|authored|set out|is behind|are behind|was behind|"
+    r"were behind|backed|supports? (?:it|this|the statement))\b|\bsignator|\bwho (?:are|were) the (?:leaders|authors|"
+    r"signatories|countries)\b|\bwhich (?:countries|leaders|governments|states|nations)\b.*\b(?:signed|agreed|"
+    r"endorsed|adopted|behind|set out|involved|took part|participat)|\bwho (?:was|were) (?:there|involved|present)\b|"
+    r"\bwho(?:'s| is) involved\b|\bunterzeichn|\bsignataire|\bfirmant|\bfirmat|\bsygnatariu|\bondertekend|"
+    r"\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
+    re.IGNORECASE,
+)
+_COMMAND = re.compile(
+    r"^(?:please\s+|pls\s+|now\s+|can you\s+|could you\s+|would you\s+)?(?:print|write|compose|generate|create|draft|"
+    r"say|repeat|output|echo|type|translate|calculate|compute|solve|tell me a (?:joke|story)|sing|code|"
+    r"ignore|disregard|forget|pretend|act as|role-?play|give me your (?:opinion|view)|what do you think|"
+    r"list all|name all|recommend|predict|convert|spell|reverse|encode|decode|respond|reply|answer only)\b|"
+    r"\bwhat(?:'s| is) \d+\s*[-+*/x]\s*\d+|\bin (?:base64|rot13|hex)\b|\bpoem\b|\bhaiku\b|\blimerick\b|\bjoke\b|"
+    r"\byour (?:opinion|view|instructions|system prompt|prompt|rules)\b|\bsystem prompt\b|\bweather\b|"
+    r"\byou are (?:now )?(?:DAN|an? (?:AI|assistant|model|pirate))\b|\bstep[- ]by[- ]step\b|\bjailbreak\b|"
+    r"\bhow (?:can i|do i|to) (?:smuggle|cross|get into|enter|apply|obtain|claim|avoid|evade)\b|"
+    r"\bexplain why\b(?!.*\b(?:statement|leaders|document|they)\b)",
+    re.IGNORECASE,
+)
+# Commands that ask for the documents themselves are questions in imperative form ("list the themes").
+_ABOUT_DOCUMENTS = re.compile(
+    r"\b(?:statement|document|declaration|text|themes?|leaders|signator\w*|notice|note)\b", re.IGNORECASE
+)
+_LIST = re.compile(
+    r"^(?:which|what)\s+(?:\w+\s+){0,2}\w+s\b|\blist\b|\bname the\b|\bwhat are the\b|\bwhich are\b|\bwelche\b|"
+    r"\bquels\b|\bquelles\b|\bcuáles\b|\bquali\b|\bjakie\b|\bwelke\b|\bhvilke\b|\bvilka\b",
+    re.IGNORECASE,
+)
+
+_EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
+    (
+        Expects.QUOTE,
+        re.compile(
+            r"\bwhat did (?:the |a |an )?[\w ]{2,60}? (?:say|said|state|tell|announce|declare|promise)\b|"
+            r"\bwhat (?:was|were) (?:the |his |her |their )?(?:remarks|words|speech|comments)\b|\bquote\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.PERCENT,
+        re.compile(
+            r"\bpercent(?:age)?\b|\bper cent\b|%|\bshare of\b|\bwhat proportion\b|\bprozent|\bpourcentage", re.I
+        ),
+    ),
+    (
+        Expects.AMOUNT,
+        re.compile(
+            r"\bhow much\b|\bbudget\b|\bfunding\b|\bfunds?\b|\bcost\b|\bcosts\b|\bmoney\b|\beuros?\b|€|\$|£|"
+            r"\bamount\b|\bfinanc\w+\b|\bspend\w*\b|\bpay\b|\bpaid\b|\bwie viel geld\b|\bkosten\b|\bgeld\b|"
+            r"\bcombien d'argent\b|\bargent\b|\bdinero\b|\bfondi\b|\bpieniądz|\bpeniaz|\bгрош|\bденьг|\bχρήματ",
+            re.I,
+        ),
+    ),
+    (
+        Expects.DATE,
+        re.compile(
+            r"^when\b|\bwhen (?:is|was|will|did|do|does|are|were|should|must|would|can)\b|\bwhat (?:date|day|year|"
+            r"month|time)\b|\bwhich (?:date|day|year|month)\b|\bby when\b|\bdeadline\b|\btime ?frame\b|\btimeline\b|"
+            r"\bhow (?:long|soon)\b|\buntil when\b|\bin what year\b|\bwann\b|\bquand\b|\bcu[áa]ndo\b|\bquando\b|"
+            r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b|\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
+            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bkur\b|\bmillal\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.PERSON,
+        re.compile(
+            r"\bwho (?:is|was|are|were) (?:the |a |an )?(?:current |then )?(?:president|prime minister|chancellor|"
+            r"minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|king|queen|"
+            r"representative|envoy|host|mayor)\b|\bname of (?:the |a )?(?:person|president|minister|leader|"
+            r"commissioner|spokes\w*|official|author|host)\b|\bwhich (?:person|politician|minister|official|"
+            r"commissioner|prime minister|president)\b|\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
+            r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
+            r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
+            r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
+            r"\bkto (?:jest|był)\b|\bwhich leader\b(?!s)|\bwho (?:represented|attended for|spoke for|signed for)\b|"
+            r"\bwhat(?:'s| is| was) (?:their|his|her|its) name\b|\bwho (?:is|was) (?:he|she|it|they)\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.NAME,
+        re.compile(
+            r"\bofficial name\b|\b(?:the )?name of the (?!person|president|minister|leader)\w+|\bwhat is (?:it|the \w+) "
+            r"called\b|\bwhich specific\b|\bwhat specific\b|\bexactly which\b|\bwhich exact\b|\bnamed? (?:any|the) "
+            r"specific\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.LAW,
+        re.compile(
+            r"\bwhich (?:\w+ )?(?:law|laws|regulation|regulations|directive|directives|article|articles|act|acts|"
+            r"treaty|treaties|pact|legislation|bill)\b|\bwhat (?:\w+ )?(?:law|regulation|directive|article|treaty|"
+            r"legislation)\b|\barticle (?:number|no)\b|\bname of the (?:law|regulation|directive|treaty|pact)\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.COUNTRY,
+        re.compile(
+            r"\bwhich (?:\w+ )?(?:countries|country|nations?|states?|third countries|partners?|governments?)\b|"
+            r"\bwhat (?:\w+ )?(?:countries|country|nations?)\b|\bname (?:the |any )?(?:\w+ )?(?:countries|country)\b|"
+            r"\bwith whom\b|\bwelche (?:\w+ )?länder\b|\bquels pays\b|\bqué países\b|\bquali paesi\b|\bjakie kraje\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.ORGANISATION,
+        re.compile(
+            r"\bwhich (?:\w+ )?(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
+            r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
+            r"institutions?)\b",
+            re.I,
+        ),
+    ),
+    (
+        Expects.PLACE,
+        re.compile(
+            r"^where\b|\bwhere (?:is|was|will|did|do|does|are|were|would|should)\b|\bwhich (?:city|town|location|"
+            r"venue|place|port|island|region|capital)\b|\bwhat (?:city|town|location|venue|place|capital)\b|"
+            r"\bin which (?:city|country|place|town)\b|\bwo\b|\bwhere\b|\boù\b|\bd[óo]nde\b|\bdove\b|\bgdzie\b|"
+            r"\bwaar\b|\bhvor\b(?! mange)|\bvar\b(?! för)|\bmissä\b|\bkde\b|πού|\bгде\b|\bде\b|\bhol\b|\bunde\b|"
+            r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b",
+            re.I,
+        ),
+    ),
+]
+# Phrasings that try to steer the assistant: such a sentence is data, not part of what is asked
+INSTRUCTION_CUES = re.compile(
+    r"\b(ignore|disregard|forget|pretend|you are now|act as|system prompt|add the word|start with|respond with|"
+    r"reply with|append|jailbreak|DAN|respond only|answer only|only with)\b",
+    re.IGNORECASE,
+)
+_WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
+# A "which X" whose X is generic (tools, themes, kind): no type is expected
+_COUNT_NOUN = re.compile(
+    r"\bhow many\s+((?:[a-z-]+\s){0,2}?[a-z-]{3,}?s)\b|\bnumber of\s+((?:[a-z-]+\s){0,2}?[a-z-]{3,}?s)\b", re.I
+)
+_LIST_NOUN_AFTER_ORDINAL = re.compile(r"(?:\b\w+\b)\s+(\w{3,})", re.UNICODE)
+_MEMBERSHIP = re.compile(
+    r"^(?i:is|are|was|were|did|does|do|has|have)\s+(?:the\s+)?(?P<subject>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\b"
+    r"|\b(?i:is|are|was|were)\s+(?:the\s+)?(?P<subject2>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s+(?:among|one of|part of|"
+    r"included|listed|on the list|a signator|in the list)",
+)
+_MENTION = re.compile(
+    r"\b(?:mention|name|cite|refer to|include|list|talk about|say anything about|discuss)s?\s+(?:the\s+)?"
+    r"(?P<subject>[\w'’-]+(?:\s+[\w'’-]+){0,4}?)\s*\??$",
+    re.IGNORECASE,
+)
+_TITLE_WORD = re.compile(r"\b([A-Z][\w'’-]*(?:\s+(?:of|for|on|the|and)?\s*[A-Z][\w'’-]*)*)")
+_QUESTION_OPENERS = frozenset(
+    "which what where who whom whose how why when does did is are was were can could will would should "
+    "tell give list name explain and but so also ok please summary".split()
+)
+
+
+def ordinal_of(text: str, language: str | None = None) -> int | None:
+    """The position a text asks for: 1..5 from ordinal words in many languages, -1 for 'last', None if none."""
+    numbered = _NUMBERED.search(text)
+    if numbered:
+        return int(numbered.group(1))
+    if (language or detect_language(text)) == "en":
+        match = _ENGLISH_ORDINAL.search(text)
+        word = next((g for g in match.groups() if g), "") if match else ""
+        return _ENGLISH_POSITIONS.get(word.lower())
+    found = [(m.start(), n) for n, pattern in _ORDINAL_RE.items() if (m := pattern.search(text))]
+    if _LAST_RE.search(text):
+        m = _LAST_RE.search(text)
+        assert m is not None
+        found.append((m.start(), -1))
+    return min(found)[1] if found else None
+
+
+def kind_of(text: str, language: str) -> Kind:
+    """The question's kind, from cues in its wording (English fullest; main cues in other languages)."""
+    stripped = text.strip()
+    if _COMMAND.search(stripped) and not (
+        _ABOUT_DOCUMENTS.search(stripped) and re.match(r"^(?:please\s+)?(?:list|name|give|tell|summar)", stripped, re.I)
+    ):
+        return Kind.COMMAND
+    if _TITLE.search(stripped) and not _COUNT.search(stripped):
+        return Kind.TITLE
+    if _SUMMARY.search(stripped):
+        return Kind.SUMMARY
+    if _AUTHORS.search(stripped) and not _COUNT.search(stripped) and not _YES_NO.search(stripped):
+        return Kind.AUTHORS
+    if _COUNT.search(stripped):
+        return Kind.COUNT
+    if ordinal_of(stripped, language) is not None and not _WHY_HOW.search(stripped):
+        return Kind.ORDINAL
+    if _DEFINITION.search(stripped):
+        return Kind.DEFINITION
+    if _WHY_HOW.search(stripped):
+        return Kind.WHY_HOW
+    if _YES_NO.search(stripped):
+        return Kind.YES_NO
+    if _LIST.search(stripped):
+        return Kind.LIST
+    return Kind.FACT
+
+
+def expects_of(text: str, kind: Kind) -> Expects | None:
+    """The type of thing a right answer must contain, when the question asks for one."""
+    if kind in (Kind.TITLE, Kind.SUMMARY, Kind.AUTHORS, Kind.ORDINAL, Kind.DEFINITION, Kind.COMMAND):
+        return None
+    if kind is Kind.COUNT:
+        return None if _HOW_MUCH.search(text) is None else Expects.AMOUNT
+    for expects, pattern in _EXPECTS:
+        if pattern.search(text):
+            if kind is Kind.YES_NO and expects in (Expects.COUNTRY, Expects.ORGANISATION, Expects.PLACE):
+                continue  # "Is Poland among the countries?" asks for a yes or no, not for a country
+            return expects
+    return None
+
+
+def plural_nouns(text: str) -> list[str]:
+    """The question's plural-looking content words, as candidates for what it counts ('bullet points', 'themes')."""
+    return [w for w in focus_terms(text) if len(w) > 3 and w.endswith("s") and not w.endswith("ss")]
+
+
+def counted_noun(text: str) -> str | None:
+    """What a counting question counts: 'How many international conventions ...' -> 'international conventions'."""
+    match = _COUNT_NOUN.search(text)
+    return (match.group(1) or match.group(2)).strip() if match else None
+
+
+def ordinal_noun(text: str) -> str | None:
+    """The noun after an ordinal word: 'the third theme' -> 'theme'."""
+    for pattern in [*_ORDINAL_RE.values(), _LAST_RE]:
+        match = pattern.search(text)
+        if match:
+            after = _LIST_NOUN_AFTER_ORDINAL.match(text[match.end() :].strip() + " ")
+            rest = text[match.end() :].strip().split()
+            if rest:
+                noun = re.sub(r"\W+$", "", rest[0]).lower()
+                if noun in ("one", "of", "on", "in", "and", "item", "?", ""):
+                    return None
+                return noun
+            del after
+    return None
+
+
+def focus_terms(text: str) -> list[str]:
+    """The question's content words, lower-cased, in order (stopwords and question words left out)."""
+    seen = dict.fromkeys(
+        w.lower() for w in words(text) if w.lower() not in ENGLISH_STOPWORDS and w.lower() not in _QUESTION_OPENERS
+    )
+    return [w for w in seen if len(w) > 1]
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names in an English question, not counting a sentence's first word ('Why did France sign?')."""
+    found: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        for match in _TITLE_WORD.finditer(sentence):
+            name = match.group(1)
+            if match.start(1) == 0:
+                first, _, rest = name.partition(" ")
+                if first.lower() in _QUESTION_OPENERS or not rest:
+                    continue
+                name = rest.strip()
+                if not name[:1].isupper():
+                    continue
+            found.append(name)
+    # acronyms anywhere, also sentence-initial ("IOM?")
+    found.extend(m.group(0) for m in re.finditer(r"\b[A-Z]{2,}[a-z]?\b", text))
+    return list(dict.fromkeys(found))
+
+
+def membership_subject(text: str) -> str | None:
+    """What a yes/no question asks to be among a list or mentioned: 'Is Poland among ...' -> 'Poland'."""
+    match = _MEMBERSHIP.search(text)
+    if match:
+        subject = (match.group("subject") or match.group("subject2") or "").strip()
+        if subject and subject.split()[0].lower() not in _QUESTION_OPENERS | {"the", "it", "this", "they", "there"}:
+            return subject
+    match = _MENTION.search(text)
+    if match and _YES_NO.search(text):
+        return match.group("subject").strip(" ?.'\"")
+    return None
+
+
+def without_instructions(text: str) -> str:
+    """The question without its sentences that try to steer the assistant (all of it when that is all there is)."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    kept = [s for s in sentences if not INSTRUCTION_CUES.search(s)]
+    return " ".join(kept) if kept and len(kept) < len(sentences) else text
+
+
+def analyse(
+    text: str,
+    standalone: str | None = None,
+    *,
+    followup: bool = False,
+    document: str | None = None,
+    translation: str | None = None,
+) -> Question:
+    """The typed analysis of a question (`standalone` is it resolved against the conversation)."""
+    resolved = without_instructions(standalone or text)
+    language = detect_language(text)
+    kind = kind_of(resolved, language)
+    return Question(
+        text=text,
+        standalone=resolved,
+        language=language,
+        kind=kind,
+        expects=expects_of(resolved, kind),
+        focus=focus_terms(resolved),
+        names=names_in(resolved) if language == "en" else [],
+        ordinal=ordinal_of(resolved, language) if kind is Kind.ORDINAL else None,
+        list_noun=counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved),
+        subject=membership_subject(resolved) if kind is Kind.YES_NO else None,
+        document=document,
+        followup=followup,
+        translation=translation,
+    )
+
+
+# --- which document a question names ---------------------------------------------------------------------------
+
+_DOCUMENT_NOUNS = frozenset(
+    "statement declaration notice note page report release article briefing memo letter paper communique "
+    "communiqué press".split()
+)
+
+
+def document_keys(document_id: str, title: str, kind: str | None) -> frozenset[str]:
+    """The words a person may call a document by: its file name's, its title's and its kind's."""
+    text = f"{document_id.replace('-', ' ').replace('_', ' ')} {title} {kind or ''}"
+    return frozenset(w.lower() for w in words(text))
+
+
+def named_document(question: str, keys: Mapping[str, frozenset[str]]) -> str | None:
+    """The id of the one document a question names ("the council notice", "the field note"), else None.
+
+    `keys` maps each document id to its `document_keys`. A document is named by a document noun ("notice",
+    "statement") that only its keys hold."""
+    if len(keys) < 2:
+        return None
+    asked = {w.lower() for w in words(question)} & _DOCUMENT_NOUNS
+    holders = {doc_id for doc_id, k in keys.items() if asked & k}
+    return next(iter(holders)) if len(holders) == 1 else None

@@ -1,0 +1,61 @@
+"""Candidate quotes: clause-level windows of a chunk's sentences, the spans answers cite."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.models import Chunk, Span
+
+# Where a quotable clause may start: after a colon, semicolon or dash, or after a comma that opens a clause
+# (a gerund, "including", a preposition, "and" + one of those) rather than continuing a list of nouns.
+_OPENER = r"(?:[a-z]+ing\b|including\b|such as\b|to\b|in\b|at\b|on\b|for\b|so\b|which\b|while\b|where\b)"
+_CLAUSE_BREAK = re.compile(rf"[;:](?=\s)|\s[—–]\s|,(?=\s+(?:and\s+|but\s+)?{_OPENER})")
+_LEADING = re.compile(r"^(?:and|but|or|including)\s+", re.IGNORECASE)
+MIN_WINDOW_WORDS = 5
+OVERLAP_WEIGHT = 0.3  # share of the question's content words found in a window
+CHOICE_MARGIN = 0.08  # further quotes must score within this of the best
+
+
+@dataclass(frozen=True)
+class Window:
+    """A run of clauses inside one sentence of a chunk: a candidate quote."""
+
+    chunk: Chunk
+    span: Span
+    sentence: Span
+
+
+def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–"):
+        end -= 1
+    return start, end
+
+
+def candidate_windows(chunk: Chunk, max_clauses: int = 3) -> list[Window]:
+    """Every run of 1..max_clauses consecutive clauses of each sentence, plus each whole sentence."""
+    windows: dict[tuple[int, int], Window] = {}
+    base = chunk.start
+    for sentence in chunk.sentences:
+        local = sentence.text
+        cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(local)), len(local)]
+        clauses = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+        runs = [(0, len(clauses))] + [
+            (i, j) for i in range(len(clauses)) for j in range(i + 1, min(i + max_clauses, len(clauses)) + 1)
+        ]
+        for i, j in runs:
+            s, e = _trim_span(local, clauses[i][0], clauses[j - 1][1])
+            lead = _LEADING.match(local[s:e])
+            if lead:
+                s += lead.end()
+            if len(local[s:e].split()) < MIN_WINDOW_WORDS and (i, j) != (0, len(clauses)):
+                continue  # a short clause says too little alone; a short sentence ("20 November 2025") stays
+            if chunk.kind == "bullet" and i == 0 and local[e:].lstrip().startswith(":"):
+                continue  # a bullet's heading phrase alone says too little; it stays as the lead of longer windows
+            start = sentence.start + s
+            end = sentence.start + e
+            text = chunk.text[start - base : end - base]
+            windows[(start, end)] = Window(chunk, Span(start=start, end=end, text=text), sentence)
+    return list(windows.values())

@@ -1,0 +1,227 @@
+"""Every refusal rule, in one place: when the documents do not answer, and what the refusal then says.
+
+A refusal is decided in code, never by a model. The rules, in the order the answerers apply them:
+- `COMMAND`: the question asks to do something else (print, write a poem, translate, reveal instructions);
+- `UNKNOWN_NAME`: an English question names something the documents never mention ("Why did France sign?");
+- `NOT_MENTIONED`: "Does it mention X?" and X is nowhere in the documents;
+- `OTHER_SCRIPT`: a script the multilingual model cannot be trusted with;
+- `NOT_RELEVANT`: no quote of the evidence is close enough to the question (cosine and focus words);
+- `DETAIL_ABSENT`: the topic is there but not the asked detail (a date for "when", an amount for "how much",
+  a person's name for "who is the ...", a number for "how many"); the refusal says what the documents do say;
+- `OUT_OF_RANGE`: an ordinal past the end of a list ("the seventh theme" of five);
+- `MIXED_DOCUMENTS`: a question ties together names that no one document holds together (a false premise that mixes
+  documents: "What did <the notice's spokesperson> say at <the statement's summit>?").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+
+from assistant.answer.question import INSTRUCTION_CUES, Expects, Kind, Question, names_in
+from assistant.models import Evidence
+
+# Capitalised words that are part of institutions, titles and document names, not names of people or places
+_INSTITUTIONAL = frozenset(
+    """the a an and of on for in to european union commission council convention human rights refugee refugees
+    political community summit united kingdom nations parliament court republic member states state agency
+    organization organisation international office high commissioner prime minister president chancellor
+    migration asylum regulation directive pact act treaty charter article government governments ministry
+    department national federal royal presidency press release spokesperson leaders leader today however
+    recommendation recommendations note briefing key themes theme introduction conclusion summary""".split()
+)
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_DATE = re.compile(
+    rf"\b(?:1[89]\d\d|20\d\d)\b|\b(?:{'|'.join(_MONTHS)})\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:by|until|before|within) (?:the end of |"
+    r"next |this )?(?:year|month|week|spring|summer|autumn|winter)\b|\b\d+ (?:days|weeks|months|years)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"[€$£]\s?\d|\b\d[\d,.]*\s*(?:million|billion|bn|m|euros?|eur|dollars?|pounds?|thousand)\b|\beuros?\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\d\s*%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|dozen)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zà-ÿ'’-]+)\b")
+_PERSON = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w'’-]+|\b([A-Z][a-zà-ÿ'’-]+)\s+((?:van |von |de |der |da )*"
+    r"[A-Z][a-zà-ÿ'’-]+)\b"
+)
+_ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
+_ORG_WORD = re.compile(
+    r"\b(?:[A-Z][\w'’-]+\s+)*(?:Agency|Organi[sz]ation|Office|Council|Commission|Union|Nations|Observatory|"
+    r"Parliament|Court|Committee|Institute|Foundation|Fund|Network|Service|Frontex|Europol)\b"
+)
+_LAW = re.compile(
+    r"\b(?:[A-Z][\w'’-]+\s+)+(?:on\s+[A-Z][\w'’-]+\s+)*(?:Convention|Regulation|Directive|Pact|Act|Treaty|Charter)"
+    r"(?:\s+on\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)?\b|\bArticle\s+\d+|\b[a-z]+\s+(?:regulation|directive)\b"
+)
+
+
+_REPORTED = re.compile(r"[\"“„«][^\"”“»]{8,}[\"”»]|\b(?:said|says|stated|declared|told|announced)\b")
+
+
+class Refusal(StrEnum):
+    COMMAND = "command"
+    UNKNOWN_NAME = "unknown_name"
+    NOT_MENTIONED = "not_mentioned"
+    OTHER_SCRIPT = "other_script"
+    NOT_RELEVANT = "not_relevant"
+    DETAIL_ABSENT = "detail_absent"
+    OUT_OF_RANGE = "out_of_range"
+    MIXED_DOCUMENTS = "mixed_documents"
+
+
+_ADJECTIVE_ENDINGS = ("ish", "ian", "ean", "ic", "ese", "ch", "an", "ern")
+
+
+def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
+    """Names in an English question that the documents never use.
+
+    Not names: words of the documents (in any case), words that share a stem with one ("Europe" ~ "European",
+    "German" ~ "Germany"), adjectives of place ("Danish", "Nordic") and the institutional words above."""
+    if question.english:
+        asked = question.standalone
+    elif question.translation:
+        asked = question.translation  # the model's English, checked like a question asked in English
+    else:
+        return []
+    steering = " ".join(s for s in re.split(r"(?<=[.!?])\s+", asked) if INSTRUCTION_CUES.search(s))
+    unknown = []
+    for name in names_in(asked):
+        if name in steering:
+            continue
+        for word in re.findall(r"[^\W_]+", name):
+            lower = word.lower()
+            if len(word) < 3 or lower in vocabulary:
+                continue
+            if word.isupper() and len(word) <= 5 and lower in vocabulary:
+                continue
+            if not word.isupper() and (lower.endswith(_ADJECTIVE_ENDINGS) or _shares_stem(lower, vocabulary)):
+                continue
+            unknown.append(name)
+            break
+    return list(dict.fromkeys(unknown))
+
+
+def _shares_stem(word: str, vocabulary: frozenset[str]) -> bool:
+    stem = word[: max(4, len(word) - 3)]
+    return len(stem) >= 4 and any(v.startswith(stem) for v in vocabulary if len(v) >= 4)
+
+
+def is_command(question: Question) -> bool:
+    return question.kind is Kind.COMMAND
+
+
+def expected_match(expects: Expects, quote: str, asked: str) -> tuple[int, int] | None:
+    """Where a quote holds a thing of the expected type that the question does not already name (None: nowhere)."""
+    asked_lower = asked.lower()
+
+    def first_new(matches: Iterator[re.Match[str]], group: int = 0) -> tuple[int, int] | None:
+        for m in matches:
+            found = m.group(group) or m.group(0)
+            if found.lower() not in asked_lower and found.lower() not in _INSTITUTIONAL:
+                return m.start(), m.end()
+        return None
+
+    if expects is Expects.DATE:
+        return first_new(_DATE.finditer(quote))
+    if expects is Expects.AMOUNT:
+        return first_new(_AMOUNT.finditer(quote))
+    if expects is Expects.PERCENT:
+        return first_new(_PERCENT.finditer(quote))
+    if expects is Expects.NUMBER:
+        return first_new(_NUMBER.finditer(quote))
+    if expects is Expects.PERSON:
+        people = (
+            m for m in _PERSON.finditer(quote) if not any(p.lower() in _INSTITUTIONAL for p in m.group(0).split())
+        )
+        return first_new(people)
+    if expects is Expects.ORGANISATION:
+        return first_new(_ACRONYM.finditer(quote)) or first_new(_ORG_WORD.finditer(quote))
+    if expects is Expects.LAW:
+        return first_new(_LAW.finditer(quote))
+    if expects in (Expects.PLACE, Expects.COUNTRY, Expects.NAME):
+        return first_new(_CAPITALISED.finditer(quote), 1)
+    if expects is Expects.QUOTE:
+        return first_new(_REPORTED.finditer(quote))
+    return (0, len(quote))
+
+
+_DETAIL_WORDS = {
+    Expects.DATE: "no date",
+    Expects.AMOUNT: "no amount",
+    Expects.PERCENT: "no percentage",
+    Expects.NUMBER: "no number",
+    Expects.PERSON: "no person's name",
+    Expects.PLACE: "no place",
+    Expects.ORGANISATION: "no organisation's name",
+    Expects.LAW: "no law or article",
+    Expects.COUNTRY: "no country's name",
+    Expects.NAME: "no name",
+    Expects.QUOTE: "no one's own words",
+}
+
+
+def refusal_text(
+    reason: Refusal,
+    evidence: list[Evidence],
+    *,
+    subject: str | None = None,
+    expects: Expects | None = None,
+    nearby: str | None = None,
+    corpus_name: str = "The statement",
+) -> str:
+    """What a refusal says: that the documents don't give it, and what they do cover nearby (so the person can ask
+    again). `nearby` is a cited sentence on the topic ("...; it mentions the sanctions regimes [1]")."""
+    plural = corpus_name.endswith("s")
+    if reason is Refusal.DETAIL_ABSENT and expects is not None:
+        lead = f"{corpus_name} {'give' if plural else 'gives'} {_DETAIL_WORDS[expects]} for this."
+    elif reason in (Refusal.UNKNOWN_NAME, Refusal.NOT_MENTIONED) and subject:
+        lead = f"{corpus_name} {'don' if plural else 'doesn'}'t mention {subject}."
+    elif reason is Refusal.MIXED_DOCUMENTS and subject:
+        lead = f"No document says that: {subject}."
+    elif reason is Refusal.COMMAND:
+        lead = f"I can only answer questions about what {corpus_name.lower().removeprefix('the ')} says."
+        if corpus_name.startswith("The "):
+            lead = f"I can only answer questions about what {corpus_name[0].lower() + corpus_name[1:]} says."
+    else:
+        lead = f"{corpus_name} {'don' if plural else 'doesn'}'t say."
+    if nearby:
+        return f"{lead} On this topic it says: {nearby}"
+    topics = list(dict.fromkeys(" > ".join(e.chunk.path[1:]) or e.chunk.title for e in evidence))[:3]
+    if not topics or reason is Refusal.COMMAND:
+        return lead
+    return f"{lead} Nearby, it covers: " + "; ".join(f"“{t}”" for t in topics) + "."
+
+
+_COMPARING = re.compile(
+    r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|between|all three)\b", re.IGNORECASE
+)
+
+
+def mixed_documents(question: Question, vocabularies: dict[str, frozenset[str]]) -> str | None:
+    """Names of the question that no single document holds together (None when one does, or it compares them)."""
+    if len(vocabularies) < 2 or not question.english or _COMPARING.search(question.standalone):
+        return None
+    names = [n for n in names_in(question.standalone) if not n.isupper() or len(n) > 2]
+    holders = []
+    for name in names:
+        parts = [w.lower() for w in re.findall(r"[^\W_]+", name) if w.lower() not in _INSTITUTIONAL]
+        docs = {d for d, vocabulary in vocabularies.items() if parts and all(p in vocabulary for p in parts)}
+        if docs and len(docs) < len(vocabularies):
+            holders.append((name, docs))
+    for i, (first, first_docs) in enumerate(holders):
+        for second, second_docs in holders[i + 1 :]:
+            if not first_docs & second_docs:
+                return f"{first} and {second} are not in the same document"
+    return None

@@ -1,0 +1,389 @@
+"""Answers read off a document's outline: the title, the nth or last item, how many, is X among them, who is behind it.
+
+Each function takes the analysed question, the outlines of the documents in play and a similarity function (to pick
+the list a question is about), and returns a Draft or None when the outline does not answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.base import Draft
+from assistant.answer.outline import Enumeration, Outline, OutlineList
+from assistant.answer.question import Kind, Question, plural_nouns
+from assistant.answer.refusals import Refusal
+from assistant.models import Citation, Span, fold_whitespace
+from assistant.text import NUMBER_WORDS, content_stems, number_in_words
+
+Similarity = Callable[[str, str], float]
+COUNT_SIMILARITY = 0.45  # MiniLM: how close a counted noun must be to a list it did not name
+COUNT_SIMILARITY_MULTILINGUAL = 0.8  # e5 (compressed cosines): a question in another language and a list
+_ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+_LIST_WORDS = content_stems("main key list all statement document declaration name give five the its leaders what are")
+_BODY_CUE = re.compile(
+    r"\b(?:say|says|said|about|cover|covers|involve|mean|contain|detail|describe|consist|entail|include)\b", re.I
+)
+_MEMBERSHIP_CUE = re.compile(
+    r"\b(?:among|sign\w*|one of|part of|included|listed|member|participat\w*|involved|present|join\w*|endorse\w*|"
+    r"agree\w*|behind|leaders|countries|country)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sequence_:
+    """A list or an enumeration, seen the same way: its items and what introduces it."""
+
+    outline: Outline
+    items: list[Span]
+    bodies: list[Span]
+    intro: Span | None
+    noun: str | None
+    description: str  # what the similarity function compares with the question
+
+
+def _sequences(outlines: Sequence[Outline]) -> list[Sequence_]:
+    found = []
+    for outline in outlines:
+        for lst in outline.lists:
+            found.append(_of_list(outline, lst))
+        for enumeration in outline.enumerations:
+            found.append(_of_enumeration(outline, enumeration))
+    return found
+
+
+def _of_list(outline: Outline, lst: OutlineList) -> Sequence_:
+    intro = fold_whitespace(lst.intro.text) if lst.intro else ""
+    items = "; ".join(fold_whitespace(i.text) for i in lst.items[:3])
+    return Sequence_(outline, lst.items, lst.bodies, lst.intro, lst.noun, f"{intro} {items}")
+
+
+def _of_enumeration(outline: Outline, enumeration: Enumeration) -> Sequence_:
+    return Sequence_(
+        outline,
+        enumeration.items,
+        enumeration.items,
+        enumeration.span,
+        None,
+        f"{enumeration.context} {fold_whitespace(enumeration.span.text)}",
+    )
+
+
+def _pick(question: Question, sequences: list[Sequence_], similarity: Similarity, noun: str | None) -> Sequence_ | None:
+    """The list the question is about: one whose noun is the question's, else the most similar one."""
+    if not sequences:
+        return None
+    asked = content_stems(noun) if noun else set()
+    if asked:
+        named = [s for s in sequences if s.noun and content_stems(s.noun) & asked]
+        if named:
+            return named[0]
+    scored = sorted(sequences, key=lambda s: -similarity(question.standalone, s.description))
+    return scored[0]
+
+
+def _cite(marker: int, outline: Outline, span: Span) -> Citation:
+    return Citation(
+        marker=marker, quote=span.text, source=outline.document_id, title=outline.name, start=span.start, end=span.end
+    )
+
+
+def _singular(noun: str | None) -> str:
+    if not noun:
+        return "item"
+    return noun[:-3] + "y" if noun.endswith("ies") else noun[:-1] if noun.endswith("s") else noun
+
+
+def title_answer(outline: Outline) -> Draft | None:
+    if outline.title is None:
+        return None
+    return Draft(
+        f"The title is “{fold_whitespace(outline.title.text)}” [1].", False, [_cite(1, outline, outline.title)]
+    )
+
+
+def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'The third theme', 'the last one', 'which country is listed first'."""
+    position = question.ordinal
+    if position is None:
+        return None
+    chosen = _pick(question, _sequences(outlines), similarity, question.list_noun)
+    if chosen is None:
+        return None
+    count = len(chosen.items)
+    if position > count or position == 0:
+        noun = chosen.noun or "items"
+        cite = [_cite(1, chosen.outline, chosen.intro)] if chosen.intro else []
+        marker = " [1]" if cite else ""
+        return Draft(
+            f"There is no such item: the list has only {number_in_words(count)} {noun}{marker}.",
+            True,
+            cite,
+            reason=Refusal.OUT_OF_RANGE,
+        )
+    index = count - 1 if position == -1 else position - 1
+    item = chosen.items[index]
+    word = "last" if position == -1 else _ORDINAL_WORDS[position] if position < len(_ORDINAL_WORDS) else f"#{position}"
+    noun = _singular(chosen.noun)
+    citations = [_cite(1, chosen.outline, item)]
+    text = f"The {word} {noun} is “{fold_whitespace(item.text)}” [1]"
+    body = chosen.bodies[index]
+    detail = _detail(body, item) if _BODY_CUE.search(question.standalone) else None
+    if detail is not None:
+        citations.append(_cite(2, chosen.outline, detail))
+        text += f": {fold_whitespace(detail.text)} [2]"
+    return Draft(text + ".", False, citations)
+
+
+def _trim(text: str) -> tuple[int, str]:
+    """(chars cut at the end, text without its leading ': ' and trailing spaces)."""
+    stripped_end = text.rstrip()
+    cut_end = len(text) - len(stripped_end)
+    lead = len(stripped_end) - len(stripped_end.lstrip(" :;,\n\t"))
+    return cut_end, stripped_end[lead:]
+
+
+def count_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'How many themes / countries / agencies': the items counted, each cited. The list must be of the thing
+    counted: its noun or its introduction names it, or (a noun in other words) it is close in meaning."""
+    nouns = list(dict.fromkeys([n for n in [question.list_noun, *plural_nouns(question.standalone)] if n]))
+    sequences = _sequences(outlines)
+    chosen = None
+    for noun in nouns:
+        asked = content_stems(noun)
+        chosen = next((s for s in sequences if s.noun and content_stems(s.noun) & asked), None)
+        chosen = chosen or next((s for s in sequences if content_stems(s.description.split(":")[0]) & asked), None)
+        if chosen is not None:
+            break
+    if chosen is None and nouns:
+        noun = nouns[0]
+        ranked = sorted(sequences, key=lambda s: -similarity(noun, s.description))
+        chosen = ranked[0] if ranked and similarity(noun, ranked[0].description) >= COUNT_SIMILARITY else None
+    elif chosen is None:
+        ranked = sorted(sequences, key=lambda s: -similarity(question.standalone, s.description))
+        threshold = COUNT_SIMILARITY if question.english else COUNT_SIMILARITY_MULTILINGUAL
+        chosen = ranked[0] if ranked and similarity(question.standalone, ranked[0].description) >= threshold else None
+    return list_answer(chosen, counting=True) if chosen is not None else None
+
+
+def item_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'Which theme calls for pilots?', 'What does the theme about innovation say?': the list item (of a list whose
+    noun the question names) that the rest of the question fits best, its heading and what it says."""
+    asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
+    for outline in outlines:
+        for lst in outline.lists:
+            noun = content_stems(lst.noun) if lst.noun else set()
+            if not noun & asked or len(asked - noun - _LIST_WORDS) == 0:
+                continue
+            scores = [similarity(question.standalone, fold_whitespace(b.text)) for b in lst.bodies]
+            index = max(range(len(scores)), key=lambda i: scores[i])
+            item, body = lst.items[index], lst.bodies[index]
+            citations = [_cite(1, outline, item)]
+            text = f"The {_singular(lst.noun)} “{fold_whitespace(item.text)}” [1]"
+            detail = _detail(body, item)
+            if detail is not None:
+                citations.append(_cite(2, outline, detail))
+                text += f": {fold_whitespace(detail.text)} [2]"
+            return Draft(text + ".", False, citations)
+    return None
+
+
+def _detail(body: Span, item: Span) -> Span | None:
+    """What a list item says after its heading (None when the heading is all there is)."""
+    if body.end <= item.end + 2:
+        return None
+    cut_end, rest = _trim(body.text[item.end - body.start :])
+    start = body.end - cut_end - len(rest)
+    return Span(start=start, end=start + len(rest), text=rest) if rest else None
+
+
+_RELATIVE = re.compile(
+    r"\b(?P<rel>after|before|following|preceding|between)\s+(?:the\s+)?(?P<a>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    r"(?:\s+and\s+(?:the\s+)?(?P<b>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))?"
+)
+
+
+def neighbour_answer(question: Question, outlines: Sequence[Outline]) -> Draft | None:
+    """'Which country comes after Italy?', 'Which is listed between Czechia and Germany?'."""
+    match = _RELATIVE.search(question.standalone)
+    if match is None:
+        return None
+    found = _find_item(match.group("a"), outlines)
+    if found is None:
+        return None
+    outline, enumeration, item = found
+    index = enumeration.items.index(item)
+    step = -1 if match.group("rel") in ("before", "preceding") else 1
+    target = index + step
+    if not 0 <= target < len(enumeration.items):
+        return None
+    name = fold_whitespace(enumeration.items[target].text)
+    where = "before" if step < 0 else "after"
+    if match.group("rel") == "between":
+        where = "between"
+    text = (
+        f"{name} [1]: the list names {_names(enumeration)}."
+        if where == "between"
+        else f"{name} comes {where} {fold_whitespace(item.text)} [1]: the list names {_names(enumeration)}."
+    )
+    return Draft(text, False, [_cite(1, outline, enumeration.span)])
+
+
+def list_answer(chosen: Sequence_, counting: bool) -> Draft:
+    count = len(chosen.items)
+    if chosen.noun is None:  # an enumeration inside a sentence: cite it whole
+        names = [fold_whitespace(i.text) for i in chosen.items]
+        head = f"{number_in_words(count)}: " if counting else ""
+        span = chosen.intro or chosen.items[0]
+        return Draft(f"{head}{', '.join(names[:-1])} and {names[-1]} [1].", False, [_cite(1, chosen.outline, span)])
+    citations = [_cite(1, chosen.outline, chosen.intro)] if chosen.intro else []
+    lines = []
+    for n, item in enumerate(chosen.items, start=len(citations) + 1):
+        citations.append(_cite(n, chosen.outline, item))
+        lines.append(f"- {fold_whitespace(item.text)} [{n}]")
+    head = fold_whitespace(chosen.intro.text).rstrip(":") + " [1]" if chosen.intro else ""
+    if counting:
+        head = f"{number_in_words(count)} {chosen.noun}. {head}".strip()
+    return Draft(f"{head}:\n" + "\n".join(lines), False, citations)
+
+
+def themes_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'What are the key themes?': a list whose noun the question names, when that is what it asks for (not "which
+    themes should the initiatives span?")."""
+    asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
+    for outline in outlines:
+        for lst in outline.lists:
+            noun = content_stems(lst.noun) if lst.noun else set()
+            intro = content_stems(lst.intro.text) if lst.intro else set()
+            if noun & asked and len(asked - noun - intro - _LIST_WORDS) <= 1:
+                return list_answer(_of_list(outline, lst), counting=False)
+    return None
+
+
+def _aliases(item: str) -> set[str]:
+    words = [w for w in re.findall(r"[^\W_]+", item) if w.lower() != "the"]
+    names = {" ".join(words).lower()}
+    if len(words) > 1:
+        names.add("".join(w[0] for w in words).lower())  # "United Kingdom" -> "uk"
+    return names
+
+
+def _find_item(subject: str, outlines: Sequence[Outline]) -> tuple[Outline, Enumeration, Span] | None:
+    wanted = _aliases(subject)
+    for outline in outlines:
+        for enumeration in outline.enumerations:
+            for item in enumeration.items:
+                if _aliases(item.text) & wanted:
+                    return outline, enumeration, item
+    return None
+
+
+def _main_enumeration(outlines: Sequence[Outline]) -> tuple[Outline, Enumeration] | None:
+    """The longest enumeration of names (the signatories of a statement, the members of a body)."""
+    best = max(((o, e) for o in outlines for e in o.enumerations), key=lambda p: len(p[1].items), default=None)
+    return best if best is not None and len(best[1].items) >= 3 else None
+
+
+def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft | None:
+    """'Is Poland among the signatories?' -> Yes, cited; 'Did France sign?' -> No, citing the list it is not in."""
+    subject = question.subject
+    if not subject or not subject[:1].isupper():
+        return None
+    found = _find_item(subject, outlines)
+    if found is not None:
+        outline, enumeration, _item = found
+        lead = _lead(enumeration)
+        return Draft(
+            f"Yes: {subject} is among {lead}{_names(enumeration)} [1].", False, [_cite(1, outline, enumeration.span)]
+        )
+    if not _MEMBERSHIP_CUE.search(question.standalone):
+        return None
+    main = _main_enumeration(outlines)
+    if main is None:
+        return None
+    outline, enumeration = main
+    return Draft(
+        f"No: {subject} is not among them. The statement names {_lead(enumeration)}{_names(enumeration)} [1].",
+        False,
+        [_cite(1, outline, enumeration.span)],
+    )
+
+
+def _lead(enumeration: Enumeration) -> str:
+    words = enumeration.context.split()[-3:]
+    return (" ".join(words) + " ") if words else ""
+
+
+def _names(enumeration: Enumeration) -> str:
+    names = [fold_whitespace(i.text) for i in enumeration.items]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def authors_answer(outlines: Sequence[Outline]) -> Draft | None:
+    """'Who signed it?': the longest enumeration of names, with what introduces it ('the leaders of ...')."""
+    main = _main_enumeration(outlines)
+    if main is None:
+        return None
+    outline, enumeration = main
+    count = NUMBER_WORDS[len(enumeration.items)] if len(enumeration.items) < len(NUMBER_WORDS) else ""
+    head = _lead(enumeration).strip()
+    counted = f"{len(enumeration.items)}, {count}" if count else str(len(enumeration.items))
+    text = f"{head[:1].upper() + head[1:]} {_names(enumeration)} [1] ({counted})."
+    return Draft(text.strip(), False, [_cite(1, outline, enumeration.span)])
+
+
+def summary_answer(outlines: Sequence[Outline], first_paragraphs: dict[str, Span]) -> Draft | None:
+    """'What is this about?': the title, the opening sentence and the list of themes."""
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for outline in outlines[:1]:
+        if outline.title is not None:
+            citations.append(_cite(len(citations) + 1, outline, outline.title))
+            parts.append(f"“{fold_whitespace(outline.title.text)}” [{len(citations)}]")
+        opening = first_paragraphs.get(outline.document_id)
+        if opening is not None:
+            citations.append(_cite(len(citations) + 1, outline, opening))
+            parts.append(f"{fold_whitespace(opening.text).rstrip('.')} [{len(citations)}].")
+        if outline.lists:
+            lst = outline.lists[0]
+            items = []
+            for item in lst.items:
+                citations.append(_cite(len(citations) + 1, outline, item))
+                items.append(f"- {fold_whitespace(item.text)} [{len(citations)}]")
+            parts.append(f"Its {lst.noun or 'points'}:\n" + "\n".join(items))
+    if not citations:
+        return None
+    return Draft(": ".join(parts[:2]) + ("\n" + "\n".join(parts[2:]) if parts[2:] else ""), False, citations)
+
+
+def structural_answer(
+    question: Question,
+    outlines: Sequence[Outline],
+    similarity: Similarity,
+    first_paragraphs: dict[str, Span],
+) -> Draft | None:
+    """The outline's answer to a structural question, or None (then the quotes are scored as usual)."""
+    if question.kind is Kind.TITLE and outlines:
+        return title_answer(outlines[0])
+    neighbour = neighbour_answer(question, outlines) if question.english else None
+    if neighbour is not None:
+        return neighbour
+    if question.kind is Kind.ORDINAL:
+        return ordinal_answer(question, outlines, similarity)
+    if question.kind is Kind.COUNT:
+        return count_answer(question, outlines, similarity)
+    if question.kind is Kind.YES_NO:
+        return membership_answer(question, outlines)
+    if question.kind is Kind.AUTHORS:
+        return authors_answer(outlines)
+    if question.kind is Kind.SUMMARY:
+        return summary_answer(outlines, first_paragraphs)
+    if question.kind is Kind.LIST:
+        listed = themes_answer(question, outlines, similarity)
+        if listed is not None:
+            return listed
+    if question.kind in (Kind.LIST, Kind.FACT, Kind.WHY_HOW):
+        return item_answer(question, outlines, similarity)
+    return None
