@@ -17,7 +17,7 @@ from assistant.answer.base import Answerer, Draft
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import standalone_question
 from assistant.answer.outline import Outline, build_outline
-from assistant.answer.question import analyse, document_keys, named_document
+from assistant.answer.question import analyse, detect_language, document_keys, named_document
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
@@ -27,7 +27,9 @@ from assistant.errors import DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, VectorIndex
 from assistant.models import Answer, Chunk, Document, Evidence
-from assistant.multilingual import MultilingualEncoder
+from assistant.multilingual import Glossary, MultilingualEncoder
+from assistant.text import corpus_words, stem_word
+from assistant.text import words as word_list
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
 
@@ -93,6 +95,9 @@ class Assistant:
             self.documents: dict[str, Document] = {d.id: d for d in corpus.documents}
             self.chunks: list[Chunk] = chunks
             self.outlines: dict[str, Outline] = {d.id: build_outline(d) for d in corpus.documents}
+            self.glossary = (
+                Glossary(self.multilingual, corpus_words(chunks), stem_word) if self.multilingual is not None else None
+            )
             self._document_keys = {d.id: document_keys(d.id, d.title, d.metadata.get("kind")) for d in corpus.documents}
             self.retriever = HybridRetriever(
                 chunks,
@@ -159,15 +164,20 @@ class Assistant:
         standalone, followup = standalone_question(text, turns)
         english = self.answerer.translate(standalone)
         document = named_document(standalone, self._document_keys)
+        gloss = {}
+        if self.glossary is not None and detect_language(text) != "en":
+            gloss = self.glossary.gloss(word_list(strip_markup(standalone)))
         asked = analyse(
             strip_markup(text) or text,
             strip_markup(standalone) or standalone,
             followup=followup,
             document=document,
             translation=english,
+            gloss=gloss,
         )
+        searched = english or (" ".join(dict.fromkeys(gloss.values())) if gloss else None)
         retrieval = self.retriever.retrieve(
-            standalone, self.config.top_k, english, language=asked.language, document=document
+            standalone, self.config.top_k, searched, language=asked.language, document=document
         )
         t1 = time.perf_counter()
         first: float | None = None

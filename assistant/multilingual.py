@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +87,41 @@ def passage_matrix(encoder: MultilingualEncoder, texts: Sequence[str], store: Pa
     if store is not None and (missing or len(known) != len(set(keys))):
         save_npz(store, keys=np.array(keys), vectors=matrix)
     return matrix
+
+
+class Glossary:
+    """Words of a question in another language, mapped to the corpus's own English words by e5 ("Polska" ->
+    "Poland", "sommet" -> "Summit", "Länder" -> "countries"). A word maps only when its nearest corpus word is close
+    and clearly closer than the nearest word of another stem: no guess is better than a wrong one."""
+
+    MIN_SIMILARITY = 0.865
+    MIN_MARGIN = 0.012
+
+    def __init__(self, encoder: MultilingualEncoder, words: Sequence[str], stem: Callable[[str], str]) -> None:
+        self.encoder = encoder
+        self.words = list(dict.fromkeys(words))
+        self._stems = [stem(w.lower()) for w in self.words]
+        self._matrix = encoder.passages(self.words) if self.words else np.zeros((0, 384), dtype=np.float32)
+
+    def lookup(self, word: str) -> str | None:
+        """The corpus word a foreign word means, or None."""
+        if not self.words:
+            return None
+        sims = self._matrix @ self.encoder.query(word)
+        order = np.argsort(-sims)
+        best = int(order[0])
+        rival = next((int(i) for i in order[1:] if self._stems[int(i)] != self._stems[best]), None)
+        margin = float(sims[best] - sims[rival]) if rival is not None else 1.0
+        if float(sims[best]) >= self.MIN_SIMILARITY and margin >= self.MIN_MARGIN:
+            return self.words[best]
+        return None
+
+    def gloss(self, words: Sequence[str]) -> dict[str, str]:
+        """Each word that maps, with the corpus word it maps to."""
+        found = {}
+        for word in dict.fromkeys(words):
+            if len(word) >= 3 and not word.isdigit():
+                match = self.lookup(word)
+                if match is not None:
+                    found[word] = match
+        return found

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import Stemmer
+
+if TYPE_CHECKING:
+    from assistant.models import Chunk
 
 _STEMMER = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
@@ -191,3 +196,16 @@ def number_in_words(n: int) -> str:
 def european_script(text: str) -> bool:
     """Letters only from the Latin, Greek and Cyrillic scripts (the statement's readers' languages)."""
     return all(ch < "\u0530" or "\u1e00" <= ch <= "\u1fff" for ch in text if ch.isalpha())
+
+
+def stem_word(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def corpus_words(chunks: Iterable[Chunk]) -> list[str]:
+    """The content words of the chunks (their own spelling), for mapping words of other languages onto."""
+    return list(
+        dict.fromkeys(
+            w for c in chunks for w in words(c.embedding_text) if len(w) > 2 and w.lower() not in ENGLISH_STOPWORDS
+        )
+    )

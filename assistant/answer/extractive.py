@@ -47,7 +47,8 @@ _TOPIC = re.compile(
     re.IGNORECASE,
 )
 TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
-STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
+STRONG_COSINE = 0.5
+SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing  # a quote this close to the question is relevant whatever its words
 
 
 @dataclass(frozen=True)
@@ -153,9 +154,11 @@ class ExtractiveAnswerer:
             queries = np.stack([self.embedder.encode_query(q) for q in forms])
             cosines = (self._encode(texts) @ queries.T).max(axis=1)
         asked = set().union(*(content_stems(q) for q in forms))
+        if cross_lingual:  # the question's words mapped onto the corpus's (the glossary), when any were
+            asked = content_stems(" ".join(question.gloss.values()))
         scored = []
         for window, cosine in zip(windows, cosines, strict=True):
-            overlap = 0.0 if cross_lingual else len(asked & content_stems(window.span.text)) / max(1, len(asked))
+            overlap = len(asked & content_stems(window.span.text)) / max(1, len(asked))
             scored.append(Scored(float(cosine) + OVERLAP_WEIGHT * overlap, float(cosine), window))
         scored.sort(key=lambda item: (-item.rank, item.window.span.start))
         return scored, cross_lingual
@@ -238,14 +241,24 @@ class ExtractiveAnswerer:
         return None if all(_stem_in(p, self._vocabulary) for p in parts) else subject
 
     def _on_topic(self, question: Question, best: Scored, cross_lingual: bool) -> bool:
-        """A weak match must share the question's focus words (English; e5 has its own threshold)."""
+        """A weak match must hold the question's focus words, or words close in meaning ("people traffickers" ~
+        "smugglers"), in its chunk (English; e5 has its own threshold)."""
         if cross_lingual or best.cosine >= STRONG_COSINE:
             return True
-        asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
-        if len(asked) < 2:
+        focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS]
+        if len(focus) < 2:
             return True
-        held = content_stems(best.window.chunk.embedding_text)
-        return len(asked & held) / len(asked) >= MIN_FOCUS_COVERAGE
+        chunk = best.window.chunk.embedding_text
+        held = content_stems(chunk)
+        candidates = [w for w in dict.fromkeys(words(chunk)) if len(w) > 3]
+        vectors = self._encode(candidates) if candidates else None
+        covered = 0
+        for term in focus:
+            if content_stems(term) & held:
+                covered += 1
+            elif vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY:
+                covered += 1
+        return covered / len(focus) >= MIN_FOCUS_COVERAGE
 
     def _all_focus_in(self, question: Question, chosen: list[Window]) -> bool:
         asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()

@@ -67,6 +67,9 @@ class Question(BaseModel):
     document: str | None = Field(None, description="The id of the document the question names, if any")
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
     translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
+    gloss: dict[str, str] = Field(
+        default_factory=dict, description="Words of a question in another language mapped to the corpus's words"
+    )
 
     @property
     def english(self) -> bool:
@@ -233,7 +236,7 @@ _ABOUT_DOCUMENTS = re.compile(
     r"\b(?:statement|document|declaration|text|themes?|leaders|signator\w*|notice|note)\b", re.IGNORECASE
 )
 _LIST = re.compile(
-    r"^(?:which|what)\s+(?:\w+\s+){0,2}\w+s\b|\blist\b|\bname the\b|\bwhat are the\b|\bwhich are\b|\bwelche\b|"
+    r"^(?:which|what)\s+(?!(?:does|is|was|has)\b)(?:\w+\s+){0,2}(?!(?:does|is|was|has)\b)\w+s\b|\blist\b|\bname the\b|\bwhat are the\b|\bwhich are\b|\bwelche\b|"
     r"\bquels\b|\bquelles\b|\bcuáles\b|\bquali\b|\bjakie\b|\bwelke\b|\bhvilke\b|\bvilka\b",
     re.IGNORECASE,
 )
@@ -506,25 +509,35 @@ def analyse(
     followup: bool = False,
     document: str | None = None,
     translation: str | None = None,
+    gloss: Mapping[str, str] | None = None,
 ) -> Question:
     """The typed analysis of a question (`standalone` is it resolved against the conversation)."""
     resolved = without_instructions(standalone or text)
     language = detect_language(text)
     kind = kind_of(resolved, language)
+    glossed = dict(gloss or {})
+    english_words = " ".join(glossed.values())
+    list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
+    if language != "en" and kind in (Kind.COUNT, Kind.ORDINAL):
+        list_noun = next(iter(plural_nouns(english_words)), None)
+    subject = membership_subject(resolved) if kind is Kind.YES_NO else None
+    if language != "en" and subject is None:
+        subject = next((w for w in glossed.values() if w[:1].isupper()), None)
     return Question(
         text=text,
         standalone=resolved,
         language=language,
         kind=kind,
         expects=expects_of(resolved, kind),
-        focus=focus_terms(resolved),
+        focus=focus_terms(f"{resolved} {english_words.lower()}"),
         names=names_in(resolved) if language == "en" else [],
         ordinal=ordinal_of(resolved, language) if kind is Kind.ORDINAL else None,
-        list_noun=counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved),
-        subject=membership_subject(resolved) if kind is Kind.YES_NO else None,
+        list_noun=list_noun,
+        subject=subject,
         document=document,
         followup=followup,
         translation=translation,
+        gloss=glossed,
     )
 
 

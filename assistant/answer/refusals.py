@@ -94,7 +94,7 @@ def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
     elif question.translation:
         asked = question.translation  # the model's English, checked like a question asked in English
     else:
-        return []
+        return _unknown_foreign_names(question, vocabulary)
     steering = " ".join(s for s in re.split(r"(?<=[.!?])\s+", asked) if INSTRUCTION_CUES.search(s))
     unknown = []
     for name in names_in(asked):
@@ -110,6 +110,25 @@ def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
                 continue
             unknown.append(name)
             break
+    return list(dict.fromkeys(unknown))
+
+
+_CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
+
+
+def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
+    """Capitalised words inside a question in another language that neither the corpus holds nor its glossary maps
+    ("Perché la Francia ha firmato?" -> "Francia")."""
+    if question.language in _CAPITALISES_NOUNS:
+        return []
+    unknown = []
+    for sentence in re.split(r"(?<=[.!?])\s+", question.standalone.strip()):
+        for n, word in enumerate(re.findall(r"[^\W\d_][\w'’-]*", sentence)):
+            if n == 0 or not word[:1].isupper() or word.isupper() or len(word) < 4:
+                continue
+            if word.lower() in vocabulary or word in question.gloss or _shares_stem(word.lower(), vocabulary):
+                continue
+            unknown.append(word)
     return list(dict.fromkeys(unknown))
 
 

@@ -18,8 +18,6 @@ from assistant.models import Citation, Span, fold_whitespace
 from assistant.text import NUMBER_WORDS, content_stems, number_in_words
 
 Similarity = Callable[[str, str], float]
-COUNT_SIMILARITY = 0.45  # MiniLM: how close a counted noun must be to a list it did not name
-COUNT_SIMILARITY_MULTILINGUAL = 0.8  # e5 (compressed cosines): a question in another language and a list
 _ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 _LIST_WORDS = content_stems("main key list all statement document declaration name give five the its leaders what are")
 _BODY_CUE = re.compile(
@@ -145,27 +143,49 @@ def _trim(text: str) -> tuple[int, str]:
     return cut_end, stripped_end[lead:]
 
 
+# What a counting question may count without naming a list's own noun: parts of a document's structure (counted
+# on its lists) and classes of named things (counted on its enumerations of names). Anything else ("how many
+# migrants") is a number the document would have to give.
+_STRUCTURAL_NOUNS = content_stems(
+    "themes points bullets items priorities commitments steps areas recommendations pillars sections actions goals "
+    "objectives measures principles headings"
+)
+_NAMED_CLASSES = content_stems(
+    "countries nations states governments leaders signatories members agencies organisations organizations bodies "
+    "institutions conventions treaties laws instruments cities participants partners"
+)
+
+
 def count_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
-    """'How many themes / countries / agencies': the items counted, each cited. The list must be of the thing
-    counted: its noun or its introduction names it, or (a noun in other words) it is close in meaning."""
-    nouns = list(dict.fromkeys([n for n in [question.list_noun, *plural_nouns(question.standalone)] if n]))
+    """'How many themes / countries / agencies': the items counted, each cited. A list is counted when its noun
+    (or a structural noun) is asked; an enumeration of names when a class of named things is asked, the one whose
+    names fit the class best."""
+    nouns = [question.list_noun] if question.list_noun else plural_nouns(question.standalone)
     sequences = _sequences(outlines)
-    chosen = None
     for noun in nouns:
         asked = content_stems(noun)
-        chosen = next((s for s in sequences if s.noun and content_stems(s.noun) & asked), None)
-        chosen = chosen or next((s for s in sequences if content_stems(s.description.split(":")[0]) & asked), None)
-        if chosen is not None:
-            break
-    if chosen is None and nouns:
-        noun = nouns[0]
-        ranked = sorted(sequences, key=lambda s: -similarity(noun, s.description))
-        chosen = ranked[0] if ranked and similarity(noun, ranked[0].description) >= COUNT_SIMILARITY else None
-    elif chosen is None:
-        ranked = sorted(sequences, key=lambda s: -similarity(question.standalone, s.description))
-        threshold = COUNT_SIMILARITY if question.english else COUNT_SIMILARITY_MULTILINGUAL
-        chosen = ranked[0] if ranked and similarity(question.standalone, ranked[0].description) >= threshold else None
-    return list_answer(chosen, counting=True) if chosen is not None else None
+        named = next((s for s in sequences if s.noun and content_stems(s.noun) & asked), None)
+        if named is not None:
+            return list_answer(named, counting=True)
+    for noun in nouns:
+        asked = content_stems(noun)
+        if asked & _STRUCTURAL_NOUNS:
+            lists = [s for s in sequences if s.noun is not None]
+            if lists:
+                return list_answer(max(lists, key=lambda s: similarity(question.standalone, s.description)), True)
+        if asked & _NAMED_CLASSES:
+            enumerations = [s for s in sequences if s.noun is None]
+            if enumerations:
+                best = max(enumerations, key=lambda s: _fit(noun, s, similarity))
+                return list_answer(best, counting=True)
+    return None
+
+
+def _fit(noun: str, sequence: Sequence_, similarity: Similarity) -> float:
+    """How well a class noun fits an enumeration: its introduction or its names."""
+    names = [fold_whitespace(i.text) for i in sequence.items[:6]]
+    by_names = sum(similarity(noun, n) for n in names) / max(1, len(names))
+    return max(similarity(noun, sequence.description), by_names)
 
 
 def item_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
@@ -257,7 +277,7 @@ def themes_answer(question: Question, outlines: Sequence[Outline], similarity: S
         for lst in outline.lists:
             noun = content_stems(lst.noun) if lst.noun else set()
             intro = content_stems(lst.intro.text) if lst.intro else set()
-            if noun & asked and len(asked - noun - intro - _LIST_WORDS) <= 1:
+            if noun & asked and not asked - noun - intro - _LIST_WORDS:
                 return list_answer(_of_list(outline, lst), counting=False)
     return None
 

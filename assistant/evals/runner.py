@@ -51,6 +51,8 @@ class CaseResult(BaseModel):
     refused: bool
     citations: list[Citation]
     standalone_question: str
+    refusal_reason: str | None = Field(None, description="The rule that refused (see assistant/answer/refusals.py)")
+    analysis: dict[str, Any] | None = Field(None, description="The question analysis (language, kind, expects, ...)")
     retrieved: list[str] = Field(description="Chunk ids, best first, up to k")
     latency_ms: float
     error: str | None = None
@@ -222,6 +224,10 @@ def score_case(bot: Assistant, case: Case, quotes: list[list[Span]], chunks: dic
         refused=refused,
         citations=citations,
         standalone_question=answer.standalone_question if answer else case.question,
+        refusal_reason=answer.refusal_reason if answer else None,
+        analysis=answer.analysis.model_dump(mode="json", exclude={"text", "standalone"})
+        if answer and answer.analysis
+        else None,
         retrieved=retrieved,
         latency_ms=latency_ms,
         error=error,
