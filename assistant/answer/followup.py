@@ -19,7 +19,8 @@ History = list[tuple[str, str]]
 _ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|but|also|so|ok(?:ay)?|then|und|et|e|y|i|en|og|och|ja|a|és|și|ve)?[\s,]*"
-    r"(?:(?:what|how)\s+about|what of|and|und|et|y|e)\s+(?P<topic>.+?)\s*[?.!]*\s*$",
+    r"(?:(?:what|how)\s+about|what of|and|und|et|y|e)\s+(?!(?:what|which|who|where|when|why|how|is|are|does|do|did|"
+    r"was|were|can|will)\b)(?P<topic>.+?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _BARE_WH = re.compile(
@@ -38,6 +39,15 @@ _PRONOUN = re.compile(
 )
 _BEFORE = re.compile(r"\b(?:before|previous|preceding|prior)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"“([^”]{3,200})”")
+_HOW_MANY_BARE = re.compile(
+    r"^\W*(?:and\s+)?how many(?:\s+(?:are there|is that|in total|altogether|of them|total))*\W*$", re.I
+)
+_WHAT_ARE_THEY = re.compile(r"^\W*(?:and\s+)?(?:what|which) (?:are|were) (?:they|those|these|them)\W*$", re.I)
+_STANDALONE_START = re.compile(
+    r"^\W*(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|does|do|did|can|could|will|would|has|have|"
+    r"list|name|give|tell|summar)\b",
+    re.IGNORECASE,
+)
 _CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what else|anything else|more|und|et|y|e|i|en|og|och)\b", re.I)
 
 
@@ -52,8 +62,10 @@ def leans_on_history(question: str) -> bool:
         return True
     if (NEXT_RE.search(question) or ordinal_of(question) is not None) and len(content) <= 3:
         return True
-    if _PRONOUN.search(question) and len(content) <= 3 or len(content) <= 1:
+    if (_PRONOUN.search(question) and len(content) <= 3) or len(content) <= 1:
         return True
+    if len(content) <= 2 and not _STANDALONE_START.match(question):
+        return True  # "using what tools?"
     return (bool(_CONTINUATION.match(question)) and len(content) <= 3) or len(words(question)) <= 2
 
 
@@ -108,21 +120,26 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     ordinal = _ordinal_followup(question, previous)
     if ordinal is not None:
         return ordinal, True
+    noun = _list_noun(previous)
+    if _HOW_MANY_BARE.match(question) and noun:
+        return f"How many {noun} ({previous})?", True
     bare = _BARE_WH.match(question)
     if bare:
-        wh = bare.group("wh").lower()
-        noun = _list_noun(previous)
-        if wh == "how many" and noun:
-            return f"How many {noun} ({previous})?", True
-        return _ask_as(wh, previous), True
+        return _ask_as(bare.group("wh").lower(), previous), True
+    them = _WHAT_ARE_THEY.match(question)
+    if them:
+        plural = [w for w in focus_terms(_QUOTED.sub(" ", answer)) if w.endswith("s") and len(w) > 3]
+        if plural:
+            return f"What are the {plural[-1]}?", True
     ellipsis = _ELLIPSIS.match(question)
     if ellipsis and len(_content(ellipsis.group("topic"))) <= 4:
         return _swap_subject(ellipsis.group("topic"), previous), True
     quoted = _QUOTED.search(answer)
-    noun = _list_noun(previous)
     if quoted and noun and ordinal_of(previous) is not None:  # "what does it say?" after "the last theme is “X”"
         singular = noun[:-1] if noun.endswith("s") else noun
         return f"{question.strip()} (the {singular} “{quoted.group(1)}”)", True
+    if quoted:
+        return f"{question.strip()} (“{quoted.group(1)}”)", True
     context = focus_terms(previous) + [n for n in names_in(answer) if len(n) > 2][:4]
     if not context:
         return question, False

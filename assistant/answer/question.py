@@ -471,8 +471,8 @@ def names_in(text: str) -> list[str]:
             name = match.group(1)
             if match.start(1) == 0:
                 first, _, rest = name.partition(" ")
-                if first.lower() in _QUESTION_OPENERS or not rest:
-                    continue
+                if not rest:
+                    continue  # a capitalised first word alone may be any word
                 name = rest.strip()
                 if not name[:1].isupper():
                     continue

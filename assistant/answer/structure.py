@@ -107,7 +107,15 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
     position = question.ordinal
     if position is None:
         return None
-    chosen = _pick(question, _sequences(outlines), similarity, question.list_noun)
+    sequences = _sequences(outlines)
+    noun = content_stems(question.list_noun) if question.list_noun else set()
+    named = [s for s in sequences if s.noun and content_stems(s.noun) & noun]
+    if not named:  # a noun no list names: a class of names counts on enumerations, anything else on lists
+        wanted_names = bool(noun & _NAMED_CLASSES) or bool(
+            re.search(r"\b(?:country|countries|listed|leaders?|signator\w*|named)\b", question.standalone, re.I)
+        )
+        named = [s for s in sequences if (s.noun is None) == wanted_names] or sequences
+    chosen = _pick(question, named, similarity, question.list_noun)
     if chosen is None:
         return None
     count = len(chosen.items)
