@@ -17,7 +17,7 @@ from assistant.answer.base import Answerer, Draft
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import standalone_question
 from assistant.answer.outline import Outline, build_outline
-from assistant.answer.question import analyse, detect_language, document_keys, named_document
+from assistant.answer.question import analyse, detect_language, document_keys, named_document, respell
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
@@ -28,7 +28,7 @@ from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, VectorIndex
 from assistant.models import Answer, Chunk, Document, Evidence
 from assistant.multilingual import Glossary, MultilingualEncoder
-from assistant.text import corpus_words, stem_word
+from assistant.text import corpus_words, name_acronyms, stem_word
 from assistant.text import words as word_list
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
@@ -98,6 +98,10 @@ class Assistant:
             self.glossary = (
                 Glossary(self.multilingual, corpus_words(chunks), stem_word) if self.multilingual is not None else None
             )
+            self._vocabulary = frozenset(w.lower() for w in corpus_words(chunks))
+            self._acronyms = {
+                k: v for k, v in name_acronyms(c.text for c in chunks).items() if k not in self._vocabulary
+            }
             self._document_keys = {d.id: document_keys(d.id, d.title, d.metadata.get("kind")) for d in corpus.documents}
             self.retriever = HybridRetriever(
                 chunks,
@@ -162,6 +166,8 @@ class Assistant:
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
         standalone, followup = standalone_question(text, turns)
+        if detect_language(text) == "en":
+            standalone = respell(standalone, self._vocabulary, self._acronyms)
         english = self.answerer.translate(standalone)
         document = named_document(standalone, self._document_keys)
         gloss = {}

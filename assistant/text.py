@@ -209,3 +209,22 @@ def corpus_words(chunks: Iterable[Chunk]) -> list[str]:
             w for c in chunks for w in words(c.embedding_text) if len(w) > 2 and w.lower() not in ENGLISH_STOPWORDS
         )
     )
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|on|for|the|and)\s+)?[A-Z][\w'’-]*)+")
+
+
+def name_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronyms of the multi-word names in the texts ("epc" -> "European Political Community"), lower-cased keys."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _NAME_RUN.finditer(" ".join(text.split())):
+            parts = match.group(0).split()
+            capitals = [i for i, p in enumerate(parts) if p[:1].isupper()]
+            for a, start in enumerate(capitals):
+                for end in capitals[a + 1 :]:
+                    name = " ".join(parts[start : end + 1])
+                    acronym = "".join(p[0] for p in parts[start : end + 1] if p[:1].isupper()).lower()
+                    if 2 <= len(acronym) <= 6:
+                        found.setdefault(acronym, name)
+    return found

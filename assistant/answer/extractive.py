@@ -41,6 +41,9 @@ _GENERIC_STEMS = content_stems(
 _STRUCTURE = ("title", "heading")  # answered from the outline, not quoted as content
 MIN_FOCUS_COVERAGE = 0.34  # below this share of the focus words in the quote's chunk, a weak match is refused
 TOPIC_MARGIN = 0.16  # a topic question ("what does it say about returns?") quotes more of what is close
+_COMPARING = re.compile(
+    r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|all three|the documents)\b", re.I
+)
 _TOPIC = re.compile(
     r"\b(?:say|says|said|tell me|write|writes|position|stance|view|views) (?:about|on|regarding)\b|\bwhat about\b|"
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
@@ -204,6 +207,8 @@ class ExtractiveAnswerer:
                 )
                 return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT)
             chosen = [typed]
+        elif len({e.chunk.document_id for e in evidence}) > 1 and _COMPARING.search(question.standalone):
+            chosen = self._per_document(scored, threshold)
         else:
             margin = TOPIC_MARGIN if question.kind is Kind.WHY_HOW or _TOPIC.search(question.standalone) else None
             chosen = self._choose(scored, threshold, margin or CHOICE_MARGIN)
@@ -282,6 +287,15 @@ class ExtractiveAnswerer:
                 return _tighten(item.window, found)
         return None
 
+    def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:
+        """The best quote of each document (a question that compares what the documents say)."""
+        best: dict[str, Window] = {}
+        for item in scored:
+            document = item.window.chunk.document_id
+            if document not in best and item.cosine >= threshold and not item.window.short:
+                best[document] = item.window
+        return sorted(best.values(), key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations]
+
     def _choose(self, scored: list[Scored], threshold: float, margin: float) -> list[Window]:
         """The best windows within `margin` of the best, one per sentence (a topic question takes a wider margin:
         it asks for what the documents say, not for one fact)."""
@@ -290,7 +304,7 @@ class ExtractiveAnswerer:
         for item in scored:
             if len(chosen) == self.max_citations or item.rank < best - margin:
                 break
-            if item.cosine < threshold or any(w.sentence == item.window.sentence for w in chosen):
+            if item.cosine < threshold or item.window.short or any(w.sentence == item.window.sentence for w in chosen):
                 continue  # one quote per sentence
             chosen.append(item.window)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))

@@ -15,7 +15,7 @@ from assistant.models import Document, Span, fold_whitespace
 _ITEM = r"(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:on|of|for|and the)\s+)?[A-Z][\w'’-]*)*"
 _ENUMERATION = re.compile(rf"(?:{_ITEM},\s+)+{_ITEM},?\s+and\s+{_ITEM}|{_ITEM}\s+and\s+{_ITEM}")
 _SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+(?![Tt]he\s+[A-Z][\w'’-]*\s+(?:on|of)\b)")
-_PLURAL = re.compile(r"\b([a-z][a-z-]{2,}s)\b")
+_PLURAL = re.compile(r"\b([A-Za-z][a-z-]{2,}s)\b")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class OutlineList:
         if self.intro is None:
             return None
         nouns = _PLURAL.findall(self.intro.text)
-        return nouns[-1] if nouns else None
+        return nouns[-1].lower() if nouns else None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.text import ENGLISH_STOPWORDS, words
+from assistant.tokens import count_tokens
 
 
 class Kind(StrEnum):
@@ -160,7 +161,8 @@ _ENGLISH_ORDINAL = re.compile(
     r"\b(?:the|its|their|and|about|is)\s+(?:very\s+)?(?P<a>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
     r"tenth|last|final|\d(?:st|nd|rd|th))\b|\b(?:listed|named|mentioned|comes?|come|appears?|is)\s+(?P<b>first|second|"
     r"third|fourth|fifth|last)\b|"
-    r"^\W*(?:and\s+)?(?:the\s+)?(?P<c>first|second|third|fourth|fifth|last|final|next)(?:\s+one)?\W*$",
+    r"^\W*(?:and\s+)?(?:the\s+)?(?P<c>first|second|third|fourth|fifth|last|final|next)(?:\s+one)?\W*$|"
+    r"^\W*(?P<d>first|second|third|fourth|fifth|last|final)\s+(?=[a-z])",
     re.IGNORECASE,
 )
 _ENGLISH_POSITIONS = {
@@ -354,8 +356,8 @@ _COUNT_NOUN = re.compile(
 _LIST_NOUN_AFTER_ORDINAL = re.compile(r"(?:\b\w+\b)\s+(\w{3,})", re.UNICODE)
 _MEMBERSHIP = re.compile(
     r"^(?i:is|are|was|were|did|does|do|has|have)\s+(?:the\s+)?(?P<subject>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\b"
-    r"|\b(?i:is|are|was|were)\s+(?:the\s+)?(?P<subject2>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s+(?:among|one of|part of|"
-    r"included|listed|on the list|a signator|in the list)",
+    r"|\b(?i:is|are|was|were)\s+(?:the\s+)?(?P<subject2>[\w'.-]+(?:\s+[A-Z][\w'.-]*){0,3})\s+(?i:among|one of|"
+    r"part of|included|listed|on the list|a signator|in the list|in it|in there|on it)",
 )
 _MENTION = re.compile(
     r"\b(?:mention|name|cite|refer to|include|list|talk about|say anything about|discuss)s?\s+(?:the\s+)?"
@@ -375,7 +377,7 @@ def ordinal_of(text: str, language: str | None = None) -> int | None:
     if numbered:
         return int(numbered.group(1))
     if (language or detect_language(text)) == "en":
-        match = _ENGLISH_ORDINAL.search(text)
+        match = _ENGLISH_ORDINAL.search(text.strip())
         word = next((g for g in match.groups() if g), "") if match else ""
         return _ENGLISH_POSITIONS.get(word.lower())
     found = [(m.start(), n) for n, pattern in _ORDINAL_RE.items() if (m := pattern.search(text))]
@@ -565,3 +567,55 @@ def named_document(question: str, keys: Mapping[str, frozenset[str]]) -> str | N
     asked = {w.lower() for w in words(question)} & _DOCUMENT_NOUNS
     holders = {doc_id for doc_id, k in keys.items() if asked & k}
     return next(iter(holders)) if len(holders) == 1 else None
+
+
+# --- sloppy writing ----------------------------------------------------------------------------------------------
+
+_CHAT_WORDS = {
+    "abt": "about", "r": "are", "u": "you", "ur": "your", "w/": "with", "pls": "please", "plz": "please",
+    "wat": "what", "wht": "what", "thx": "thanks", "b4": "before", "govt": "government", "govts": "governments",
+    "info": "information", "re": "about",
+}  # fmt: skip
+
+
+def _edits_within(a: str, b: str, limit: int) -> bool:
+    """Whether a and b are at most `limit` edits apart (insert, delete, substitute, swap of neighbours)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= limit
+
+
+def _common(word: str) -> bool:
+    """A word common enough to be one token of cl100k_base: a real word, not a typo, even if the corpus lacks it."""
+    return count_tokens(" " + word) == 1
+
+
+def respell(text: str, vocabulary: frozenset[str], acronyms: Mapping[str, str]) -> str:
+    """An English question with chat shorthand spelled out, acronyms of the documents' names expanded ("echr" ->
+    "European Convention on Human Rights") and typos of the documents' words corrected ("agencys" -> "agencies")."""
+    known = vocabulary | ENGLISH_STOPWORDS | _QUESTION_OPENERS
+    out = []
+    for token in re.split(r"(\s+)", text):
+        word = token.strip("?!.,;:")
+        lower = word.lower()
+        if not word or token.isspace():
+            out.append(token)
+            continue
+        replacement = _CHAT_WORDS.get(lower) or acronyms.get(lower)
+        if replacement is None and lower not in known and word.isalpha() and len(word) >= 4 and not _common(lower):
+            limit = 1 if len(word) <= 5 else 2
+            close = sorted(w for w in known if len(w) >= 3 and w[0] == lower[0] and _edits_within(lower, w, limit))
+            replacement = min(close, key=lambda w: (abs(len(w) - len(lower)), w)) if close else None
+        out.append(token.replace(word, replacement) if replacement else token)
+    return "".join(out)

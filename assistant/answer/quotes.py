@@ -25,6 +25,11 @@ class Window:
     span: Span
     sentence: Span
 
+    @property
+    def short(self) -> bool:
+        """A sentence too short to say much alone ("20 November 2025"): quoted only for a typed detail."""
+        return len(self.span.text.split()) < MIN_WINDOW_WORDS
+
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] in ",;:—–"):

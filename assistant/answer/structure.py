@@ -24,7 +24,7 @@ _BODY_CUE = re.compile(
     r"\b(?:say|says|said|about|cover|covers|involve|mean|contain|detail|describe|consist|entail|include)\b", re.I
 )
 _MEMBERSHIP_CUE = re.compile(
-    r"\b(?:among|sign\w*|one of|part of|included|listed|member|participat\w*|involved|present|join\w*|endorse\w*|"
+    r"\b(?:among|sign\w*|one of|part of|included|list|listed|in it|member|participat\w*|involved|present|join\w*|endorse\w*|"
     r"agree\w*|behind|leaders|countries|country)\b",
     re.IGNORECASE,
 )
@@ -317,12 +317,15 @@ def _main_enumeration(outlines: Sequence[Outline]) -> tuple[Outline, Enumeration
 def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft | None:
     """'Is Poland among the signatories?' -> Yes, cited; 'Did France sign?' -> No, citing the list it is not in."""
     subject = question.subject
-    if not subject or not subject[:1].isupper():
+    if not subject or (not subject[:1].isupper() and not _MEMBERSHIP_CUE.search(question.standalone)):
+        return None
+    if subject.lower() in ("it", "this", "that", "they", "there"):
         return None
     found = _find_item(subject, outlines)
     if found is not None:
         outline, enumeration, _item = found
         lead = _lead(enumeration)
+        subject = subject if subject[:1].isupper() else fold_whitespace(_item.text)
         return Draft(
             f"Yes: {subject} is among {lead}{_names(enumeration)} [1].", False, [_cite(1, outline, enumeration.span)]
         )
@@ -332,6 +335,7 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
     if main is None:
         return None
     outline, enumeration = main
+    subject = subject[:1].upper() + subject[1:]
     return Draft(
         f"No: {subject} is not among them. The statement names {_lead(enumeration)}{_names(enumeration)} [1].",
         False,
