@@ -181,7 +181,8 @@ class Assistant:
             translation=english,
             gloss=gloss,
         )
-        searched = english or (" ".join(dict.fromkeys(gloss.values())) if gloss else None)
+        glossed = list(dict.fromkeys(gloss.values()))
+        searched = english or (" ".join(glossed) if len(glossed) >= 2 else None)  # one mapped word is too thin
         retrieval = self.retriever.retrieve(
             standalone, self.config.top_k, searched, language=asked.language, document=document
         )

@@ -58,7 +58,7 @@ def run(
     llm_sample: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[Key, Answer | Exception]]]:
     """The latency figures, and the recorded answers of every generating answerer (ours by name, and 'reference')."""
-    cases = load_dataset(dataset).cases[:max_questions]
+    cases = load_dataset(dataset).on_corpus().cases[:max_questions]
     slow = {c.id for c in sample(cases, llm_sample)}
     for bot in bots:
         for question in WARMUP_QUESTIONS:

@@ -45,7 +45,7 @@ def rss_mb(pid: int) -> float:
 
 def questions(path: Path = ROOT / "evals" / "questions.jsonl") -> list[dict]:
     cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [{"question": c["question"], "history": c["history"]} for c in cases]
+    return [{"question": c["question"], "history": c["history"]} for c in cases if not c.get("corpus")]
 
 
 class Server:

@@ -125,7 +125,7 @@ def locate_quotes(dataset_path: Path, documents: Any) -> dict[str, list[list[tup
     """Every case's supporting quotes as (document id, start, end) places in these documents."""
     from assistant.evals.dataset import load_dataset
 
-    located = load_dataset(dataset_path).check_quotes(documents)
+    located = load_dataset(dataset_path).on_corpus().check_quotes(documents)
     return {
         case: [[(p.document_id, p.start, p.end) for p in places] for places in quotes]
         for case, quotes in located.items()
@@ -140,7 +140,7 @@ def timed_retrieval(
     from assistant.evals import metrics
     from assistant.evals.dataset import load_dataset
 
-    dataset = load_dataset(dataset_path)
+    dataset = load_dataset(dataset_path).on_corpus()
     cases = [c for c in dataset.cases if c.lang == "en" and not c.history]
     if located is None:
         located = locate_quotes(dataset_path, bot.documents)

@@ -78,7 +78,7 @@ def figures(rows: list[CaseResult], keep: tuple[str, ...] = SHOWN) -> dict[str, 
 
 
 def _score(bot: Any, cases: list[Case], dataset: Path, k: int) -> list[CaseResult]:
-    located = load_dataset(dataset).check_quotes(bot.documents)
+    located = load_dataset(dataset).on_corpus().check_quotes(bot.documents)
     chunks = {c.id: c for c in bot.chunks}
     rows = []
     for case in cases:
@@ -94,7 +94,7 @@ def ours(bot: Assistant, dataset: Path, recorded: dict[Key, Answer | Exception] 
         result = run_eval(bot, dataset, k=5, progress=False)
         rows = list(result.cases)
     else:
-        cases = [c for c in load_dataset(dataset).cases if key(c.question, c.history) in recorded]
+        cases = [c for c in load_dataset(dataset).on_corpus().cases if key(c.question, c.history) in recorded]
         rows = _score(Recorded(bot, recorded), cases, dataset, 5)
     return {
         "answerer": bot.answerer.name,
@@ -109,7 +109,7 @@ def reference(
 ) -> tuple[dict, list]:
     """The recipe scored case by case with the harness's scorer; from recorded answers when it generated them."""
     started = time.perf_counter()
-    cases = load_dataset(dataset).cases
+    cases = load_dataset(dataset).on_corpus().cases
     generated = pipeline.generator is not None
     if generated and recorded is not None:
         bot: Any = Recorded(pipeline, recorded)

@@ -89,8 +89,13 @@ def test_every_citation_on_the_dev_set_is_verbatim(bot: Assistant) -> None:
     lines = (PROJECT_ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:
         case = json.loads(line)
+        if case.get("corpus"):
+            continue  # asked on another corpus (tests/test_evals.py runs those)
         answer = bot.ask(case["question"], history=[tuple(turn) for turn in case["history"]])
-        assert answer.refused == (answer.citations == [])
+        if answer.refused:  # a refusal names its rule; it may cite only what the statement says nearby
+            assert answer.refusal_reason, answer.text
+        else:
+            assert answer.citations, answer.text
         assert_verbatim(bot, answer)
 
 

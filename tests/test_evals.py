@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from assistant import Answer, Assistant, Config
 from assistant.cli import app
 from assistant.config import PROJECT_ROOT
+from assistant.corpus import load_corpus
 from assistant.evals import DatasetError, EvalResult, Summary, load_dataset, run_eval, write_reports
 from assistant.evals import metrics as m
 from assistant.evals.baseline import DEFAULT_TOLERANCES, Tolerance, check, compare, load_baseline, write_baseline
@@ -192,11 +193,15 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
 
 
 def test_the_shipped_question_sets_are_valid(bot: Assistant) -> None:
-    dev = load_dataset(PROJECT_ROOT / "evals" / "questions.jsonl", bot.documents)
+    dev = load_dataset(PROJECT_ROOT / "evals" / "questions.jsonl")
     holdout = load_dataset(PROJECT_ROOT / "evals" / "holdout.jsonl", bot.documents)
-    assert len(dev.cases) >= 80 and holdout.cases
+    for name in {c.corpus for c in dev.cases}:  # every quote is in the corpus its case is asked on
+        documents = bot.documents if name is None else {d.id: d for d in load_corpus(PROJECT_ROOT / "evals" / "corpora" / name).documents}
+        dev.subset(lambda c, name=name: c.corpus == name).check_quotes(documents)
+    assert len(dev.cases) >= 300 and len(holdout.cases) >= 100
     assert not {c.id for c in dev.cases} & {c.id for c in holdout.cases}
-    assert not {c.question for c in dev.cases} & {c.question for c in holdout.cases}
+    asked = {(c.question, tuple(c.history)) for c in dev.cases}
+    assert not asked & {(c.question, tuple(c.history)) for c in holdout.cases}
 
 
 # --- a real run ---

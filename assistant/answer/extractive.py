@@ -21,7 +21,7 @@ from assistant.answer.question import Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
 from assistant.answer.refusals import (
     Refusal,
-    expected_match,
+    expected_matches,
     is_command,
     mixed_documents,
     refusal_text,
@@ -49,7 +49,8 @@ _TOPIC = re.compile(
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
     re.IGNORECASE,
 )
-TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
+TYPED_REACH = 0.3
+TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line  # how far below the best a window sharing a focus word may be, for a typed question
 STRONG_COSINE = 0.5
 SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing  # a quote this close to the question is relevant whatever its words
 
@@ -194,7 +195,7 @@ class ExtractiveAnswerer:
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
         expects = question.expects or (Expects.NUMBER if question.kind is Kind.COUNT else None)
         if expects is not None:
-            typed = self._typed(scored, threshold, expects, question)
+            typed = self._typed(scored, threshold, expects, question, cross_lingual)
             if typed is None:
                 nearby = scored[0].window
                 citation = Citation.of(1, nearby.chunk, nearby.span)
@@ -212,6 +213,8 @@ class ExtractiveAnswerer:
         else:
             margin = TOPIC_MARGIN if question.kind is Kind.WHY_HOW or _TOPIC.search(question.standalone) else None
             chosen = self._choose(scored, threshold, margin or CHOICE_MARGIN)
+        if not chosen:
+            return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
         citations = []
         parts = []
         several = len({w.chunk.document_id for w in chosen}) > 1
@@ -263,29 +266,35 @@ class ExtractiveAnswerer:
                 covered += 1
             elif vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY:
                 covered += 1
-        return covered / len(focus) >= MIN_FOCUS_COVERAGE
+        return covered >= 1 if len(focus) <= 3 else covered / len(focus) >= MIN_FOCUS_COVERAGE
 
     def _all_focus_in(self, question: Question, chosen: list[Window]) -> bool:
         asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
         held = set().union(*(content_stems(w.chunk.embedding_text) for w in chosen))
         return bool(asked) and asked <= held
 
-    def _typed(self, scored: list[Scored], threshold: float, expects: Expects, question: Question) -> Window | None:
+    def _typed(
+        self, scored: list[Scored], threshold: float, expects: Expects, question: Question, cross_lingual: bool
+    ) -> Window | None:
         """The best window that holds a thing of the expected type, cut to the clause holding it. Windows a little
         further down count too when they share a focus word (the spokesperson's name sits in another sentence)."""
         best = scored[0].rank
         asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
+        single: Window | None = None
+        floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual else 0.0)
         for item in scored[:30]:
-            if item.cosine < threshold:
+            if item.cosine < floor:
                 continue
-            near = item.rank >= best - 2 * CHOICE_MARGIN
+            near = cross_lingual or item.rank >= best - 2 * CHOICE_MARGIN  # e5's cosines are too close to rank by
             related = item.rank >= best - TYPED_REACH and bool(asked & content_stems(item.window.sentence.text))
             if not (near or related):
                 continue
-            found = expected_match(expects, item.window.span.text, question.standalone + " " + question.text)
-            if found is not None:
-                return _tighten(item.window, found)
-        return None
+            found = expected_matches(expects, item.window.span.text, question.standalone + " " + question.text)
+            if len(found) >= 2 or (found and question.kind is not Kind.LIST):
+                return _tighten(item.window, found[0]) if len(found) == 1 else item.window
+            if found and single is None:
+                single = _tighten(item.window, found[0])
+        return single  # a list question ("which organisations") prefers a quote that names several
 
     def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:
         """The best quote of each document (a question that compares what the documents say)."""
@@ -298,13 +307,16 @@ class ExtractiveAnswerer:
 
     def _choose(self, scored: list[Scored], threshold: float, margin: float) -> list[Window]:
         """The best windows within `margin` of the best, one per sentence (a topic question takes a wider margin:
-        it asks for what the documents say, not for one fact)."""
-        best = scored[0].rank
+        it asks for what the documents say, not for one fact). Short sentences are left to typed questions."""
+        quotable = [item for item in scored if item.cosine >= threshold and not item.window.short]
+        if not quotable:
+            return []
+        best = quotable[0].rank
         chosen: list[Window] = []
-        for item in scored:
+        for item in quotable:
             if len(chosen) == self.max_citations or item.rank < best - margin:
                 break
-            if item.cosine < threshold or item.window.short or any(w.sentence == item.window.sentence for w in chosen):
+            if any(w.sentence == item.window.sentence for w in chosen):
                 continue  # one quote per sentence
             chosen.append(item.window)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))

@@ -324,6 +324,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.ORGANISATION,
         re.compile(
+            r"\borgani[sz]ation\w*|\borganizz\w*|\borganizac\w*|\borganisme\w*|\bagentur\w*|\bagenzi\w*|\bagencj\w*|"
+            r"\bagencias?\b|\bagences?\b|\borganisaties?\b|"
             r"\bwhich (?:\w+ )?(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",

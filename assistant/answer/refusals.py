@@ -38,7 +38,8 @@ _MONTHS = (
 _DATE = re.compile(
     rf"\b(?:1[89]\d\d|20\d\d)\b|\b(?:{'|'.join(_MONTHS)})\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:by|until|before|within) (?:the end of |"
-    r"next |this )?(?:year|month|week|spring|summer|autumn|winter)\b|\b\d+ (?:days|weeks|months|years)\b",
+    r"next |this )?(?:year|month|week|spring|summer|autumn|winter)\b|\b\d+ (?:days|weeks|months|years)\b|"
+    r"\b(?:in|during|every|each) (?:the )?(?:spring|summer|autumn|fall|winter)\b|\b(?:today|tomorrow|yesterday)\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
@@ -141,39 +142,46 @@ def is_command(question: Question) -> bool:
     return question.kind is Kind.COMMAND
 
 
-def expected_match(expects: Expects, quote: str, asked: str) -> tuple[int, int] | None:
-    """Where a quote holds a thing of the expected type that the question does not already name (None: nowhere)."""
+def expected_matches(expects: Expects, quote: str, asked: str) -> list[tuple[int, int]]:
+    """Where a quote holds things of the expected type that the question does not already name."""
     asked_lower = asked.lower()
 
-    def first_new(matches: Iterator[re.Match[str]], group: int = 0) -> tuple[int, int] | None:
+    def new(matches: Iterator[re.Match[str]], group: int = 0) -> list[tuple[int, int]]:
+        found = []
         for m in matches:
-            found = m.group(group) or m.group(0)
-            if found.lower() not in asked_lower and found.lower() not in _INSTITUTIONAL:
-                return m.start(), m.end()
-        return None
+            text = (m.group(group) or m.group(0)).lower()
+            if text not in asked_lower and text not in _INSTITUTIONAL:
+                found.append((m.start(), m.end()))
+        return found
 
     if expects is Expects.DATE:
-        return first_new(_DATE.finditer(quote))
+        return new(_DATE.finditer(quote))
     if expects is Expects.AMOUNT:
-        return first_new(_AMOUNT.finditer(quote))
+        return new(_AMOUNT.finditer(quote))
     if expects is Expects.PERCENT:
-        return first_new(_PERCENT.finditer(quote))
+        return new(_PERCENT.finditer(quote))
     if expects is Expects.NUMBER:
-        return first_new(_NUMBER.finditer(quote))
+        return new(_NUMBER.finditer(quote))
     if expects is Expects.PERSON:
         people = (
             m for m in _PERSON.finditer(quote) if not any(p.lower() in _INSTITUTIONAL for p in m.group(0).split())
         )
-        return first_new(people)
+        return new(people)
     if expects is Expects.ORGANISATION:
-        return first_new(_ACRONYM.finditer(quote)) or first_new(_ORG_WORD.finditer(quote))
+        return new(_ACRONYM.finditer(quote)) or new(_ORG_WORD.finditer(quote))
     if expects is Expects.LAW:
-        return first_new(_LAW.finditer(quote))
+        return new(_LAW.finditer(quote))
     if expects in (Expects.PLACE, Expects.COUNTRY, Expects.NAME):
-        return first_new(_CAPITALISED.finditer(quote), 1)
+        return new(_CAPITALISED.finditer(quote), 1)
     if expects is Expects.QUOTE:
-        return first_new(_REPORTED.finditer(quote))
-    return (0, len(quote))
+        return new(_REPORTED.finditer(quote))
+    return [(0, len(quote))]
+
+
+def expected_match(expects: Expects, quote: str, asked: str) -> tuple[int, int] | None:
+    """Where a quote first holds a thing of the expected type the question does not name (None: nowhere)."""
+    found = expected_matches(expects, quote, asked)
+    return found[0] if found else None
 
 
 _DETAIL_WORDS = {

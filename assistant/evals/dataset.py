@@ -116,6 +116,10 @@ class Dataset:
     cases: list[Case]
     lines: dict[str, int]
 
+    def on_corpus(self, name: str | None = None) -> Dataset:
+        """The cases asked on one corpus (None: the configured one)."""
+        return self.subset(lambda case: case.corpus == name)
+
     def subset(self, keep: Callable[[Case], bool]) -> Dataset:
         """The cases `keep` accepts (e.g. those asked on one corpus)."""
         return Dataset(self.path, [c for c in self.cases if keep(c)], self.lines)
