@@ -17,7 +17,7 @@ from assistant.answer.base import Answerer, Draft
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import standalone_question
 from assistant.answer.outline import Outline, build_outline
-from assistant.answer.question import analyse, detect_language, document_keys, named_document, respell
+from assistant.answer.question import analyse, detect_language, document_keys, named_documents, respell
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
@@ -169,7 +169,8 @@ class Assistant:
         if detect_language(text) == "en":
             standalone = respell(standalone, self._vocabulary, self._acronyms)
         english = self.answerer.translate(standalone)
-        document = named_document(standalone, self._document_keys)
+        named = named_documents(standalone, self._document_keys)
+        document = named[0] if len(named) == 1 else None
         gloss = {}
         if self.glossary is not None and detect_language(text) != "en":
             gloss = self.glossary.gloss(word_list(strip_markup(standalone)))
@@ -184,7 +185,7 @@ class Assistant:
         glossed = list(dict.fromkeys(gloss.values()))
         searched = english or (" ".join(glossed) if len(glossed) >= 2 else None)  # one mapped word is too thin
         retrieval = self.retriever.retrieve(
-            standalone, self.config.top_k, searched, language=asked.language, document=document
+            standalone, self.config.top_k, searched, language=asked.language, documents=named
         )
         t1 = time.perf_counter()
         first: float | None = None

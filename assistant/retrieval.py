@@ -30,6 +30,17 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> li
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
+def _alternate(fused: list[tuple[str, float]], owners: list[str], documents: Sequence[str]) -> list[tuple[str, float]]:
+    """The fused ranking restricted to `documents`, taking each document's next best in turn."""
+    queues = [[item for item, owner in zip(fused, owners, strict=True) if owner == d] for d in documents]
+    merged: list[tuple[str, float]] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                merged.append(queue.pop(0))
+    return merged
+
+
 @dataclass
 class Retrieval:
     evidence: list[Evidence]
@@ -76,13 +87,14 @@ class HybridRetriever:
         k: int = 5,
         english: str | None = None,
         language: str = "en",
-        document: str | None = None,
+        documents: Sequence[str] = (),
     ) -> Retrieval:
         """The k best chunks. `english` is the question translated (when it was asked in another `language`): dense
-        and BM25 search with it, and multilingual-e5 with the question as asked. `document`: only that one's chunks."""
+        and BM25 search with it, and multilingual-e5 with the question as asked. `documents`: only theirs, the best
+        of each in turn when there are several (a question that names them to compare them)."""
         searched = english or question
         vector = self.embedder.encode_query(searched)
-        pool = max(4 * k, 20) if document is None else max(4 * k, 60)
+        pool = max(4 * k, 20) if not documents else max(4 * k, 60)
         degraded = False
         try:
             dense = self._dense(vector, pool)
@@ -99,10 +111,10 @@ class HybridRetriever:
         dense_sim, lexical_score = dict(dense), dict(lexical)
         evidence: list[Evidence] = []
         seen_text: set[str] = set()
+        if documents:
+            fused = _alternate(fused, [self.chunks[i].document_id for i, _ in fused], documents)
         for chunk_id, score in fused:
             chunk = self.chunks[chunk_id]
-            if document is not None and chunk.document_id != document:
-                continue
             key = chunk.prose.lower()
             if key in seen_text:  # the same passage in two documents: keep the better-ranked one
                 continue

@@ -290,8 +290,10 @@ class ExtractiveAnswerer:
             if not (near or related):
                 continue
             found = expected_matches(expects, item.window.span.text, question.standalone + " " + question.text)
-            if len(found) >= 2 or (found and question.kind is not Kind.LIST):
-                return _tighten(item.window, found[0]) if len(found) == 1 else item.window
+            if found and question.kind is not Kind.LIST:
+                return _tighten(item.window, found[0])
+            if len(found) >= 2:
+                return item.window
             if found and single is None:
                 single = _tighten(item.window, found[0])
         return single  # a list question ("which organisations") prefers a quote that names several
@@ -333,8 +335,11 @@ def _latin_english(text: str) -> bool:
 
 
 def _corpus_name(evidence: list[Evidence], outlines: Mapping[str, Outline], question: Question) -> str:
-    if len(outlines) <= 1 or question.document is not None:
-        return "The statement" if len(outlines) <= 1 else "The document"
+    """How a refusal names what it looked in: the statement, the named document, or the documents."""
+    if len(outlines) <= 1:
+        return "The statement"
+    if question.document is not None and question.document in outlines:
+        return f"“{outlines[question.document].name}”"
     return "The documents"
 
 

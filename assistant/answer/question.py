@@ -124,7 +124,7 @@ def detect_language(text: str) -> str:
     latin = all(ord(ch) <= 0x24F for ch in text if ch.isalpha())
     english = next((c.value for c in confidences if c.language.iso_code_639_1.name == "EN"), 0.0)
     hinted = sum(t in _ENGLISH_HINT for t in tokens)
-    if latin and (hinted * 2 >= len(tokens) or (len(tokens) <= 3 and english >= 0.15) or best.value < 0.35):
+    if latin and (hinted * 2 >= len(tokens) or (len(tokens) <= 3 and english >= 0.15) or text.isascii() and len(tokens) == 1):
         return "en"
     return {"nn": "nb"}.get(code, code)
 
@@ -559,16 +559,20 @@ def document_keys(document_id: str, title: str, kind: str | None) -> frozenset[s
     return frozenset(w.lower() for w in words(text))
 
 
-def named_document(question: str, keys: Mapping[str, frozenset[str]]) -> str | None:
-    """The id of the one document a question names ("the council notice", "the field note"), else None.
+def named_documents(question: str, keys: Mapping[str, frozenset[str]]) -> list[str]:
+    """The ids of the documents a question names ("the council notice", "the statement and the field note").
 
     `keys` maps each document id to its `document_keys`. A document is named by a document noun ("notice",
     "statement") that only its keys hold."""
     if len(keys) < 2:
-        return None
-    asked = {w.lower() for w in words(question)} & _DOCUMENT_NOUNS
-    holders = {doc_id for doc_id, k in keys.items() if asked & k}
-    return next(iter(holders)) if len(holders) == 1 else None
+        return []
+    named = []
+    for noun in dict.fromkeys(w.lower() for w in words(question)):
+        if noun in _DOCUMENT_NOUNS:
+            holders = [doc_id for doc_id, k in keys.items() if noun in k]
+            if len(holders) == 1:
+                named.append(holders[0])
+    return list(dict.fromkeys(named))
 
 
 # --- sloppy writing ----------------------------------------------------------------------------------------------
@@ -598,6 +602,11 @@ def _edits_within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
 def _common(word: str) -> bool:
     """A word common enough to be one token of cl100k_base: a real word, not a typo, even if the corpus lacks it."""
     return count_tokens(" " + word) == 1
@@ -618,6 +627,7 @@ def respell(text: str, vocabulary: frozenset[str], acronyms: Mapping[str, str]) 
         if replacement is None and lower not in known and word.isalpha() and len(word) >= 4 and not _common(lower):
             limit = 1 if len(word) <= 5 else 2
             close = sorted(w for w in known if len(w) >= 3 and w[0] == lower[0] and _edits_within(lower, w, limit))
-            replacement = min(close, key=lambda w: (abs(len(w) - len(lower)), w)) if close else None
+            # the likeliest slip is a missing letter ("mentiond" -> "mentioned"), then the nearest length
+            replacement = min(close, key=lambda w: (not _subsequence(lower, w), abs(len(w) - len(lower)), w)) if close else None
         out.append(token.replace(word, replacement) if replacement else token)
     return "".join(out)
