@@ -70,9 +70,13 @@ class AssistantChain(Runnable[Question | dict | str, Answer]):
         self, input: Question | dict | str, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[str | Answer]:
         q = parse_input(input)
-        pieces = await asyncio.to_thread(lambda: list(self.bot.stream(q.question, q.history)))
-        for piece in pieces:
-            yield piece
+        pieces = iter(self.bot.stream(q.question, q.history))
+        done = object()
+        while True:  # each piece as soon as it is ready (the answering runs in a worker thread)
+            piece = await asyncio.to_thread(next, pieces, done)
+            if piece is done:
+                return
+            yield piece  # type: ignore[misc]
 
 
 def build_chain(bot: Assistant) -> AssistantChain:

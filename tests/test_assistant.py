@@ -160,3 +160,14 @@ def test_the_chain_is_a_runnable(bot: Assistant) -> None:
     assert chain.get_input_jsonschema()["properties"]["question"]["type"] == "string"
     with pytest.raises(QuestionError):
         chain.invoke({"question": ""})
+
+
+def test_the_chain_streams_asynchronously_piece_by_piece(bot: Assistant) -> None:
+    async def collect() -> list[object]:
+        return [piece async for piece in bot.chain.astream({"question": "What does the statement say about returns?"})]
+
+    pieces = asyncio.run(collect())
+    answer = pieces[-1]
+    assert isinstance(answer, Answer) and not answer.refused
+    text = [p for p in pieces[:-1] if isinstance(p, str)]
+    assert len(text) > 1 and "".join(text) == answer.text

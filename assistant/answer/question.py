@@ -289,7 +289,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
-            r"\bkto (?:jest|był)\b|\bwhich leader\b(?!s)|\bwho (?:represented|attended for|spoke for|signed for)\b|"
+            r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|\bwho (?:represented|attended for|spoke for|signed for)\b|"
             r"\bwhat(?:'s| is| was) (?:their|his|her|its) name\b|\bwho (?:is|was) (?:he|she|it|they)\b",
             re.I,
         ),
@@ -336,7 +336,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         Expects.PLACE,
         re.compile(
             r"^where\b|\bwhere (?:is|was|will|did|do|does|are|were|would|should)\b|\bwhich (?:city|town|location|"
-            r"venue|place|port|island|region|capital)\b|\bwhat (?:city|town|location|venue|place|capital)\b|"
+            r"venue|place|port|island|region|capital|building|hotel|room)\b|\bwhat (?:city|town|location|venue|place|capital)\b|"
             r"\bin which (?:city|country|place|town)\b|\bwo\b|\bwhere\b|\boù\b|\bd[óo]nde\b|\bdove\b|\bgdzie\b|"
             r"\bwaar\b|\bhvor\b(?! mange)|\bvar\b(?! för)|\bmissä\b|\bkde\b|πού|\bгде\b|\bде\b|\bhol\b|\bunde\b|"
             r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b",
@@ -521,6 +521,8 @@ def analyse(
     kind = kind_of(resolved, language)
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
+    if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not plural_nouns(english_words):
+        kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind in (Kind.COUNT, Kind.ORDINAL):
         list_noun = next(iter(plural_nouns(english_words)), None)

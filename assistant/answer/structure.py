@@ -416,6 +416,6 @@ def structural_answer(
         listed = themes_answer(question, outlines, similarity)
         if listed is not None:
             return listed
-    if question.kind in (Kind.LIST, Kind.FACT, Kind.WHY_HOW):
-        return item_answer(question, outlines, similarity)
+    if question.kind in (Kind.LIST, Kind.FACT, Kind.WHY_HOW) and question.expects is None:
+        return item_answer(question, outlines, similarity)  # a typed detail ("what budget ...") is checked instead
     return None
