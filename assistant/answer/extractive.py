@@ -211,8 +211,10 @@ class ExtractiveAnswerer:
         elif len({e.chunk.document_id for e in evidence}) > 1 and _COMPARING.search(question.standalone):
             chosen = self._per_document(scored, threshold)
         else:
-            margin = TOPIC_MARGIN if question.kind is Kind.WHY_HOW or _TOPIC.search(question.standalone) else None
-            chosen = self._choose(scored, threshold, margin or CHOICE_MARGIN)
+            topic = question.kind is Kind.WHY_HOW or bool(_TOPIC.search(question.standalone))
+            chosen = self._choose(scored, threshold, TOPIC_MARGIN if topic else CHOICE_MARGIN)
+            if topic and chosen:
+                chosen = self._whole_passage(scored, chosen, threshold)
         if not chosen:
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
         citations = []
@@ -297,6 +299,19 @@ class ExtractiveAnswerer:
             if found and single is None:
                 single = _tighten(item.window, found[0])
         return single  # a list question ("which organisations") prefers a quote that names several
+
+    def _whole_passage(self, scored: list[Scored], chosen: list[Window], threshold: float) -> list[Window]:
+        """A topic question gets every sentence of the best passage (its best clause each), not just the closest one:
+        "what does it say about smugglers?" is answered by the whole bullet on smugglers."""
+        best_chunk = next(item.window.chunk for item in scored if item.window in chosen)
+        taken = {w.sentence for w in chosen}
+        for item in scored:
+            window = item.window
+            if window.chunk.id == best_chunk.id and window.sentence not in taken and not window.short:
+                if item.cosine >= threshold - TOPIC_MARGIN:
+                    chosen.append(window)
+                    taken.add(window.sentence)
+        return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations + 1]
 
     def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:
         """The best quote of each document (a question that compares what the documents say)."""
