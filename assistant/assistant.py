@@ -28,10 +28,10 @@ from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, VectorIndex
 from assistant.models import Answer, Chunk, Document, Evidence
 from assistant.multilingual import Glossary, MultilingualEncoder
-from assistant.text import corpus_words, name_acronyms, stem_word
-from assistant.text import words as word_list
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
+from assistant.text import corpus_words, name_acronyms, stem_word
+from assistant.text import words as word_list
 
 History = list[tuple[str, str]]
 log = logging.getLogger(__name__)

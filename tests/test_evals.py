@@ -196,7 +196,11 @@ def test_the_shipped_question_sets_are_valid(bot: Assistant) -> None:
     dev = load_dataset(PROJECT_ROOT / "evals" / "questions.jsonl")
     holdout = load_dataset(PROJECT_ROOT / "evals" / "holdout.jsonl", bot.documents)
     for name in {c.corpus for c in dev.cases}:  # every quote is in the corpus its case is asked on
-        documents = bot.documents if name is None else {d.id: d for d in load_corpus(PROJECT_ROOT / "evals" / "corpora" / name).documents}
+        documents = (
+            bot.documents
+            if name is None
+            else {d.id: d for d in load_corpus(PROJECT_ROOT / "evals" / "corpora" / name).documents}
+        )
         dev.subset(lambda c, name=name: c.corpus == name).check_quotes(documents)
     assert len(dev.cases) >= 300 and len(holdout.cases) >= 100
     assert not {c.id for c in dev.cases} & {c.id for c in holdout.cases}

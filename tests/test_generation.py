@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Config
-from assistant.errors import ConfigError
 from assistant.answer.base import Draft, answer_of
 from assistant.answer.question import analyse
+from assistant.errors import ConfigError
 from assistant.generation.answerer import GeneratingAnswerer
 from assistant.generation.languages import answer_language
 from assistant.generation.output import ClaimReader, answer_grammar

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import threading
-from itertools import pairwise
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -49,10 +49,10 @@ _TOPIC = re.compile(
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
     re.IGNORECASE,
 )
-TYPED_REACH = 0.3
-TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line  # how far below the best a window sharing a focus word may be, for a typed question
-STRONG_COSINE = 0.5
-SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing  # a quote this close to the question is relevant whatever its words
+TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
+TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line
+STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
+SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class ExtractiveAnswerer:
         """Keep the outlines and the corpus words; embed every candidate quote ahead of the first question."""
         self._outlines = dict(outlines)
         self._vocabulary = frozenset(w.lower() for c in chunks for w in words(c.embedding_text))
-        self._document_vocabularies: dict[str, frozenset[str]] = {}
+        self._document_vocabularies = {}
         for chunk in chunks:
             known = self._document_vocabularies.get(chunk.document_id, frozenset())
             self._document_vocabularies[chunk.document_id] = known | {w.lower() for w in words(chunk.embedding_text)}
@@ -264,9 +264,9 @@ class ExtractiveAnswerer:
         vectors = self._encode(candidates) if candidates else None
         covered = 0
         for term in focus:
-            if content_stems(term) & held:
-                covered += 1
-            elif vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY:
+            if content_stems(term) & held or (
+                vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY
+            ):
                 covered += 1
         return covered >= 1 if len(focus) <= 3 else covered / len(focus) >= MIN_FOCUS_COVERAGE
 
@@ -307,10 +307,10 @@ class ExtractiveAnswerer:
         taken = {w.sentence for w in chosen}
         for item in scored:
             window = item.window
-            if window.chunk.id == best_chunk.id and window.sentence not in taken and not window.short:
-                if item.cosine >= threshold - TOPIC_MARGIN:
-                    chosen.append(window)
-                    taken.add(window.sentence)
+            same = window.chunk.id == best_chunk.id and window.sentence not in taken and not window.short
+            if same and item.cosine >= threshold - TOPIC_MARGIN:
+                chosen.append(window)
+                taken.add(window.sentence)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations + 1]
 
     def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:

@@ -124,7 +124,9 @@ def detect_language(text: str) -> str:
     latin = all(ord(ch) <= 0x24F for ch in text if ch.isalpha())
     english = next((c.value for c in confidences if c.language.iso_code_639_1.name == "EN"), 0.0)
     hinted = sum(t in _ENGLISH_HINT for t in tokens)
-    if latin and (hinted * 2 >= len(tokens) or (len(tokens) <= 3 and english >= 0.15) or text.isascii() and len(tokens) == 1):
+    if latin and (
+        hinted * 2 >= len(tokens) or (len(tokens) <= 3 and english >= 0.15) or (text.isascii() and len(tokens) == 1)
+    ):
         return "en"
     return {"nn": "nb"}.get(code, code)
 
@@ -207,7 +209,8 @@ _SUMMARY = re.compile(
     re.IGNORECASE,
 )
 _TITLE = re.compile(
-    r"\btitle[ds]?\b|\bheadline\b|\bwhat heading\b|\bheading (?:does|of) (?:the|this) (?:document|statement)\b|\bwhat(?:'s| is| was) (?:it|this|the \w+) (?:called|named)\b|"
+    r"\btitle[ds]?\b|\bheadline\b|\bwhat heading\b|\bheading (?:does|of) (?:the|this) (?:document|statement)\b|"
+    r"\bwhat(?:'s| is| was) (?:it|this|the \w+) (?:called|named)\b|"
     r"\bname of (?:the|this) (?:statement|document|declaration|text)\b|\btitel\b|\btitre\b|\bt[íi]tulo\b|"
     r"\btitolo\b|\btytuł\b|\bnaslov\b|\bназва\b|\bзаглав",
     re.IGNORECASE,
@@ -238,7 +241,8 @@ _ABOUT_DOCUMENTS = re.compile(
     r"\b(?:statement|document|declaration|text|themes?|leaders|signator\w*|notice|note)\b", re.IGNORECASE
 )
 _LIST = re.compile(
-    r"^(?:which|what)\s+(?!(?:does|is|was|has)\b)(?:\w+\s+){0,2}(?!(?:does|is|was|has)\b)\w+s\b|\blist\b|\bname the\b|\bwhat are the\b|\bwhich are\b|\bwelche\b|"
+    r"^(?:which|what)\s+(?!(?:does|is|was|has)\b)(?:\w+\s+){0,2}(?!(?:does|is|was|has)\b)\w+s\b|\blist\b|"
+    r"\bname the\b|\bwhat are the\b|\bwhich are\b|\bwelche\b|"
     r"\bquels\b|\bquelles\b|\bcuáles\b|\bquali\b|\bjakie\b|\bwelke\b|\bhvilke\b|\bvilka\b",
     re.IGNORECASE,
 )
@@ -289,7 +293,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
-            r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|\bwho (?:represented|attended for|spoke for|signed for)\b|"
+            r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|"
+            r"\bwho (?:represented|attended for|spoke for|signed for)\b|"
             r"\bwhat(?:'s| is| was) (?:their|his|her|its) name\b|\bwho (?:is|was) (?:he|she|it|they)\b",
             re.I,
         ),
@@ -297,8 +302,9 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.NAME,
         re.compile(
-            r"\bofficial name\b|\b(?:the )?name of the (?!person|president|minister|leader)\w+|\bwhat is (?:it|the \w+) "
-            r"called\b|\bwhich specific\b|\bwhat specific\b|\bexactly which\b|\bwhich exact\b|\bnamed? (?:any|the) "
+            r"\bofficial name\b|\b(?:the )?name of the (?!person|president|minister|leader)\w+|"
+            r"\bwhat is (?:it|the \w+) called\b|\bwhich specific\b|\bwhat specific\b|\bexactly which\b|"
+            r"\bwhich exact\b|\bnamed? (?:any|the) "
             r"specific\b",
             re.I,
         ),
@@ -336,7 +342,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         Expects.PLACE,
         re.compile(
             r"^where\b|\bwhere (?:is|was|will|did|do|does|are|were|would|should)\b|\bwhich (?:city|town|location|"
-            r"venue|place|port|island|region|capital|building|hotel|room)\b|\bwhat (?:city|town|location|venue|place|capital)\b|"
+            r"venue|place|port|island|region|capital|building|hotel|room)\b|"
+            r"\bwhat (?:city|town|location|venue|place|capital)\b|"
             r"\bin which (?:city|country|place|town)\b|\bwo\b|\bwhere\b|\boù\b|\bd[óo]nde\b|\bdove\b|\bgdzie\b|"
             r"\bwaar\b|\bhvor\b(?! mange)|\bvar\b(?! för)|\bmissä\b|\bkde\b|πού|\bгде\b|\bде\b|\bhol\b|\bunde\b|"
             r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b",
@@ -474,7 +481,7 @@ def names_in(text: str) -> list[str]:
         for match in _TITLE_WORD.finditer(sentence):
             name = match.group(1)
             if match.start(1) == 0:
-                first, _, rest = name.partition(" ")
+                _, _, rest = name.partition(" ")
                 if not rest:
                     continue  # a capitalised first word alone may be any word
                 name = rest.strip()
@@ -630,6 +637,8 @@ def respell(text: str, vocabulary: frozenset[str], acronyms: Mapping[str, str]) 
             limit = 1 if len(word) <= 5 else 2
             close = sorted(w for w in known if len(w) >= 3 and w[0] == lower[0] and _edits_within(lower, w, limit))
             # the likeliest slip is a missing letter ("mentiond" -> "mentioned"), then the nearest length
-            replacement = min(close, key=lambda w: (not _subsequence(lower, w), abs(len(w) - len(lower)), w)) if close else None
+            replacement = (
+                min(close, key=lambda w: (not _subsequence(lower, w), abs(len(w) - len(lower)), w)) if close else None
+            )
         out.append(token.replace(word, replacement) if replacement else token)
     return "".join(out)

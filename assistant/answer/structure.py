@@ -24,8 +24,8 @@ _BODY_CUE = re.compile(
     r"\b(?:say|says|said|about|cover|covers|involve|mean|contain|detail|describe|consist|entail|include)\b", re.I
 )
 _MEMBERSHIP_CUE = re.compile(
-    r"\b(?:among|sign\w*|one of|part of|included|list|listed|in it|member|participat\w*|involved|present|join\w*|endorse\w*|"
-    r"agree\w*|behind|leaders|countries|country)\b",
+    r"\b(?:among|sign\w*|one of|part of|included|list|listed|in it|member|participat\w*|involved|present|join\w*|"
+    r"endorse\w*|agree\w*|behind|leaders|countries|country)\b",
     re.IGNORECASE,
 )
 
@@ -108,10 +108,10 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
     if position is None:
         return None
     sequences = _sequences(outlines)
-    noun = content_stems(question.list_noun) if question.list_noun else set()
-    named = [s for s in sequences if s.noun and content_stems(s.noun) & noun]
+    asked = content_stems(question.list_noun) if question.list_noun else set()
+    named = [s for s in sequences if s.noun and content_stems(s.noun) & asked]
     if not named:  # a noun no list names: a class of names counts on enumerations, anything else on lists
-        wanted_names = bool(noun & _NAMED_CLASSES) or bool(
+        wanted_names = bool(asked & _NAMED_CLASSES) or bool(
             re.search(r"\b(?:country|countries|listed|leaders?|signator\w*|named)\b", question.standalone, re.I)
         )
         named = [s for s in sequences if (s.noun is None) == wanted_names] or sequences

@@ -145,7 +145,7 @@ def run_eval(
     }
     located: dict[str, list[list[Location]]] = {}
     for name, each in bots.items():
-        located |= dataset.subset(lambda case, name=name: case.corpus == name).check_quotes(each.documents)
+        located |= dataset.on_corpus(name).check_quotes(each.documents)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     for question in WARMUP_QUESTIONS:
