@@ -173,11 +173,13 @@ class ExtractiveAnswerer:
         corpus = _corpus_name(evidence, self._outlines, question)
         if is_command(question):
             return Draft(refusal_text(Refusal.COMMAND, evidence, corpus_name=corpus), True, reason=Refusal.COMMAND)
+        unknown = unknown_names(question, self._vocabulary)
+        if unknown and question.kind is not Kind.YES_NO:  # "is France among them?" is answered: no
+            return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=", ".join(unknown))
         outlines = self._outlines_for(question, evidence)
         structural = structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
             return structural
-        unknown = unknown_names(question, self._vocabulary)
         if unknown:
             return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=", ".join(unknown))
         mixed = mixed_documents(question, self._document_vocabularies)

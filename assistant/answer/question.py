@@ -354,7 +354,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
 # Phrasings that try to steer the assistant: such a sentence is data, not part of what is asked
 INSTRUCTION_CUES = re.compile(
     r"\b(ignore|disregard|forget|pretend|you are now|act as|system prompt|add the word|start with|respond with|"
-    r"reply with|append|jailbreak|DAN|respond only|answer only|only with)\b",
+    r"reply with|append|jailbreak|DAN|respond only|answer only|only with)\b|"
+    r"^(?:also |and |then |now |please )*(?:add|include|insert|say|write|print|output|type|end with|begin with)\b",
     re.IGNORECASE,
 )
 _WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
@@ -408,7 +409,12 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.TITLE
     if _SUMMARY.search(stripped):
         return Kind.SUMMARY
-    if _AUTHORS.search(stripped) and not _COUNT.search(stripped) and not _YES_NO.search(stripped):
+    if (
+        _AUTHORS.search(stripped)
+        and not _COUNT.search(stripped)
+        and not _YES_NO.search(stripped)
+        and not _WHY_HOW.search(stripped)
+    ):
         return Kind.AUTHORS
     if _COUNT.search(stripped):
         return Kind.COUNT
