@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.answer.base import Draft
 from assistant.answer.outline import Outline
-from assistant.answer.question import Expects, Kind, Question
+from assistant.answer.question import COMPARING, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
 from assistant.answer.refusals import (
     Refusal,
@@ -41,9 +41,6 @@ _GENERIC_STEMS = content_stems(
 _STRUCTURE = ("title", "heading")  # answered from the outline, not quoted as content
 MIN_FOCUS_COVERAGE = 0.34  # below this share of the focus words in the quote's chunk, a weak match is refused
 TOPIC_MARGIN = 0.16  # a topic question ("what does it say about returns?") quotes more of what is close
-_COMPARING = re.compile(
-    r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|all three|the documents)\b", re.I
-)
 _TOPIC = re.compile(
     r"\b(?:say|says|said|tell me|write|writes|position|stance|view|views) (?:about|on|regarding)\b|\bwhat about\b|"
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
@@ -210,7 +207,7 @@ class ExtractiveAnswerer:
                 )
                 return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT)
             chosen = [typed]
-        elif len({e.chunk.document_id for e in evidence}) > 1 and _COMPARING.search(question.standalone):
+        elif len({e.chunk.document_id for e in evidence}) > 1 and COMPARING.search(question.standalone):
             chosen = self._per_document(scored, threshold)
         else:
             topic = question.kind is Kind.WHY_HOW or bool(_TOPIC.search(question.standalone))

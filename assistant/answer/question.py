@@ -358,6 +358,11 @@ INSTRUCTION_CUES = re.compile(
     r"^(?:also |and |then |now |please )*(?:add|include|insert|say|write|print|output|type|end with|begin with)\b",
     re.IGNORECASE,
 )
+# A question that compares what several documents say ("what do the statement and the notice each say?")
+COMPARING = re.compile(
+    r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|between|all three|the documents)\b",
+    re.IGNORECASE,
+)
 _WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
 # A "which X" whose X is generic (tools, themes, kind): no type is expected
 _COUNT_NOUN = re.compile(

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from enum import StrEnum
 
-from assistant.answer.question import INSTRUCTION_CUES, Expects, Kind, Question, names_in
+from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question, names_in
 from assistant.models import Evidence
 
 # Capitalised words that are part of institutions, titles and document names, not names of people or places
@@ -231,14 +231,9 @@ def refusal_text(
     return f"{lead} Nearby, it covers: " + "; ".join(f"“{t}”" for t in topics) + "."
 
 
-_COMPARING = re.compile(
-    r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|between|all three)\b", re.IGNORECASE
-)
-
-
 def mixed_documents(question: Question, vocabularies: dict[str, frozenset[str]]) -> str | None:
     """Names of the question that no single document holds together (None when one does, or it compares them)."""
-    if len(vocabularies) < 2 or not question.english or _COMPARING.search(question.standalone):
+    if len(vocabularies) < 2 or not question.english or COMPARING.search(question.standalone):
         return None
     names = [n for n in names_in(question.standalone) if not n.isupper() or len(n) > 2]
     holders = []
