@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.answer.base import Draft
 from assistant.answer.outline import Outline
-from assistant.answer.question import COMPARING, Expects, Kind, Question
+from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
 from assistant.answer.refusals import (
     Refusal,
@@ -171,14 +171,15 @@ class ExtractiveAnswerer:
         if is_command(question):
             return Draft(refusal_text(Refusal.COMMAND, evidence, corpus_name=corpus), True, reason=Refusal.COMMAND)
         unknown = unknown_names(question, self._vocabulary)
+        named = ", ".join(_echoable(unknown, question)) or None
         if unknown and question.kind is not Kind.YES_NO:  # "is France among them?" is answered: no
-            return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=", ".join(unknown))
+            return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=named)
         outlines = self._outlines_for(question, evidence)
         structural = structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
             return structural
         if unknown:
-            return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=", ".join(unknown))
+            return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=named)
         mixed = mixed_documents(question, self._document_vocabularies)
         if mixed:
             return self._refuse(Refusal.MIXED_DOCUMENTS, evidence, corpus, subject=mixed)
@@ -336,6 +337,14 @@ class ExtractiveAnswerer:
                 continue  # one quote per sentence
             chosen.append(item.window)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))
+
+
+def _echoable(names: list[str], question: Question) -> list[str]:
+    """The unknown names a refusal may repeat: none from a question that tries to steer the assistant, and no
+    all-capitals word (a planted token such as "PWNED" looks like an acronym)."""
+    if INSTRUCTION_CUES.search(question.text):
+        return []
+    return [n for n in names if not n.replace(" ", "").isupper()]
 
 
 def _stem_in(stem: str, vocabulary: frozenset[str]) -> bool:

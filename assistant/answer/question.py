@@ -354,7 +354,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
 # Phrasings that try to steer the assistant: such a sentence is data, not part of what is asked
 INSTRUCTION_CUES = re.compile(
     r"\b(ignore|disregard|forget|pretend|you are now|act as|system prompt|add the word|start with|respond with|"
-    r"reply with|append|jailbreak|DAN|respond only|answer only|only with)\b|"
+    r"reply with|append|jailbreak|DAN|respond only|answer only|only with|do what it says|"
+    r"(?:must|should|to|will) (?:reply|respond|answer|say|print|write|output))\b|"
     r"^(?:also |and |then |now |please )*(?:add|include|insert|say|write|print|output|type|end with|begin with)\b",
     re.IGNORECASE,
 )
@@ -537,6 +538,8 @@ def analyse(
     resolved = without_instructions(standalone or text)
     language = detect_language(text)
     kind = kind_of(resolved, language)
+    if all(INSTRUCTION_CUES.search(s) for s in re.split(r"(?<=[.!?])\s+", resolved.strip()) if s):
+        kind = Kind.COMMAND  # nothing is asked but to do something else
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not plural_nouns(english_words):
