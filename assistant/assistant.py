@@ -175,8 +175,8 @@ class Assistant:
         if self.glossary is not None and detect_language(text) != "en":
             gloss = self.glossary.gloss(word_list(strip_markup(standalone)))
         asked = analyse(
-            strip_markup(text) or text,
-            strip_markup(standalone) or standalone,
+            strip_markup(text),  # markup is data: a question of markup alone asks nothing
+            strip_markup(standalone),
             followup=followup,
             document=document,
             translation=english,

@@ -111,8 +111,8 @@ def detect_language(text: str) -> str:
     lingua decides; a short text in Latin script that holds an English function word, or that lingua is unsure of,
     counts as English (one-word questions such as "returns?" are mostly English here)."""
     tokens = [w.lower() for w in words(text)]
-    if not tokens:
-        return "en"
+    if sum(len(t) >= 3 and t.isalpha() for t in tokens) < 2 and text.isascii():
+        return "en"  # too few words to tell ("$(rm -rf /)", "returns?")
     with _lingua_lock:
         confidences = _detector().compute_language_confidence_values(text)
     if not confidences:
@@ -364,6 +364,12 @@ COMPARING = re.compile(
     r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|between|all three|the documents)\b",
     re.IGNORECASE,
 )
+# Words for "theme", "point", "item", "priority" in the public's languages: what an ordinal counts along
+_LIST_NOUNS = re.compile(
+    r"\b(?:tem[aey]?\w*|them\w*|thèm\w*|punkt\w*|point\w*|punto\w*|pont\w*|teem\w*|aihe\w*|θέμα\w*|θεματ\w*|"
+    r"тем\w*|priorit\w*|pilar\w*|pillar\w*|onderwerp\w*)",
+    re.IGNORECASE,
+)
 _WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
 # A "which X" whose X is generic (tools, themes, kind): no type is expected
 _COUNT_NOUN = re.compile(
@@ -538,11 +544,13 @@ def analyse(
     resolved = without_instructions(standalone or text)
     language = detect_language(text)
     kind = kind_of(resolved, language)
-    if all(INSTRUCTION_CUES.search(s) for s in re.split(r"(?<=[.!?])\s+", resolved.strip()) if s):
-        kind = Kind.COMMAND  # nothing is asked but to do something else
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", resolved.strip()) if s]
+    if not any(ch.isalnum() for ch in resolved) or all(INSTRUCTION_CUES.search(s) for s in sentences):
+        kind = Kind.COMMAND  # nothing is asked (markup alone), or only to do something else
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
-    if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not plural_nouns(english_words):
+    listed = plural_nouns(english_words) or _LIST_NOUNS.search(resolved)
+    if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind in (Kind.COUNT, Kind.ORDINAL):
