@@ -148,7 +148,8 @@ def final_messages(answer: Answer, turn: int, suggestions: Sequence[str]) -> lis
     if answer.refused:
         if suggestions:
             first["options"] = [{"label": q, "value": q} for q in suggestions]
-        return [first]
+        # a refusal may still cite what the statement says on the topic ("it gives no date; it says ... [1]")
+        return [first, sources_message(answer, turn)] if answer.citations else [first]
     return [first, sources_message(answer, turn)]
 
 
