@@ -174,3 +174,10 @@ def test_latest_report_is_the_newest_file(tmp_path: Path) -> None:
         path.write_text("{}")
         os.utime(path, (time.time() - age, time.time() - age))
     assert latest_report(tmp_path) == new
+
+
+def test_a_refusal_that_cites_what_the_statement_says_nearby_shows_that_quote(bot: Assistant) -> None:
+    refusal = bot.ask("When will the sanctions regimes come into force?")
+    assert refusal.refused and refusal.refusal_reason == "detail_absent" and refusal.citations
+    messages = final_messages(refusal, 0, [])
+    assert len(messages) == 2 and refusal.citations[0].prose in visible_text(messages[1]["content"])
