@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer.base import Answerer, Draft
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
@@ -34,6 +34,9 @@ from assistant.text import corpus_words, name_acronyms, stem_word
 from assistant.text import words as word_list
 
 History = list[tuple[str, str]]
+if TYPE_CHECKING:
+    from assistant.chain import AssistantChain
+
 log = logging.getLogger(__name__)
 WARM_WINDOWS_UP_TO_CHUNKS = 200  # ~30 windows a chunk: beyond this, embed them lazily per question
 
@@ -231,7 +234,7 @@ class Assistant:
         ).evidence
 
     @property
-    def chain(self) -> Any:
+    def chain(self) -> AssistantChain:
         """A LangChain Runnable: invoke({"question": ..., "history": [...]}) -> Answer."""
         from assistant.chain import build_chain
 
