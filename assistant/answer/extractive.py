@@ -191,9 +191,11 @@ class ExtractiveAnswerer:
         scored, cross_lingual = self.score(question, evidence)
         threshold = self.min_relevance_multilingual if cross_lingual else self.min_relevance
         best_cosine = max((s.cosine for s in scored), default=0.0)
-        if not scored or best_cosine < threshold or not self._on_topic(question, scored[0], cross_lingual):
-            return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
         expects = question.expects or (Expects.NUMBER if question.kind is Kind.COUNT else None)
+        # in another language a typed question ("where ...?") may sit a little under e5's line: its type decides
+        floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
+        if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
+            return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
         if expects is not None:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
             if typed is None:

@@ -125,7 +125,8 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
     unknown = []
     for sentence in re.split(r"(?<=[.!?])\s+", question.standalone.strip()):
         for n, word in enumerate(re.findall(r"[^\W\d_][\w'’-]*", sentence)):
-            if n == 0 or not word[:1].isupper() or word.isupper() or len(word) < 4:
+            latin = all(ord(ch) <= 0x24F for ch in word)  # a name in another script has no English spelling to check
+            if n == 0 or not latin or not word[:1].isupper() or word.isupper() or len(word) < 4:
                 continue
             if word.lower() in vocabulary or word in question.gloss or _shares_stem(word.lower(), vocabulary):
                 continue
