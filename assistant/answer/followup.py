@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.question import NEXT_RE, counted_noun, focus_terms, names_in, ordinal_noun, ordinal_of
+from assistant.answer.question import (
+    NEXT_RE,
+    counted_noun,
+    detect_language,
+    focus_terms,
+    names_in,
+    ordinal_noun,
+    ordinal_of,
+)
 from assistant.text import words
 
 History = list[tuple[str, str]]
+FOREIGN_FOLLOWUP_WORDS = 8  # a question in another language this short is read with the previous one
 
 _ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 _ELLIPSIS = re.compile(
@@ -37,6 +46,7 @@ _PRONOUN = re.compile(
     r"det|dem|de|den)\b",
     re.IGNORECASE,
 )
+_SHORT = re.compile(r"^\W*(?:\S+\s+){0,4}\S+\W*$")
 _BEFORE = re.compile(r"\b(?:before|previous|preceding|prior)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"“([^”]{3,200})”")
 _HOW_MANY_BARE = re.compile(
@@ -113,7 +123,18 @@ def _ask_as(wh: str, previous: str) -> str:
 
 def standalone_question(question: str, history: History) -> tuple[str, bool]:
     """The question rewritten to stand alone against the last turn, and whether it was rewritten."""
-    if not history or not leans_on_history(question):
+    if not history:
+        return question, False
+    if detect_language(question) != "en":
+        # the cues above are English; a short question in another language carries the previous one along
+        # (its ordinal words are known in many languages)
+        ordinal = _ordinal_followup(question, history[-1][0].strip()) if _SHORT.match(question) else None
+        if ordinal is not None:
+            return ordinal, True
+        if len(words(question)) <= FOREIGN_FOLLOWUP_WORDS:
+            return f"{question.strip()} ({history[-1][0].strip()})", True
+        return question, False
+    if not leans_on_history(question):
         return question, False
     previous, answer = history[-1]
     previous = previous.strip()
@@ -122,7 +143,7 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
         return ordinal, True
     noun = _list_noun(previous)
     if _HOW_MANY_BARE.match(question) and noun:
-        return f"How many {noun} ({previous})?", True
+        return f"How many {noun}?", True
     bare = _BARE_WH.match(question)
     if bare:
         return _ask_as(bare.group("wh").lower(), previous), True
