@@ -370,12 +370,10 @@ _LIST_NOUNS = re.compile(
     r"тем\w*|priorit\w*|pilar\w*|pillar\w*|onderwerp\w*)",
     re.IGNORECASE,
 )
-_WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
 # A "which X" whose X is generic (tools, themes, kind): no type is expected
 _COUNT_NOUN = re.compile(
     r"\bhow many\s+((?:[a-z-]+\s){0,2}?[a-z-]{3,}?s)\b|\bnumber of\s+((?:[a-z-]+\s){0,2}?[a-z-]{3,}?s)\b", re.I
 )
-_LIST_NOUN_AFTER_ORDINAL = re.compile(r"(?:\b\w+\b)\s+(\w{3,})", re.UNICODE)
 _MEMBERSHIP = re.compile(
     r"^(?i:is|are|was|were|did|does|do|has|have)\s+(?:the\s+)?(?P<subject>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\b"
     r"|\b(?i:is|are|was|were)\s+(?:the\s+)?(?P<subject2>[\w'.-]+(?:\s+[A-Z][\w'.-]*){0,3})\s+(?i:among|one of|"
@@ -473,14 +471,10 @@ def ordinal_noun(text: str) -> str | None:
     for pattern in [*_ORDINAL_RE.values(), _LAST_RE]:
         match = pattern.search(text)
         if match:
-            after = _LIST_NOUN_AFTER_ORDINAL.match(text[match.end() :].strip() + " ")
             rest = text[match.end() :].strip().split()
             if rest:
                 noun = re.sub(r"\W+$", "", rest[0]).lower()
-                if noun in ("one", "of", "on", "in", "and", "item", "?", ""):
-                    return None
-                return noun
-            del after
+                return None if noun in ("one", "of", "on", "in", "and", "item", "") else noun
     return None
 
 
