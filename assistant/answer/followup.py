@@ -13,6 +13,7 @@ import re
 
 from assistant.answer.question import (
     NEXT_RE,
+    ORDINAL_WORDS,
     counted_noun,
     detect_language,
     focus_terms,
@@ -25,7 +26,6 @@ from assistant.text import words
 History = list[tuple[str, str]]
 FOREIGN_FOLLOWUP_WORDS = 8  # a question in another language this short is read with the previous one
 
-_ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|but|also|so|ok(?:ay)?|then|und|et|e|y|i|en|og|och|ja|a|és|și|ve)?[\s,]*"
     r"(?:(?:what|how)\s+about|what of|and|und|et|y|e)\s+(?!(?:what|which|who|where|when|why|how|is|are|does|do|did|"
@@ -97,7 +97,7 @@ def _ordinal_followup(question: str, previous: str) -> str | None:
     if position is None:
         return None
     noun = _list_noun(previous)
-    word = "last" if position == -1 else _ORDINAL_WORDS[position] if position < len(_ORDINAL_WORDS) else str(position)
+    word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else str(position)
     if noun:
         singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
         return f"What is the {word} {singular}?"

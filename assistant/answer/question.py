@@ -155,6 +155,8 @@ _NEXT = (
     r"next|following|after that|nächste[nmrs]?|suivante?|siguiente|successiv[oa]|prossim[oa]|następn\w*|volgende|"
     r"næste|nästa|seuraava|další|επόμενο|наступн\w*|следующ\w*"
 )
+# The English names of positions 1..10, for answers and rewritten follow-ups ("the third theme")
+ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 _ORDINAL_RE = {n: re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for n, p in _ORDINALS.items()}
 _LAST_RE = re.compile(rf"(?<!\w)(?:{_LAST})(?!\w)", re.IGNORECASE)
 # In English an ordinal names a position only after "the" (or "listed first", "the one ... last", alone): not in

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from assistant.answer.base import Draft
 from assistant.answer.outline import Enumeration, Outline, OutlineList
-from assistant.answer.question import Kind, Question, plural_nouns
+from assistant.answer.question import ORDINAL_WORDS, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
 from assistant.models import Citation, Span, fold_whitespace
 from assistant.text import NUMBER_WORDS, content_stems, number_in_words
 
 Similarity = Callable[[str, str], float]
-_ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 _LIST_WORDS = content_stems("main key list all statement document declaration name give five the its leaders what are")
 _BODY_CUE = re.compile(
     r"\b(?:say|says|said|about|cover|covers|involve|mean|contain|detail|describe|consist|entail|include)\b", re.I
@@ -131,7 +130,7 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
         )
     index = count - 1 if position == -1 else position - 1
     item = chosen.items[index]
-    word = "last" if position == -1 else _ORDINAL_WORDS[position] if position < len(_ORDINAL_WORDS) else f"#{position}"
+    word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else f"#{position}"
     noun = _singular(chosen.noun)
     citations = [_cite(1, chosen.outline, item)]
     text = f"The {word} {noun} is “{fold_whitespace(item.text)}” [1]"
