@@ -129,6 +129,7 @@ def test_sloppy_writing_is_spelled_out() -> None:
         ("and the one before it?", "What is the third theme?", "...", "second theme"),
         ("and the UK?", "Is Poland on the list?", "Yes [1].", "Is the UK on the list?"),
         ("how many?", "Which agencies does the statement mention?", "The IOM and UNHCR [1].", "How many agencies"),
+        ("how many are there?", "What is the third theme?", "The third theme is “Take ...” [1].", "How many themes"),
         ("when?", "What does it say about sanctions?", "Sanctions regimes [1].", "When"),
         ("what does it say?", "What is the last theme?", "The last theme is “Put innovation” [1].", "“Put innovation”"),
     ],
@@ -220,6 +221,34 @@ def test_a_detail_the_document_does_give_is_answered_with_the_clause_that_holds_
     assert not cost.refused and "3 million euros" in cost.citations[0].quote
     who = ask(plain, "Who is the head of the port authority?", "harbour")
     assert not who.refused and "Ana Ruiz" in who.text
+
+
+def test_a_what_or_which_noun_no_document_has_is_refused(plain) -> None:
+    quota = ask(plain, "What refugee quota does each country accept?", STATEMENT.id)
+    assert quota.refused and quota.reason is Refusal.DETAIL_ABSENT and "which quota" in quota.text
+    mountain = ask(plain, "What is the tallest mountain in Europe?", STATEMENT.id)
+    assert mountain.refused and not mountain.citations
+    venue = ask(plain, "In which building in Copenhagen did the summit take place?", STATEMENT.id)
+    assert venue.refused and venue.reason is Refusal.DETAIL_ABSENT
+    # a noun the document has, or one close in meaning, is answered
+    tools = ask(plain, "What tools are mentioned for returns?", STATEMENT.id)
+    assert not tools.refused and "diplomatic and visa leverage" in " ".join(c.quote for c in tools.citations)
+    treaty = ask(plain, "Which human rights treaty is mentioned?", STATEMENT.id)
+    assert not treaty.refused and "European Convention on Human Rights" in treaty.text
+
+
+def test_a_topic_question_quotes_the_whole_list_item(plain) -> None:
+    draft = ask(plain, "What does the statement say about law enforcement and smuggling gangs?", STATEMENT.id)
+    quoted = " ".join(c.quote for c in draft.citations)
+    assert "law enforcement" in quoted and "sanctions regimes" in quoted
+
+
+def test_counting_in_other_languages_counts_the_noun_after_how_many(bot: Assistant) -> None:
+    countries = bot.ask("¿Cuántos países firmaron la declaración?")
+    assert countries.analysis is not None and countries.analysis.list_noun == "countries"
+    assert countries.text.startswith("15") and not countries.refused
+    money = bot.ask("Hvor mange penge afsætter landene til grænsekontrol?")  # money, not the countries, is counted
+    assert money.refused
 
 
 def test_commands_are_refused_without_a_quote(plain) -> None:

@@ -20,7 +20,9 @@ from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
 from assistant.answer.refusals import (
+    ASKED_SYNONYM,
     Refusal,
+    absent_asked,
     expected_matches,
     is_command,
     mixed_documents,
@@ -50,6 +52,9 @@ TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be
 TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line
 STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
 SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing
+# Types whose things are named ("which treaties?"): any relevant quote naming them answers, not only the closest
+_NAMED_TYPES = frozenset({Expects.LAW, Expects.ORGANISATION, Expects.COUNTRY})
+_NAMING = re.compile(r"\b(?:mention\w*|nam(?:e|ed|es)|list\w*|cit(?:e|ed|es)|refer\w*|appear\w*)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,16 @@ class ExtractiveAnswerer:
         self._vocabulary: frozenset[str] = frozenset()
         self._openings: dict[str, Span] = {}
         self._document_vocabularies: dict[str, frozenset[str]] = {}
+        self._stems: set[str] = set()
+        self._vocabulary_words: list[str] = []
 
     # --- the Answerer contract ---
     def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
         """Keep the outlines and the corpus words; embed every candidate quote ahead of the first question."""
         self._outlines = dict(outlines)
         self._vocabulary = frozenset(w.lower() for c in chunks for w in words(c.embedding_text))
+        self._stems = content_stems(" ".join(self._vocabulary))
+        self._vocabulary_words = sorted(w for w in self._vocabulary if len(w) > 3 and content_stems(w))
         self._document_vocabularies = {}
         for chunk in chunks:
             known = self._document_vocabularies.get(chunk.document_id, frozenset())
@@ -196,19 +205,13 @@ class ExtractiveAnswerer:
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
         if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        missing = absent_asked(question, self._holds)
+        if missing:
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=" or ".join(missing))
         if expects is not None:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
             if typed is None:
-                nearby = scored[0].window
-                citation = Citation.of(1, nearby.chunk, nearby.span)
-                text = refusal_text(
-                    Refusal.DETAIL_ABSENT,
-                    evidence,
-                    expects=expects,
-                    nearby=f"{_phrase(nearby).rstrip('.;:, ')} [1].",
-                    corpus_name=corpus,
-                )
-                return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT)
+                return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
             chosen = [typed]
         elif len({e.chunk.document_id for e in evidence}) > 1 and COMPARING.search(question.standalone):
             chosen = self._per_document(scored, threshold)
@@ -230,6 +233,47 @@ class ExtractiveAnswerer:
         if question.kind is Kind.YES_NO and self._all_focus_in(question, chosen):
             text = f"Yes: {text}"
         return Draft(text, False, citations, best_cosine)
+
+    def _detail_absent(
+        self,
+        question: Question,
+        best: Scored,
+        evidence: list[Evidence],
+        corpus: str,
+        best_cosine: float,
+        expects: Expects | None = None,
+        asked: str | None = None,
+    ) -> Draft:
+        """The topic is there, the asked detail is not: say so and cite the closest quote, when it holds the
+        question's other words (else there is no topic to point at)."""
+        nearby = best.window
+        if asked and not self._shares_focus(question, nearby, set(question.asked)):
+            return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        citation = Citation.of(1, nearby.chunk, nearby.span)
+        text = refusal_text(
+            Refusal.DETAIL_ABSENT,
+            evidence,
+            expects=expects,
+            asked=asked,
+            nearby=f"{_phrase(nearby).rstrip('.;:, ')} [1].",
+            corpus_name=corpus,
+        )
+        return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT)
+
+    def _shares_focus(self, question: Question, window: Window, leave_out: set[str]) -> bool:
+        """Whether the window's passage holds one of the question's content words besides `leave_out`."""
+        focus = [t for t in question.focus if t not in leave_out]
+        asked = set().union(*(content_stems(t) for t in focus)) - _GENERIC_STEMS if focus else set()
+        return bool(asked & content_stems(window.chunk.embedding_text))
+
+    def _holds(self, noun: str) -> bool:
+        """Whether any document has the noun, or a word close in meaning ("nations" ~ "countries")."""
+        if content_stems(noun) <= self._stems:
+            return True
+        if not self._vocabulary_words:
+            return False
+        vectors = self._encode(self._vocabulary_words)
+        return float((vectors @ self._encode([noun])[0]).max()) >= ASKED_SYNONYM
 
     def _refuse(
         self, reason: Refusal, evidence: list[Evidence], corpus: str, subject: str | None = None, best: float = 0.0
@@ -300,17 +344,29 @@ class ExtractiveAnswerer:
                 return item.window
             if found and single is None:
                 single = _tighten(item.window, found[0])
+        naming = question.kind is Kind.LIST and bool(_NAMING.search(question.text))
+        if single is None and expects in _NAMED_TYPES and naming:  # "which treaties are named?": wherever they are
+            for item in scored[:10]:
+                found = expected_matches(expects, item.window.span.text, question.standalone + " " + question.text)
+                if found:  # the retrieved evidence, best first: the type is what decides
+                    return item.window if len(found) >= 2 else _tighten(item.window, found[0])
         return single  # a list question ("which organisations") prefers a quote that names several
 
     def _whole_passage(self, scored: list[Scored], chosen: list[Window], threshold: float) -> list[Window]:
         """A topic question gets every sentence of the best passage (its best clause each), not just the closest one:
         "what does it say about smugglers?" is answered by the whole bullet on smugglers."""
         best_chunk = next(item.window.chunk for item in scored if item.window in chosen)
+        if best_chunk.kind == "bullet":  # a chosen clause of the item keeps the rest of its sentence ("such as ...")
+            chosen = [_to_sentence_end(w) if w.chunk.id == best_chunk.id else w for w in chosen]
         taken = {w.sentence for w in chosen}
         for item in scored:
             window = item.window
             same = window.chunk.id == best_chunk.id and window.sentence not in taken and not window.short
-            if same and item.cosine >= threshold - TOPIC_MARGIN:
+            whole_item = best_chunk.kind == "bullet"  # a list item is one point: all of it is what it says
+            if same and whole_item:
+                chosen.append(Window(window.chunk, window.sentence, window.sentence))  # the whole sentence
+                taken.add(window.sentence)
+            elif same and item.cosine >= threshold - TOPIC_MARGIN:
                 chosen.append(window)
                 taken.add(window.sentence)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations + 1]
@@ -385,6 +441,14 @@ def _tighten(window: Window, found: tuple[int, int]) -> Window:
             span = Span(start=s, end=s + len(segment), text=segment)
             return Window(window.chunk, span, window.sentence)
     return window
+
+
+def _to_sentence_end(window: Window) -> Window:
+    """The window extended to the end of its sentence."""
+    end = window.sentence.end
+    text = window.sentence.text[window.span.start - window.sentence.start :].rstrip()
+    span = Span(start=window.span.start, end=window.span.start + len(text), text=text)
+    return Window(window.chunk, span, window.sentence) if span.end <= end else window
 
 
 def _phrase(window: Window) -> str:

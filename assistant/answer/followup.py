@@ -143,7 +143,7 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
         return ordinal, True
     noun = _list_noun(previous)
     if _HOW_MANY_BARE.match(question) and noun:
-        return f"How many {noun}?", True
+        return f"How many {_plural(noun)} are there?", True
     bare = _BARE_WH.match(question)
     if bare:
         return _ask_as(bare.group("wh").lower(), previous), True
@@ -165,3 +165,10 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     if not context:
         return question, False
     return f"{question.strip()} ({', '.join(dict.fromkeys(context))})", True
+
+
+def _plural(noun: str) -> str:
+    """'theme' -> 'themes', 'agency' -> 'agencies' (a noun already plural stays)."""
+    if noun.endswith("s"):
+        return noun
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"

@@ -64,6 +64,9 @@ class Question(BaseModel):
     names: list[str] = Field(default_factory=list, description="Capitalised names in the question (English)")
     ordinal: int | None = Field(None, description="1-based position asked for; -1 for the last")
     list_noun: str | None = Field(None, description="What an ordinal or counting question counts ('themes')")
+    asked: list[str] = Field(
+        default_factory=list, description="The noun(s) a 'what/which X' question asks for ('quota', 'venue')"
+    )
     subject: str | None = Field(None, description="What a yes/no membership question asks about ('Poland')")
     document: str | None = Field(None, description="The id of the document the question names, if any")
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
@@ -181,7 +184,7 @@ _COUNT = re.compile(
     r"\bhow many\b|\bnumber of\b|\bcount\b|\bcombien\b|\bwie viele\b|\bwieviele\b|\bcu[áa]nt[oa]s\b|\bquant[ieoa]\b|"
     r"\bquantos\b|\bquantas\b|\bile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
     r"\bkolik\b|\bkoľko\b|\bkoliko\b|πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
-    r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b",
+    r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b|\bcé mhéad\b|\bcik daudz\b|\bколку\b|\bкільки\b",
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bwie viel\b(?!e)|\bcombien d'argent\b|\bcu[áa]nto dinero\b|\bquanto\b", re.I)
@@ -296,6 +299,10 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
             r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|"
+            # "who chaired / hosted / led" in the public's other languages
+            r"\b(?:wer|qui|qui[ée]n|chi|kto|wie|hvem|vem|kuka|kdo|ποιος|кто|хто|ki|cine|kim)\b.{0,40}?"
+            r"(?:geleitet|geführt|ausgerichtet|présid|dirig|presid|guidat|przewodnicz|prowadzi|voorgezeten|geleid|"
+            r"ledede|ledde|johti|isännö|předsed|vedl|προήδρ|председател|головув|elnök|conduc|başkan)|"
             r"\bwho (?:represented|attended for|spoke for|signed for)\b|"
             r"\bwhat(?:'s| is| was) (?:their|his|her|its) name\b|\bwho (?:is|was) (?:he|she|it|they)\b",
             re.I,
@@ -314,7 +321,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.LAW,
         re.compile(
-            r"\bwhich (?:\w+ )?(?:law|laws|regulation|regulations|directive|directives|article|articles|act|acts|"
+            r"\bwhich (?:\w+ ){0,2}(?:law|laws|regulation|regulations|directive|directives|article|articles|act|acts|"
             r"treaty|treaties|pact|legislation|bill)\b|\bwhat (?:\w+ )?(?:law|regulation|directive|article|treaty|"
             r"legislation)\b|\barticle (?:number|no)\b|\bname of the (?:law|regulation|directive|treaty|pact)\b",
             re.I,
@@ -334,7 +341,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         re.compile(
             r"\borgani[sz]ation\w*|\borganizz\w*|\borganizac\w*|\borganisme\w*|\bagentur\w*|\bagenzi\w*|\bagencj\w*|"
             r"\bagencias?\b|\bagences?\b|\borganisaties?\b|"
-            r"\bwhich (?:\w+ )?(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
+            r"\bwhich (?:\w+ ){0,2}(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",
             re.I,
@@ -348,7 +355,10 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwhat (?:city|town|location|venue|place|capital)\b|"
             r"\bin which (?:city|country|place|town)\b|\bwo\b|\bwhere\b|\boù\b|\bd[óo]nde\b|\bdove\b|\bgdzie\b|"
             r"\bwaar\b|\bhvor\b(?! mange)|\bvar\b(?! för)|\bmissä\b|\bkde\b|πού|\bгде\b|\bде\b|\bhol\b|\bunde\b|"
-            r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b",
+            r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b|\bcá háit\b|\bhangi (?:şehir|kent|yer)\w*|"
+            # "which city / place" in the public's other languages
+            r"\b(?:que|qual|quelle|qué|quale|welche[rm]?|welke|hvilken|vilken|jakim|którym|kterém|hansı)\s+"
+            r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|lieu|lugar|luogo|ort|plaats|sted|plats)\b",
             re.I,
         ),
     ),
@@ -480,6 +490,71 @@ def ordinal_noun(text: str) -> str | None:
     return None
 
 
+_AUXILIARIES = frozenset(
+    "does do did is are was were will would can could should has have had must may might shall".split()
+)
+_BREAKS = frozenset(
+    "of in at on for from with to by about under among between during within against that which who whose "
+    "this these it they one ones".split()
+)
+_KIND_OF = frozenset("kind kinds type types sort sorts form forms".split())
+_DETERMINERS = frozenset("the a an its their his her this that these those our".split())
+
+
+def asked_nouns(text: str) -> list[str]:
+    """The noun(s) an English 'what/which X ...' question asks for: 'What refugee quota does ...' -> ['quota'],
+    'In which building or venue ...' -> ['building', 'venue'], 'What is the tallest mountain in Europe' ->
+    ['mountain'], 'What kind of partnerships ...' -> ['partnerships']. Empty when it asks with a bare 'what'."""
+    tokens = [w.lower() for w in words(text)]
+    start = next((i for i, t in enumerate(tokens[:4]) if t in ("what", "which")), None)
+    if start is None:
+        return []
+    rest = tokens[start + 1 :]
+    if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] and rest[1] in _DETERMINERS:
+        rest = rest[2:]
+    if rest[:1] and rest[0] in _KIND_OF and rest[1:2] == ["of"]:
+        rest = rest[2:]  # "what kind of partnerships": the partnerships are asked for
+    span: list[str] = []
+    ended_by = ""
+    for token in rest:
+        if token in _AUXILIARIES or token in _BREAKS:
+            ended_by = "aux"
+            break
+        if token in _DETERMINERS:
+            ended_by = "determiner" if span else "aux"
+            break
+        span.append(token)
+    if not span:
+        return []
+    if ended_by == "determiner" and len(span) >= 2:
+        span = span[:-1]  # "Which team won the ...": the word before the object's article is a verb
+    elif not ended_by and len(span) > 2:
+        span = span[:1]  # "Which theme mentions voluntary returns": no boundary seen, the first word is the noun
+    nouns = [span[-1]]
+    for i, token in enumerate(span):
+        if token == "or" and i > 0:
+            nouns.append(span[i - 1])
+    return [n for n in dict.fromkeys(nouns) if n != "or" and len(n) > 2]
+
+
+_FUNCTION_WORDS = frozenset(
+    "de di da del des du la le les el los las il lo gli af av van von der den die das of na za do ze z w v "
+    "iz od u o a e és jest są je sunt ist sind er är on ona to".split()
+)
+
+
+def counted_foreign(text: str, gloss: Mapping[str, str]) -> str | None:
+    """What a counting question in another language counts: the corpus word for the first content word after
+    its 'how many' ('¿Cuántos agentes ...' -> None when 'agentes' has no corpus word; 'Hvor mange lande' ->
+    'countries'); the word itself when it maps to none, so no list is counted by mistake."""
+    match = _COUNT.search(text)
+    if match is None:
+        return None
+    following = [w for w in words(text[match.end() :])[:4] if w.lower() not in _FUNCTION_WORDS and len(w) >= 3]
+    mapped = [gloss.get(w) or gloss.get(w.lower()) for w in following[:2]]  # the noun, or an adjective and it
+    return next((m for m in mapped if m), following[0].lower() if following else None)
+
+
 def focus_terms(text: str) -> list[str]:
     """The question's content words, lower-cased, in order (stopwords and question words left out)."""
     seen = dict.fromkeys(
@@ -549,8 +624,12 @@ def analyse(
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
-    if language != "en" and kind in (Kind.COUNT, Kind.ORDINAL):
+    if language != "en" and kind is Kind.COUNT:
+        list_noun = counted_foreign(resolved, glossed)
+    elif language != "en" and kind is Kind.ORDINAL:
         list_noun = next(iter(plural_nouns(english_words)), None)
+    elif kind is Kind.ORDINAL and list_noun is None and language == "en":
+        list_noun = next(iter(asked_nouns(resolved)), None)  # "Which theme is listed last?"
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
         subject = next((w for w in glossed.values() if w[:1].isupper()), None)
@@ -564,6 +643,7 @@ def analyse(
         names=names_in(resolved) if language == "en" else [],
         ordinal=ordinal_of(resolved, language) if kind is Kind.ORDINAL else None,
         list_noun=list_noun,
+        asked=asked_nouns(resolved) if language == "en" else [],
         subject=subject,
         document=document,
         followup=followup,

@@ -8,6 +8,8 @@ A refusal is decided in code, never by a model. The rules, in the order the answ
 - `NOT_RELEVANT`: no quote of the evidence is close enough to the question (cosine and focus words);
 - `DETAIL_ABSENT`: the topic is there but not the asked detail (a date for "when", an amount for "how much",
   a person's name for "who is the ...", a number for "how many"); the refusal says what the documents do say;
+  The same holds for the noun a "what/which X" question asks for when no document has that word or one close in
+  meaning ("What refugee quota ...?", "Which edition of the summit ...?");
 - `OUT_OF_RANGE`: an ordinal past the end of a list ("the seventh theme" of five);
 - `MIXED_DOCUMENTS`: a question ties together names that no one document holds together (a false premise that mixes
   documents: "What did <the notice's spokesperson> say at <the statement's summit>?").
@@ -16,11 +18,12 @@ A refusal is decided in code, never by a model. The rules, in the order the answ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question, names_in
 from assistant.models import Evidence
+from assistant.text import content_stems
 
 # Capitalised words that are part of institutions, titles and document names, not names of people or places
 _INSTITUTIONAL = frozenset(
@@ -57,6 +60,9 @@ _PERSON = re.compile(
     r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w'’-]+|\b([A-Z][a-zà-ÿ'’-]+)\s+((?:van |von |de |der |da )*"
     r"[A-Z][a-zà-ÿ'’-]+)\b"
 )
+_FACILITY_WORDS = r"(?:building|venue|hotel|room|hall|palace|cent(?:re|er)|street|square|address|castle|arena|house)"
+_FACILITY_ASKED = re.compile(rf"\b(?:which|what|in|at)\s+(?:\w+\s+)?{_FACILITY_WORDS}\b", re.IGNORECASE)
+_FACILITY = re.compile(rf"\b(?:[A-Z][\w'’-]+\s+)+{_FACILITY_WORDS.replace('(?:', '(?i:', 1)}\b")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 _ORG_WORD = re.compile(
     r"\b(?:[A-Z][\w'’-]+\s+)*(?:Agency|Organi[sz]ation|Office|Council|Commission|Union|Nations|Observatory|"
@@ -172,6 +178,8 @@ def expected_matches(expects: Expects, quote: str, asked: str) -> list[tuple[int
         return new(_ACRONYM.finditer(quote)) or new(_ORG_WORD.finditer(quote))
     if expects is Expects.LAW:
         return new(_LAW.finditer(quote))
+    if expects is Expects.PLACE and _FACILITY_ASKED.search(asked):
+        return new(_FACILITY.finditer(quote))  # "in which building in Copenhagen": a country or city won't do
     if expects in (Expects.PLACE, Expects.COUNTRY, Expects.NAME):
         return new(_CAPITALISED.finditer(quote), 1)
     if expects is Expects.QUOTE:
@@ -200,6 +208,35 @@ _DETAIL_WORDS = {
 }
 
 
+# Nouns a "what/which X" question may ask for without the documents using the word: what any statement is made of
+_GENERIC_ASKED = content_stems(
+    """thing things measure measures step steps action actions point points issue issues topic topics aspect
+    aspects idea ideas goal goals aim aims purpose purposes role roles approach approaches way ways part parts
+    commitment commitments proposal proposals plan plans solution solutions area areas detail details information
+    example examples reason reasons problem problems challenge challenges message messages statement document text
+    declaration theme themes priority priorities word words name names element elements means method methods policy
+    policies principle principles position positions view views stance outcome outcomes result results decision
+    decisions agreement agreements promise promises pledge pledges objective objectives focus content contents
+    subject subjects matter matters kind kinds type types sort sorts role context background response responses
+    initiative initiatives effort efforts change changes emphasis tone language sentence paragraph section
+    sections list item items summit meeting event official officials person persons people participant
+    participants representative representatives member members actor actors partner partners quality qualities
+    characteristic characteristics feature features property properties condition conditions criteria criterion
+    requirement requirements standard standards"""
+)
+ASKED_SYNONYM = 0.68  # MiniLM cosine of a corpus word that says what an asked-for noun says ("nations" ~ "countries")
+
+
+def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
+    """The nouns a 'what/which X' question asks for that no document holds (by stem or a close word), when the
+    question expects no typed answer (a typed one is checked by its type: "which treaties" -> a law's name)."""
+    if not question.english or question.expects is not None or question.kind not in (Kind.FACT, Kind.LIST):
+        return []
+    asked = [n for n in question.asked if content_stems(n) and not content_stems(n) <= _GENERIC_ASKED]
+    missing = [n for n in asked if not held(n)]
+    return missing if missing and len(missing) == len(asked) else []
+
+
 def refusal_text(
     reason: Refusal,
     evidence: list[Evidence],
@@ -208,12 +245,15 @@ def refusal_text(
     expects: Expects | None = None,
     nearby: str | None = None,
     corpus_name: str = "The statement",
+    asked: str | None = None,
 ) -> str:
     """What a refusal says: that the documents don't give it, and what they do cover nearby (so the person can ask
     again). `nearby` is a cited sentence on the topic ("...; it mentions the sanctions regimes [1]")."""
     plural = corpus_name.endswith("s")
     if reason is Refusal.DETAIL_ABSENT and expects is not None:
         lead = f"{corpus_name} {'give' if plural else 'gives'} {_DETAIL_WORDS[expects]} for this."
+    elif reason is Refusal.DETAIL_ABSENT and asked:
+        lead = f"{corpus_name} {'don' if plural else 'doesn'}'t say which {asked}."
     elif reason in (Refusal.UNKNOWN_NAME, Refusal.NOT_MENTIONED) and subject:
         lead = f"{corpus_name} {'don' if plural else 'doesn'}'t mention {subject}."
     elif reason is Refusal.MIXED_DOCUMENTS and subject:

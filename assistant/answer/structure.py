@@ -155,7 +155,7 @@ def _trim(text: str) -> tuple[int, str]:
 # migrants") is a number the document would have to give.
 _STRUCTURAL_NOUNS = content_stems(
     "themes points bullets items priorities commitments steps areas recommendations pillars sections actions goals "
-    "objectives measures principles headings"
+    "objectives measures principles"
 )
 _NAMED_CLASSES = content_stems(
     "countries nations states governments leaders signatories members agencies organisations organizations bodies "
