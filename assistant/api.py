@@ -1,31 +1,52 @@
 """The HTTP API for integrators: ask, ask with server-sent events, health and feedback, on the Assistant facade.
 
-Errors are JSON `{"detail": ...}`: 422 for input that cannot be answered as given, 413 for input over a limit
-(request body, question tokens, history turns), 503 when every answer slot stays busy.
+Every error is a problem (RFC 9457, `application/problem+json`, see assistant/problems.py): 400 for a body that is not
+UTF-8, 404 for feedback on an answer this server did not give, 413 for input over a limit (request body, question
+tokens, history turns), 422 for input that cannot be answered as given, 503 when every answer slot stays busy.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+import logging
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from contextlib import suppress
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request, status
+from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
+from sse_starlette import EventSourceResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.assistant import Assistant
 from assistant.config import Config
-from assistant.errors import QuestionError
 from assistant.feedback import MAX_TEXT, FeedbackStore
-from assistant.limits import AnswerSlots, Busy, LimitExceeded, check_limits
-from assistant.models import Answer, Citation
+from assistant.limits import AnswerSlots, check_limits
+from assistant.models import Answer
+from assistant.problems import (
+    BODY_NOT_UTF8,
+    BUSY,
+    INVALID_REQUEST,
+    OVER_LIMIT,
+    QUESTION_REJECTED,
+    UNKNOWN_ANSWER,
+    ProblemKind,
+    UnknownAnswer,
+    document_problems,
+    error_problem,
+    install_problem_handlers,
+    problem,
+    problem_responses,
+)
+from assistant.served import ServedAnswers
 
+log = logging.getLogger(__name__)
 API_PREFIX = "/api"
 Turn = tuple[str, str]
+SSE_PING_SECONDS = 15  # a comment line keeps proxies from closing a stream while a model thinks
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class AskRequest(BaseModel):
@@ -51,53 +72,48 @@ class AskRequest(BaseModel):
     )
 
 
-class AnswerOut(BaseModel):
-    """The fields of an answer a client needs to trust it: each [n] in `text` is the citation with marker n."""
+class ServedAnswerOut(Answer):
+    """The Answer, with the id that names it in POST /api/feedback."""
 
-    text: str
-    refused: bool = Field(description="True when the statement does not answer the question")
-    citations: list[Citation]
-    question: str
-    standalone_question: str
+    answer_id: str = Field(description="Names this answer in POST /api/feedback (kept for a day, or less when busy)")
 
 
 class FeedbackRequest(BaseModel):
-    """A rating of an answer as /api/ask returned it."""
+    """A rating of an answer this server gave, named by its answer_id."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"answer_id": "5f0c…", "rating": "down", "reason": "missing something", "comment": "It skips the UK."}
+            ]
+        },
+    )
 
+    answer_id: str = Field(min_length=1, max_length=64, description="The answer_id of an answer from /api/ask")
     rating: Literal["up", "down"]
     reason: Literal["wrong", "not supported by the quote", "missing something", "other"] | None = None
     comment: str | None = Field(None, max_length=MAX_TEXT)
-    question: str = Field(min_length=1, description="The question as asked")
-    history: list[Turn] = Field(default_factory=list)
-    answer: AnswerOut
 
 
 class FeedbackSaved(BaseModel):
     id: int
 
 
-class ErrorOut(BaseModel):
-    detail: str
-
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"model": ErrorOut, "description": "The request body, question or history is over a limit"},
-    422: {"description": "The question or history cannot be answered as given (empty, malformed, not text)"},
-    503: {"model": ErrorOut, "description": "Every answer slot stayed busy; retry after a few seconds"},
-}
+_ANSWERING = problem_responses(BODY_NOT_UTF8, OVER_LIMIT, INVALID_REQUEST, QUESTION_REJECTED, BUSY)
+_RATING = problem_responses(BODY_NOT_UTF8, UNKNOWN_ANSWER, OVER_LIMIT, INVALID_REQUEST)
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": 'Server-sent events: `delta` events ({"text": ...}) in order, then one `answer` event '
-        '(the full answer with its citations), or one `error` event ({"detail": ...}).',
+        "(the full answer with its citations and answer_id), or one `error` event (a problem, as RFC 9457).",
         "content": {
             "text/event-stream": {
                 "example": 'event: delta\ndata: {"text": "Under "}\n\n'
-                'event: answer\ndata: {"text": "...", "refused": false, "citations": [...]}\n\n'
+                'event: answer\ndata: {"text": "...", "refused": false, "citations": [...], "answer_id": "..."}\n\n'
             }
         },
-    }
+    },
+    **_ANSWERING,
 }
 
 
@@ -106,21 +122,23 @@ def feedback_config(config: Config) -> dict[str, Any]:
     return config.model_dump(mode="json", exclude={"staff_user", "staff_password"})
 
 
-def build_router(bot: Assistant, config: Config, slots: AnswerSlots, store: FeedbackStore) -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX, tags=["assistant"], responses=_ERRORS)
+def build_router(
+    bot: Assistant, config: Config, slots: AnswerSlots, store: FeedbackStore, served: ServedAnswers
+) -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, tags=["assistant"])
 
     def answer_in_slot(request: AskRequest) -> Answer:
         check_limits(request.question, request.history, config)
         with slots.hold():
             return bot.ask(request.question, request.history)
 
-    @router.post("/ask", response_model=Answer)
-    def ask(request: AskRequest) -> Answer:
+    @router.post("/ask", response_model=ServedAnswerOut, responses=_ANSWERING)
+    def ask(request: AskRequest) -> ServedAnswerOut:
         """Answer one question from the statement, with exact quotes (document offsets) for every [n] marker."""
-        return answer_in_slot(request)
+        return serve(answer_in_slot(request), request.history, served)
 
-    @router.post("/ask/stream", response_class=StreamingResponse, responses=_SSE_DOC)
-    def ask_stream(request: AskRequest) -> StreamingResponse:
+    @router.post("/ask/stream", response_class=EventSourceResponse, responses=_SSE_DOC)
+    def ask_stream(request: AskRequest) -> EventSourceResponse:
         """The answer as server-sent events: text deltas, then the whole answer with its citations."""
         check_limits(request.question, request.history, config)
         slots.acquire()
@@ -130,91 +148,95 @@ def build_router(bot: Assistant, config: Config, slots: AnswerSlots, store: Feed
         except BaseException:
             slots.release()
             raise
-        return StreamingResponse(
-            _events(first, pieces, slots),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        events = _events(first, pieces, slots, lambda answer: serve(answer, request.history, served))
+        return EventSourceResponse(events, sep="\n", ping=SSE_PING_SECONDS)
 
     @router.get("/health")
     def health() -> dict[str, Any]:
-        """Whether the index is served, how much is indexed, and how many answers are running."""
+        """Whether the index is served, how much is indexed, the models in use, and how many answers are running."""
         return {
             **bot.health(),
             "answers_running": slots.in_use,
             "max_concurrent_answers": slots.size,
         }
 
-    @router.post("/feedback", response_model=FeedbackSaved, status_code=status.HTTP_201_CREATED)
+    @router.post("/feedback", response_model=FeedbackSaved, status_code=status.HTTP_201_CREATED, responses=_RATING)
     def feedback(request: FeedbackRequest) -> FeedbackSaved:
-        """Store a thumbs up or down on an answer (with an optional reason and comment) for staff to review."""
-        for citation in request.answer.citations:
-            document = bot.documents.get(citation.source)
-            if document is None or document.text[citation.start : citation.end] != citation.quote:
-                raise QuestionError(f"citation [{citation.marker}] is not the text of {citation.source!r} there")
-        answer = Answer(
-            text=request.answer.text,
-            refused=request.answer.refused,
-            citations=request.answer.citations,
-            question=request.question,
-            standalone_question=request.answer.standalone_question,
-        )
+        """Store a thumbs up or down on an answer this server gave (named by its answer_id), for staff to review.
+
+        The record holds the server's own question, history and answer for that id, never text sent with the rating.
+        """
+        given = served.get(request.answer_id)
+        if given is None:
+            hours = served.ttl_seconds / 3600
+            raise UnknownAnswer(
+                f"no answer with id {request.answer_id!r}: this server did not give it, or no longer keeps it "
+                f"(answers are kept up to {hours:g} h); ask again and rate the new answer"
+            )
         saved = store.add(
-            request.rating, answer, list(request.history), request.reason, request.comment, feedback_config(config)
+            request.rating, given.answer, given.history, request.reason, request.comment, feedback_config(config)
         )
         return FeedbackSaved(id=saved)
+
+    @router.api_route("/{path:path}", methods=_METHODS, include_in_schema=False)
+    def not_an_endpoint(request: Request) -> None:
+        """Everything else under /api: a problem (not the chat page, which is mounted at /)."""
+        allowed = sorted(
+            method
+            for route in router.routes
+            if isinstance(route, APIRoute)
+            and route.endpoint is not not_an_endpoint
+            and route.path_regex.match(request.url.path)
+            for method in route.methods or ()
+        )
+        if allowed:
+            raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(allowed)})
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{request.url.path} is not an endpoint of this API; see /docs")
 
     return router
 
 
-async def _events(first: str | Answer, pieces: Iterator[str | Answer], slots: AnswerSlots) -> AsyncIterator[str]:
-    """SSE lines; the answer slot is released when the stream ends, fails or the client goes away."""
+def serve(answer: Answer, history: list[Turn], served: ServedAnswers) -> ServedAnswerOut:
+    """The answer as the API gives it: kept under a new answer_id, which the response carries."""
+    answer_id = served.remember(answer, list(history))
+    return ServedAnswerOut(**dict(answer), answer_id=answer_id)
+
+
+async def _events(
+    first: str | Answer,
+    pieces: Iterator[str | Answer],
+    slots: AnswerSlots,
+    finish: Callable[[Answer], ServedAnswerOut],
+) -> AsyncIterator[dict[str, str]]:
+    """SSE events; the answer slot is released when the stream ends, fails or the client goes away."""
     try:
         piece: str | Answer | None = first
         while piece is not None:
             if isinstance(piece, Answer):
-                yield _event("answer", piece.model_dump(mode="json"))
+                yield _event("answer", finish(piece).model_dump(mode="json"))
             else:
                 yield _event("delta", {"text": piece})
+            # not abandoned on cancel: a client that goes away waits here for the piece being computed
             piece = await run_in_threadpool(next, pieces, None)
-    except Exception as error:  # the status line is already sent: report in the stream
-        yield _event("error", {"detail": str(error) or type(error).__name__})
+    except Exception as error:  # the status line is already sent: report the problem in the stream
+        log.exception("streaming an answer failed")
+        yield _event("error", error_problem(error).model_dump(mode="json", exclude_none=True))
     finally:
+        if isinstance(pieces, Generator):
+            with suppress(ValueError):  # cancelled while a worker thread still runs it: it ends by itself
+                pieces.close()
         slots.release()
 
 
-def _event(name: str, data: dict[str, Any]) -> str:
-    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+def _event(name: str, data: dict[str, Any]) -> dict[str, str]:
+    return {"event": name, "data": json.dumps(data, ensure_ascii=False)}
 
 
 def install(app: FastAPI, config: Config) -> None:
-    """The API's body limit and the mapping of the assistant's errors to HTTP statuses with one-line messages."""
+    """The API's body limit, and every error as a problem (RFC 9457), in responses and in the OpenAPI document."""
     app.add_middleware(JsonBodyCheck, limit=config.max_request_bytes, prefix=API_PREFIX)
-
-    @app.exception_handler(LimitExceeded)
-    async def _too_large(_: Request, error: LimitExceeded) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
-
-    @app.exception_handler(QuestionError)
-    async def _bad_question(_: Request, error: QuestionError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-
-    @app.exception_handler(Busy)
-    async def _busy(_: Request, error: Busy) -> JSONResponse:
-        return JSONResponse(
-            {"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"}
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        # FastAPI's default echoes the input back; a bad body may be megabytes of bytes that are not UTF-8
-        return JSONResponse(
-            {"detail": [_brief(e) for e in error.errors()]}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-        )
-
-
-def _brief(error: Any) -> dict[str, Any]:
-    return {"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": error.get("type", "")}
+    install_problem_handlers(app)
+    document_problems(app)
 
 
 class JsonBodyCheck:
@@ -234,7 +256,7 @@ class JsonBodyCheck:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.limit:
-            await self._reject(scope, receive, send, 413, self._too_large())
+            await self._reject(scope, receive, send, OVER_LIMIT, self._too_large())
             return
         chunks, size, more = [], 0, True
         while more:
@@ -244,7 +266,7 @@ class JsonBodyCheck:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._reject(scope, receive, send, 413, self._too_large())
+                await self._reject(scope, receive, send, OVER_LIMIT, self._too_large())
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -253,7 +275,7 @@ class JsonBodyCheck:
             body.decode("utf-8")
         except UnicodeDecodeError as error:
             detail = f"the request body is not valid UTF-8 (byte {error.start}); send JSON encoded as UTF-8"
-            await self._reject(scope, receive, send, 400, detail)
+            await self._reject(scope, receive, send, BODY_NOT_UTF8, detail)
             return
         replayed = False
 
@@ -270,5 +292,5 @@ class JsonBodyCheck:
         return f"the request body is over the limit of {self.limit} bytes"
 
     @staticmethod
-    async def _reject(scope: Scope, receive: Receive, send: Send, status_code: int, detail: str) -> None:
-        await JSONResponse({"detail": detail}, status_code=status_code)(scope, receive, send)
+    async def _reject(scope: Scope, receive: Receive, send: Send, kind: ProblemKind, detail: str) -> None:
+        await problem(kind, detail)(scope, receive, send)

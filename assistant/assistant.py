@@ -9,7 +9,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from assistant.text import corpus_words, name_acronyms, stem_word
 from assistant.text import words as word_list
 
 History = list[tuple[str, str]]
+StageListener = Callable[[str, dict[str, Any]], None]
 if TYPE_CHECKING:
     from assistant.chain import AssistantChain
 
@@ -147,23 +148,30 @@ class Assistant:
         return list(self.corpus.errors)
 
     # --- answering ---
-    def ask(self, question: str, history: History | None = None) -> Answer:
-        """Answer one question, optionally resolving it against earlier (question, answer) turns."""
+    def ask(self, question: str, history: History | None = None, on_stage: StageListener | None = None) -> Answer:
+        """Answer one question, optionally resolving it against earlier (question, answer) turns.
+
+        `on_stage(name, data)` is told each stage as it ends: "retrieval" (the evidence found), "citations" (the
+        quotes kept after verification)."""
         answer = None
-        for piece in self._answer(question, history, streaming=False):
+        for piece in self._answer(question, history, streaming=False, on_stage=on_stage):
             if isinstance(piece, Answer):
                 answer = piece
         assert answer is not None
         return answer
 
-    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: History | None = None, on_stage: StageListener | None = None
+    ) -> Iterator[str | Answer]:
         """Text deltas of the answer, then the final Answer (with its citations).
 
         A generating answerer's deltas are its checked claims as the model writes them; the final Answer is the
         authority (its text is what was streamed, or the extractive fallback)."""
-        yield from self._answer(question, history, streaming=True)
+        yield from self._answer(question, history, streaming=True, on_stage=on_stage)
 
-    def _answer(self, question: str, history: History | None, streaming: bool) -> Iterator[str | Answer]:
+    def _answer(
+        self, question: str, history: History | None, streaming: bool, on_stage: StageListener | None = None
+    ) -> Iterator[str | Answer]:
         """Question analysis -> retrieval -> answer -> verified citations."""
         t0 = time.perf_counter()
         text = clean_question(question, self.config.max_question_tokens)
@@ -191,6 +199,8 @@ class Assistant:
             standalone, self.config.top_k, searched, language=asked.language, documents=named
         )
         t1 = time.perf_counter()
+        if on_stage:
+            on_stage("retrieval", retrieval_stage(standalone, english, asked.language, retrieval.evidence, t1 - t0))
         first: float | None = None
         streamed = False
         draft = Draft("", True)
@@ -223,6 +233,9 @@ class Assistant:
             timings_ms=timings,
             degraded=retrieval.degraded,
         )
+        if on_stage:
+            kept = [c.marker for c in answer.citations]
+            on_stage("citations", {"drafted": len(draft.citations), "kept": kept, "refused": answer.refused})
         if streaming and not streamed:
             yield from word_pieces(answer.text)
         yield answer
@@ -252,8 +265,24 @@ class Assistant:
             "documents": len(self.documents),
             "chunks": len(self.chunks),
             "answerer": self.answerer.name,
-            "embedding_model": self.embedder.name,
+            "embedding_model": self.embedder.label,
         }
+
+
+def retrieval_stage(
+    standalone: str, english: str | None, language: str, evidence: list[Evidence], seconds: float
+) -> dict[str, Any]:
+    """What the "retrieval" stage reports: the question searched with and the evidence found, best first."""
+    return {
+        "standalone_question": standalone,
+        "english_question": english,
+        "language": language,
+        "evidence": [
+            {"chunk_id": e.chunk.id, "title": e.chunk.title, "section": e.chunk.path[1:], "score": e.score}
+            for e in evidence
+        ],
+        "ms": seconds * 1000,
+    }
 
 
 __all__ = ["SUPPORTED_SUFFIXES", "Assistant", "StoreUnavailable"]

@@ -30,7 +30,8 @@ class Embedder(Embeddings):
             self.model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot load the embedding model at {model_path!r}: {exc}") from exc
-        self.name = Path(model_path).name
+        self.name = Path(model_path).name  # part of the index fingerprint: changing it rebuilds every index
+        self.label = model_label(model_path)
         self.batch_size = batch_size
         self.dimension = int(self.model.get_embedding_dimension())
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -66,3 +67,11 @@ class Embedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_query(text).tolist()
+
+
+def model_label(model_path: str) -> str:
+    """The model's name for people: its folder, or the package's name when the folder is a package's `model/`."""
+    folder = Path(model_path)
+    if folder.name == "model" and folder.parent.name:
+        return folder.parent.name.replace("_", "-")
+    return folder.name

@@ -9,10 +9,12 @@ from fastapi import FastAPI
 
 from assistant import __doc__ as package_doc
 from assistant.api import API_PREFIX, build_router, install
+from assistant.api_docs import install_docs
 from assistant.assistant import Assistant
 from assistant.config import Config
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots
+from assistant.served import ServedAnswers
 from assistant.web import CSS, build_app, build_staff_app
 
 log = logging.getLogger(__name__)
@@ -20,21 +22,27 @@ STAFF_PATH = "/staff"
 
 
 def create_app(config: Config | None = None, bot: Assistant | None = None) -> FastAPI:
-    """The FastAPI app: /api (JSON, OpenAPI at /docs), /staff (when staff credentials are set) and the chat at /."""
+    """The FastAPI app: /api (JSON; OpenAPI docs at /docs and /redoc, their assets served from this process, not a
+    CDN), /staff (when staff credentials are set) and the chat at /."""
     config = config or Config()
     bot = bot or Assistant(config)
     slots = AnswerSlots(config.max_concurrent_answers, config.answer_wait_seconds)
     store = FeedbackStore(config.feedback_db)
+    served = ServedAnswers()
     app = FastAPI(
+        docs_url=None,  # served by install_docs, from this process
+        redoc_url=None,
         title="Agenda Assistant API",
         version="1",
         description=(
             f"{package_doc}\n\nPOST {API_PREFIX}/ask answers a question; every [n] in the answer text is the "
-            "citation with that marker, an exact quote with its character offsets in the document."
+            "citation with that marker, an exact quote with its character offsets in the document. Every error is "
+            "a problem (RFC 9457, application/problem+json): type, title, status, detail."
         ),
     )
     install(app, config)
-    app.include_router(build_router(bot, config, slots, store))
+    install_docs(app)
+    app.include_router(build_router(bot, config, slots, store, served))
     if config.staff_user and config.staff_password:
         gr.mount_gradio_app(
             app,
@@ -49,7 +57,7 @@ def create_app(config: Config | None = None, bot: Assistant | None = None) -> Fa
         )
     gr.mount_gradio_app(
         app,
-        build_app(bot, config, slots, store),
+        build_app(bot, config, slots, store, served),
         path="/",
         css=CSS,
         footer_links=["api"],
@@ -67,7 +75,7 @@ def serve(config: Config, bot: Assistant | None = None) -> None:
     if config.serve_torch_threads:
         torch.set_num_threads(config.serve_torch_threads)
     staff = "on" if config.staff_user and config.staff_password else "off (set ASSISTANT_STAFF_USER/PASSWORD)"
-    print(f"Agenda Assistant on http://{config.host}:{config.port}  (API docs: /docs, staff view {staff})")
+    print(f"Agenda Assistant on http://{config.host}:{config.port}  (API docs: /docs and /redoc, staff view {staff})")
     # No access log: it would record visitors' IP addresses, and the page promises to keep nothing about them.
     # Open event streams (the chat's queue) must not hold Ctrl-C forever.
     uvicorn.run(

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -273,6 +274,32 @@ def test_staff_view_shows_feedback_and_the_eval_report_as_text(
     expect(page.locator("#eval-report")).to_contain_text(marker)
     assert page.locator("img").count() == 0 and dialogs == []
     shot(page, "staff-view")
+    context.close()
+
+
+@pytest.mark.parametrize(("path", "rendered"), [("/docs", ".opblock-summary-path"), ("/redoc", "[data-section-id]")])
+def test_the_api_docs_render_with_no_other_host(browser: Browser, live_server: str, path: str, rendered: str) -> None:
+    """An offline server's /docs and /redoc: every request the page makes stays on this server, and it renders."""
+    context = browser.new_context(viewport={"width": 1200, "height": 820})
+    elsewhere: list[str] = []
+
+    def only_this_server(route: Any) -> None:
+        if route.request.url.startswith(live_server):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}{path}")
+    page.wait_for_selector(rendered)
+    expect(page.locator("body")).to_contain_text("/api/feedback")
+    shot(page, f"api{path.replace('/', '-')}")
+    assert elsewhere == [] and errors == []
     context.close()
 
 

@@ -34,6 +34,13 @@ def test_gradio_client_follow_up_and_refusal(gradio: Client) -> None:
     assert refusal["refused"] and refusal["citations"] == []
 
 
+def test_a_gradio_client_answer_can_be_rated_by_its_id(gradio: Client, live_server: str) -> None:
+    answer = gradio.predict("Where was the summit held?", [], api_name="/ask")
+    with httpx.Client(base_url=live_server, timeout=30) as http:
+        rated = http.post("/api/feedback", json={"answer_id": answer["answer_id"], "rating": "up"})
+    assert rated.status_code == 201, rated.text
+
+
 def test_gradio_client_gets_the_reason_for_a_bad_question(gradio: Client) -> None:
     with pytest.raises(AppError, match="empty"):
         gradio.predict("   ", [], api_name="/ask")

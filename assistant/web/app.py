@@ -14,6 +14,7 @@ from assistant.errors import QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
 from assistant.models import Document
+from assistant.served import ServedAnswers
 from assistant.web import safe_html
 from assistant.web.chat import EXAMPLES, ChatView, Suggestions, section_questions
 from assistant.web.document import long_date
@@ -28,11 +29,16 @@ PRIVACY = (
 
 
 def build_app(
-    bot: Assistant, config: Config, slots: AnswerSlots | None = None, store: FeedbackStore | None = None
+    bot: Assistant,
+    config: Config,
+    slots: AnswerSlots | None = None,
+    store: FeedbackStore | None = None,
+    served: ServedAnswers | None = None,
 ) -> gr.Blocks:
     """The chat app on one Assistant. Mount it with assistant.server (which passes CSS) or call .launch()."""
     slots = slots or AnswerSlots(config.max_concurrent_answers, config.answer_wait_seconds)
     store = store or FeedbackStore(config.feedback_db)
+    served = served if served is not None else ServedAnswers()
     suggestions = Suggestions.from_retrieval(bot, [*EXAMPLES, *section_questions(bot)])
     primary = _primary(bot)
     with gr.Blocks(title=f"{TITLE}: {primary.title}" if primary else TITLE, fill_width=False) as app:
@@ -41,14 +47,17 @@ def build_app(
         gr.HTML(f'<p class="privacy">{safe_html.text(PRIVACY)}</p>', elem_id="privacy")
 
         def ask(question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
-            """Answer a question from the statement: {text, refused, citations: [{marker, quote, source, start, end}]}.
+            """Answer a question from the statement: {text, refused, citations: [{marker, quote, source, start, end}],
+            answer_id} (answer_id names the answer in POST /api/feedback).
 
             history: earlier turns as [question, answer] pairs, oldest first.
             """
             try:
                 check_limits(question, history, config)
                 with slots.hold():
-                    return bot.ask(question, history).model_dump(mode="json")  # type: ignore[arg-type]
+                    answer = bot.ask(question, history)  # type: ignore[arg-type]
+                turns = [(str(q), str(a)) for q, a in history or []]
+                return {**answer.model_dump(mode="json"), "answer_id": served.remember(answer, turns)}
             except (QuestionError, Busy) as error:
                 raise gr.Error(str(error)) from None
 
