@@ -94,6 +94,13 @@ def test_ordinals_in_other_languages_and_not_in_third_countries() -> None:
     assert analyse("Which third countries are partners?").kind is not Kind.ORDINAL
 
 
+def test_a_name_sharing_only_a_prefix_with_a_document_word_is_unknown() -> None:
+    vocabulary = frozenset({"countries", "european", "commission", "president", "regulation"})
+    question = analyse("What role did the President of the European Council play?")
+    assert unknown_names(question, vocabulary) == ["European Council"]
+    assert unknown_names(analyse("Summarize the Dublin Regulation."), vocabulary) == ["Dublin Regulation"]
+
+
 def test_capitalised_common_nouns_and_place_adjectives_are_not_unknown_names() -> None:
     vocabulary = frozenset(w.lower() for w in STATEMENT.text.replace(",", " ").split())
     for question in [
@@ -203,6 +210,15 @@ def test_yes_and_no_about_the_signatories(plain) -> None:
     assert yes.text.startswith("Yes") and "Poland" in yes.citations[0].quote
     no = ask(plain, "Did France sign?", STATEMENT.id)
     assert no.text.startswith("No") and not no.refused and "Andorra" in no.citations[0].quote
+
+
+def test_who_was_there_names_everyone_the_sentence_says_was_present(plain) -> None:
+    for question in ["who was there", "Was anyone else present?"]:
+        draft = ask(plain, question, STATEMENT.id)
+        quoted = [c.quote for c in draft.citations]
+        assert "Andorra" in quoted[0] and quoted[1] == "in the presence of the President of the European Commission"
+    no = ask(plain, "Is the President of the European Commission one of the listed leaders?", STATEMENT.id)
+    assert no.text.startswith("No") and "in the presence of" in no.citations[-1].quote
 
 
 def test_a_detail_the_document_does_not_give_is_refused_saying_what_it_does_say(plain) -> None:

@@ -229,13 +229,19 @@ _AUTHORS = re.compile(
     r"\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
     re.IGNORECASE,
 )
+_ANYONE_ELSE = re.compile(
+    r"\b(?:anyone|anybody|who|someone|somebody) else\b.*\b(?:present|there|attend\w*|take part|took part|"
+    r"participat\w*|join\w*)\b|\bwho (?:else )?(?:attended|was present|took part|participated)\b",
+    re.IGNORECASE,
+)
 _COMMAND = re.compile(
     r"^(?:please\s+|pls\s+|now\s+|can you\s+|could you\s+|would you\s+)?(?:print|write|compose|generate|create|draft|"
     r"say|repeat|output|echo|type|translate|calculate|compute|solve|tell me a (?:joke|story)|sing|code|"
     r"ignore|disregard|forget|pretend|act as|role-?play|give me your (?:opinion|view)|what do you think|"
     r"list all|name all|recommend|predict|convert|spell|reverse|encode|decode|respond|reply|answer only)\b|"
     r"\bwhat(?:'s| is) \d+\s*[-+*/x]\s*\d+|\bin (?:base64|rot13|hex)\b|\bpoem\b|\bhaiku\b|\blimerick\b|\bjoke\b|"
-    r"\byour (?:opinion|view|instructions|system prompt|prompt|rules)\b|\bsystem prompt\b|\bweather\b|"
+    r"\byour (?:\w+ )?(?:opinion|view|instructions|system prompt|prompt|rules)\b|\bwho will win\b|"
+    r"\bwill (?:\w+ )?win (?:the )?(?:next )?(?:election|vote|match|game|league|cup)\b|\bsystem prompt\b|\bweather\b|"
     r"\byou are (?:now )?(?:DAN|an? (?:AI|assistant|model|pirate))\b|\bstep[- ]by[- ]step\b|\bjailbreak\b|"
     r"\bhow (?:can i|do i|to) (?:smuggle|cross|get into|enter|apply|obtain|claim|avoid|evade)\b|"
     r"\bexplain why\b(?!.*\b(?:statement|leaders|document|they)\b)",
@@ -387,7 +393,8 @@ _COUNT_NOUN = re.compile(
     r"\bhow many\s+((?:[a-z-]+\s){0,2}?[a-z-]{3,}?s)\b|\bnumber of\s+((?:[a-z-]+\s){0,2}?[a-z-]{3,}?s)\b", re.I
 )
 _MEMBERSHIP = re.compile(
-    r"^(?i:is|are|was|were|did|does|do|has|have)\s+(?:the\s+)?(?P<subject>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\b"
+    r"^(?i:is|are|was|were|did|does|do|has|have)\s+(?:the\s+)?"
+    r"(?P<subject>[A-Z][\w'.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'.-]*){0,4})\b"
     r"|\b(?i:is|are|was|were)\s+(?:the\s+)?(?P<subject2>[\w'.-]+(?:\s+[A-Z][\w'.-]*){0,3})\s+(?i:among|one of|"
     r"part of|included|listed|on the list|a signator|in the list|in it|in there|on it)",
 )
@@ -431,6 +438,8 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.TITLE
     if _SUMMARY.search(stripped):
         return Kind.SUMMARY
+    if _ANYONE_ELSE.search(stripped):
+        return Kind.AUTHORS  # "Was anyone else present?": who was there, all of them
     if (
         _AUTHORS.search(stripped)
         and not _COUNT.search(stripped)
@@ -573,7 +582,7 @@ def names_in(text: str) -> list[str]:
                 _, _, rest = name.partition(" ")
                 if not rest:
                     continue  # a capitalised first word alone may be any word
-                name = rest.strip()
+                name = re.sub(r"^(?:(?:of|for|on|the|and)\s+)+", "", rest.strip())  # "Summarize the Dublin ..."
                 if not name[:1].isupper():
                     continue
             found.append(name)

@@ -141,7 +141,7 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
 
 
 def _shares_stem(word: str, vocabulary: frozenset[str]) -> bool:
-    stem = word[: max(4, len(word) - 3)]
+    stem = word[: max(5, len(word) - 3)]  # "europe" ~ "european", "german" ~ "germany"; not "council" ~ "countries"
     return len(stem) >= 4 and any(v.startswith(stem) for v in vocabulary if len(v) >= 4)
 
 

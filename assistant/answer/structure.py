@@ -335,11 +335,34 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
         return None
     outline, enumeration = main
     subject = subject[:1].upper() + subject[1:]
-    return Draft(
-        f"No: {subject} is not among them. The statement names {_lead(enumeration)}{_names(enumeration)} [1].",
-        False,
-        [_cite(1, outline, enumeration.span)],
-    )
+    text = f"No: {subject} is not among them. The statement names {_lead(enumeration)}{_names(enumeration)} [1]."
+    citations = [_cite(1, outline, enumeration.span)]
+    present = _attendance(enumeration)
+    if present is not None and _names_subject(present.text, subject):  # "Is the Commission's President one of them?"
+        text = text[:-1] + f", {fold_whitespace(present.text)} [2]."
+        citations.append(_cite(2, outline, present))
+    return Draft(text, False, citations)
+
+
+# Who else a sentence listing the participants says was there ("..., in the presence of the President of ...")
+_ATTENDANCE = re.compile(
+    r"\b(?:in the presence of|joined by|together with|alongside|with the participation of|as well as)\s+[^,;.]+"
+)
+
+
+def _attendance(enumeration: Enumeration) -> Span | None:
+    """The phrase after an enumeration of participants that names who else was there, as a span of the document."""
+    after = enumeration.span.end - enumeration.sentence.start
+    match = _ATTENDANCE.search(enumeration.sentence.text, after)
+    if match is None or match.start() - after > 40:
+        return None
+    start = enumeration.sentence.start + match.start()
+    return Span(start=start, end=start + len(match.group(0)), text=match.group(0))
+
+
+def _names_subject(text: str, subject: str) -> bool:
+    wanted = {w.lower() for w in re.findall(r"[A-Z][\w'’-]+", subject)} - {"the", "is", "was"}
+    return bool(wanted) and wanted <= {w.lower() for w in re.findall(r"[\w'’-]+", text)}
 
 
 def _lead(enumeration: Enumeration) -> str:
@@ -362,7 +385,12 @@ def authors_answer(outlines: Sequence[Outline]) -> Draft | None:
     head = _lead(enumeration).strip()
     counted = f"{len(enumeration.items)}, {count}" if count else str(len(enumeration.items))
     text = f"{head[:1].upper() + head[1:]} {_names(enumeration)} [1] ({counted})."
-    return Draft(text.strip(), False, [_cite(1, outline, enumeration.span)])
+    citations = [_cite(1, outline, enumeration.span)]
+    present = _attendance(enumeration)
+    if present is not None:  # "..., in the presence of the President of the European Commission"
+        text = text[:-1] + f"; {fold_whitespace(present.text)} [2]."
+        citations.append(_cite(2, outline, present))
+    return Draft(text.strip(), False, citations)
 
 
 def summary_answer(outlines: Sequence[Outline], first_paragraphs: dict[str, Span]) -> Draft | None:
