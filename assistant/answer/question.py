@@ -182,12 +182,27 @@ _NUMBERED = re.compile(r"\b(?:theme|item|point|priority|recommendation|step|numb
 
 _COUNT = re.compile(
     r"\bhow many\b|\bnumber of\b|\bcount\b|\bcombien\b|\bwie viele\b|\bwieviele\b|\bcu[áa]nt[oa]s\b|\bquant[ieoa]\b|"
-    r"\bquantos\b|\bquantas\b|\bile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
+    r"\bquantos\b|\bquantas\b|^\W*ile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
     r"\bkolik\b|\bkoľko\b|\bkoliko\b|πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
     r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b|\bcé mhéad\b|\bcik daudz\b|\bколку\b|\bкільки\b",
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bwie viel\b(?!e)|\bcombien d'argent\b|\bcu[áa]nto dinero\b|\bquanto\b", re.I)
+_HOW_MUCH_ANY = re.compile(
+    r"\bhow much\b|\bwie viel|\bcombien\b|\bcu[áa]nt[oa]\b|\bquant[oa]\b|\bile\b|\bhoeveel\b|\bhvor (?:mye|meget|mange)\b|"
+    r"\bhur mycket\b|\bkuinka paljon\b|\bpaljonko\b|\bkolik\b|\bkoľko\b|\bmennyi\b|\bc[âa]t\b|\bne kadar\b|"
+    r"\bhversu mikið\b|\bcik\b|\bkiek\b|\bkui palju\b|\bkoliko\b|\bколко\b|\bколку\b|\bскільки\b|\bсколько\b|"
+    r"\bπόσα\b|\bcé mhéad\b|\bkemm\b|\bsa\b",
+    re.IGNORECASE,
+)
+# Money in the public's languages: a question about it expects an amount ("Kuinka paljon rahaa ...?")
+_MONEY = re.compile(
+    r"\b(?:money|geld\w*|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|rahoitu\w*|"
+    r"pen[ěi]z\w*|peniaz\w*|pénz\w*|bani|fonduri|peningar?|nauda|pinig\w*|novac\w*|novca|denar\w*|flus|airgead|"
+    r"lekë|para(?:sı)?|budget\w*|bud[žż]et\w*|fond[si]?|financ\w*|finanz\w*|χρήματ\w*|пари|грош\w*|деньг\w*|"
+    r"бюджет\w*|€|euro\w*)\b",
+    re.IGNORECASE,
+)
 _YES_NO = re.compile(
     r"^(?:and\s+|so\s+|but\s+)?(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|must)\b|"
     r"^(?:ist|sind|war|hat|haben|gibt|wird|werden|hat|est-ce que?|y a-t-il|czy|er|har|är|finns|onko|je|jsou|"
@@ -467,7 +482,9 @@ def expects_of(text: str, kind: Kind) -> Expects | None:
     if kind in (Kind.TITLE, Kind.SUMMARY, Kind.AUTHORS, Kind.ORDINAL, Kind.DEFINITION, Kind.COMMAND):
         return None
     if kind is Kind.COUNT:
-        return None if _HOW_MUCH.search(text) is None else Expects.AMOUNT
+        return None if _HOW_MUCH.search(text) is None and _MONEY.search(text) is None else Expects.AMOUNT
+    if kind is not Kind.YES_NO and _MONEY.search(text) and _HOW_MUCH_ANY.search(text):
+        return Expects.AMOUNT  # "how much money" in any language
     for expects, pattern in _EXPECTS:
         if pattern.search(text):
             if kind is Kind.YES_NO and expects in (Expects.COUNTRY, Expects.ORGANISATION, Expects.PLACE):
@@ -548,7 +565,7 @@ def asked_nouns(text: str) -> list[str]:
 
 _FUNCTION_WORDS = frozenset(
     "de di da del des du la le les el los las il lo gli af av van von der den die das of na za do ze z w v "
-    "iz od u o a e és jest są je sunt ist sind er är on ona to".split()
+    "iz od u o a e és jest są je sunt ist sind er är on ona to είναι οι τα το της των τον την".split()
 )
 
 
