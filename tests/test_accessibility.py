@@ -182,6 +182,10 @@ def test_axe_finds_nothing_serious_in_any_state(
 
     with open_page(browser, live_server, width, 900, scheme) as page:
         check(page, "landing")
+        page.focus("#question textarea")
+        page.keyboard.press("Enter")
+        expect(page.locator("#chat .chat-status.problem")).to_contain_text("Type a question first")
+        check(page, "unanswerable question")
         ask(page, ANSWERED)
         check(page, "answer")
         page.locator("#chat button.sources-toggle").last.click()
@@ -265,6 +269,18 @@ def test_feedback_reasons_are_one_radio_group_with_a_legend_and_arrow_keys(page:
     expect(page.locator("#chat").get_by_role("status")).to_have_text(re.compile("feedback is saved"))
     # the form is gone; focus goes back to the thumbs down it came from, not to the top of the page
     expect(page.locator("#chat .msg.bot button.thumb-down").last).to_be_focused()
+
+
+def test_why_a_question_went_unanswered_is_a_status_message_not_a_toast(page: Page) -> None:
+    page.focus("#question textarea")
+    page.keyboard.press("Enter")
+    status = page.locator("#chat").get_by_role("status")
+    expect(status).to_have_text(re.compile("Please rephrase: Type a question first"))
+    expect(status).to_contain_text("Problem:")  # said, not only shown by colour and an icon
+    expect(page.locator(".toast-body")).to_have_count(0)
+    expect(page.locator("#question textarea")).to_be_focused()
+    ask(page, ANSWERED)
+    expect(status).to_have_text("")
 
 
 def test_sources_toggle_is_a_named_button_with_aria_expanded(page: Page) -> None:

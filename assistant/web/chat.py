@@ -189,30 +189,41 @@ class ChatView:
         )
 
     def view(
-        self, turns: Sequence[Turn], live: Live | None = None, pending: int | None = None, status: str = ""
+        self,
+        turns: Sequence[Turn],
+        live: Live | None = None,
+        pending: int | None = None,
+        status: str = "",
+        problem: bool = False,
     ) -> str:
-        return conversation_html(turns, EXAMPLES, live, pending, status)
+        return conversation_html(turns, EXAMPLES, live, pending, status, problem)
 
     # --- event handlers ---
     def respond(self, question: str, turns: list[Turn], pending: int | None) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat, then its sources (or suggestions) and its highlights in the document."""
+        """Stream one answer into the chat, then its sources (or suggestions) and its highlights in the document.
+        A question that cannot be answered now keeps its text in the box and says why in the status region."""
         self._flush(pending, turns)
         question = question or ""
         history = [(t.question, t.answer.text) for t in turns]
         history = history[-self.config.max_history_turns :] if self.config.max_history_turns else []
+
+        def unanswered(why: str) -> tuple[Any, ...]:
+            return self.view(turns, status=why, problem=True), question, turns, gr.skip(), None
+
         try:
             if not question.strip():
                 raise QuestionError("Type a question first, or pick one of the examples.")
             check_limits(question, history, self.config)
         except QuestionError as error:
-            raise gr.Error(str(error), title="Please rephrase") from None
+            yield unanswered(f"Please rephrase: {error}")
+            return
         yield self.view(turns, Live(question)), "", turns, gr.skip(), None
         answer: Answer | None = None
         try:
             self.slots.acquire()
         except Busy as error:
-            yield self.view(turns), question, turns, gr.skip(), None
-            raise gr.Error(f"The assistant is busy: {error}", title="Busy") from None
+            yield unanswered(f"The assistant is busy: {error}")
+            return
         try:
             text = ""
             for piece in self.bot.stream(question, history):
@@ -222,12 +233,12 @@ class ChatView:
                 text += piece
                 yield self.view(turns, Live(question, text)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except QuestionError as error:
-            yield self.view(turns), question, turns, gr.skip(), None
-            raise gr.Error(str(error), title="Please rephrase") from None
+            yield unanswered(f"Please rephrase: {error}")
+            return
         except Exception:
             log.exception("answering %r failed", question)
-            yield self.view(turns), question, turns, gr.skip(), None
-            raise gr.Error("Something went wrong on our side. Please try again.", title="Sorry") from None
+            yield unanswered("Something went wrong on our side. Please try again.")
+            return
         finally:
             self.slots.release()
         assert answer is not None, "Assistant.stream ends with the Answer"

@@ -31,6 +31,7 @@ REASON_CHOICES = (
 )
 WELCOME = "Ask a question about the statement, or start with one of these:"
 THINKING = "Searching the statement…"
+_PROBLEM = '<span aria-hidden="true">⚠ </span><span class="sr-only">Problem: </span>'
 _MARKER = re.compile(r"\[(\d+)\]")
 # One thumb (a 24-unit path); the thumbs down is the same shape turned over
 _THUMB = (
@@ -65,9 +66,13 @@ def conversation_html(
     live: Live | None = None,
     feedback_for: int | None = None,
     status: str = "",
+    problem: bool = False,
 ) -> str:
     """The chat component's HTML. The order of its parts never changes (the log first, then the optional welcome, the
-    status, then the optional form), so the page patches it in place and the live region stays the same element."""
+    status, then the optional form), so the page patches it in place and the live regions stay the same elements.
+
+    `status` is a short message in the status region (polite): a saved rating, or, when `problem`, why a question
+    was not answered (Gradio's error toasts nest a control in a control and vanish on a timer)."""
     busy = live is not None
     body = "".join(turn_html(turn, i, last=i == len(turns) - 1 and not busy, busy=busy) for i, turn in enumerate(turns))
     if live is not None:
@@ -78,7 +83,8 @@ def conversation_html(
         '<div class="chat-box">'
         f'<div class="log" role="log" aria-live="polite" aria-busy="{"true" if busy else "false"}" '
         f'aria-label="Conversation">{body}</div>{welcome}</div>'
-        f'<p class="chat-status" role="status">{safe_html.text(status)}</p>{form}'
+        f'<p class="chat-status{" problem" if problem and status else ""}" role="status">'
+        f"{_PROBLEM if problem and status else ''}{safe_html.text(status)}</p>{form}"
     )
 
 
