@@ -253,6 +253,13 @@ def test_feedback_reasons_are_one_radio_group_with_a_legend_and_arrow_keys(page:
     checked = page.get_by_role("radio", name="Not supported by the quote")
     expect(checked).to_be_checked()
     expect(checked).to_be_focused()
+    # each radio's edge, and the checked one's fill, stand out 3:1 from the form (WCAG 1.4.11)
+    behind = group.evaluate(BACKGROUND_JS)
+    for radio in radios.all():
+        edge = radio.evaluate("r => (getComputedStyle(r).borderTopColor.match(/[\\d.]+/g) || []).map(Number)")
+        assert contrast(edge, behind) >= 3, f"radio edge {edge} on {behind}"
+    fill = checked.evaluate("r => (getComputedStyle(r).backgroundColor.match(/[\\d.]+/g) || []).map(Number)")
+    assert contrast(fill, behind) >= 3, f"checked radio {fill} on {behind}"
     # one group is one tab stop: Tab leaves the reasons for the comment
     page.keyboard.press("Tab")
     comment = page.get_by_role("textbox", name=re.compile("Anything to add"))
