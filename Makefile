@@ -20,8 +20,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/agenda serve
 
-browser:
+# Debian's chromium for the browser tests, and axe-core (the version package-lock.json pins) for the accessibility ones
+browser: node_modules/axe-core/axe.min.js
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check assistant tests bench

@@ -1,30 +1,39 @@
 """End to end in Debian's headless Chromium (Playwright drives /usr/bin/chromium): what only a browser shows.
 
 Screenshots go to test-artifacts/. The README's docs/screenshot.png is rewritten when it is missing or when
-AGENDA_UPDATE_SCREENSHOT=1.
+AGENDA_UPDATE_SCREENSHOT=1. Accessibility (axe-core, keyboard, screen-reader states) is in test_accessibility.py.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from assistant import Assistant, Config
 from assistant.config import PROJECT_ROOT
-from assistant.feedback import FeedbackRecord, FeedbackStore
+from assistant.feedback import FeedbackStore
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    LAUNCH_ARGS,
+    ask,
+    asked,
+    open_page,
+    require_chromium,
+    shot,
+    wait_for_feedback,
+)
 from tests.conftest import STAFF_LOGIN
 
 pytestmark = pytest.mark.browser
+require_chromium()
 
-CHROMIUM = os.environ.get("AGENDA_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot.png"
 XSS = [
     "<img src=x onerror=alert(1)>",
@@ -53,19 +62,12 @@ window.fetch = async (...args) => {
 };
 """
 
-if not Path(CHROMIUM).exists():  # `make test` installs it; a missing browser is a failure, never a skip
-    pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or run `make test`)", pytrace=False)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
 
@@ -85,43 +87,6 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     context.close()
 
 
-def ask(page: Page, question: str) -> None:
-    """Type like a person (keyboard only) and wait until the answer is complete (the document view has followed)."""
-    answers = page.locator("#chat [data-testid=bot]").count()
-    page.focus("#question textarea")
-    page.keyboard.insert_text(question)
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#chat [data-testid=bot]').length > n"
-        " && !document.querySelector('#chat .thinking')",
-        arg=answers,
-    )
-    page.wait_for_function(
-        "turn => document.querySelector('#doc-view .doc-legend')?.innerText.toLowerCase().includes('answer ' + turn)",
-        arg=_turns(page),
-    )
-
-
-def _turns(page: Page) -> int:
-    return page.locator("#chat [data-testid=user]").count()
-
-
-def shot(page: Page, name: str, full_page: bool = False) -> Path:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
-
-
-def wait_for_feedback(path: Path, comment: str | None = None, question: str | None = None) -> FeedbackRecord:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        for record in FeedbackStore(path).list(limit=500):
-            if (comment is None or record.comment == comment) and (question is None or record.question == question):
-                return record
-        time.sleep(0.1)
-    raise AssertionError(f"no feedback with comment {comment!r} / question {question!r} in {path}")
-
-
 def test_a_streamed_answer_links_its_quotes_to_highlights_and_takes_feedback(
     page: Page, bot: Assistant, web_config: Config
 ) -> None:
@@ -139,9 +104,10 @@ def test_a_streamed_answer_links_its_quotes_to_highlights_and_takes_feedback(
     expect(answer.locator("a.cite").first).to_be_visible()
     assert "IOM" in answer.inner_text()
 
-    # the collapsed "Sources" message names the document and holds the exact quote
-    sources = page.locator("#chat").get_by_text("Sources:", exact=False).last
+    # the collapsed "Sources" list names the document and holds the exact quote
+    sources = page.locator("#chat button.sources-toggle").last
     assert "Migration: our shared agenda" in sources.inner_text()
+    expect(page.locator("#chat ol.sources").last).to_be_hidden()
     sources.click()
     quote_item = page.locator("#chat ol.sources li").first
     expect(quote_item).to_be_visible()
@@ -160,21 +126,20 @@ def test_a_streamed_answer_links_its_quotes_to_highlights_and_takes_feedback(
         }"""
     )
     assert inside, "the first highlight is not scrolled into the document view"
-    page.wait_for_timeout(400)  # let the Sources accordion finish opening
     shot(page, "answer-with-sources")
     _readme_screenshot(page)
 
     # thumbs down with a reason and a comment lands in SQLite
     page.locator("#chat button[aria-label='Dislike']").last.click()
-    expect(page.locator("#feedback-panel").first).to_be_visible()
+    expect(page.locator("#feedback-form")).to_be_visible()
     page.locator("#feedback-reason label", has_text="Not supported by the quote").click()
     comment = f"browser-test {uuid.uuid4()}"
-    page.fill("#feedback-comment textarea", comment)
+    page.fill("#feedback-comment", comment)
     page.click("#feedback-send")
     record = wait_for_feedback(web_config.feedback_db, comment=comment)
     assert (record.rating, record.reason, record.question) == ("down", "not supported by the quote", question)
     assert record.citations and record.citations[0]["quote"] == expected.citations[0].quote
-    expect(page.locator("#feedback-panel").first).to_be_hidden()
+    expect(page.locator("#feedback-form")).to_have_count(0)
     shot(page, "feedback-sent")
 
     # a follow-up keeps the context, and its thumbs up is saved at once
@@ -198,7 +163,7 @@ def test_keyboard_opens_the_quote_of_an_earlier_answer(page: Page) -> None:
     shot(page, "quote-from-keyboard")
 
     page.click("#new-conversation")
-    expect(page.locator("#chat [data-testid=user]")).to_have_count(0)
+    expect(page.locator("#chat .msg.user")).to_have_count(0)
     assert "Ask a question" in page.locator("#doc-view .doc-legend").inner_text()
 
 
@@ -215,7 +180,7 @@ def test_a_refusal_looks_different_and_suggests_questions_the_statement_answers(
     suggestion = suggestions.first.inner_text()
     suggestions.first.click()
     page.wait_for_function(
-        "q => [...document.querySelectorAll('#chat [data-testid=user]')].some(e => e.innerText.includes(q))",
+        "q => [...document.querySelectorAll('#chat .msg.user')].some(e => e.innerText.includes(q))",
         arg=suggestion,
     )
     page.wait_for_function("document.querySelector('#doc-view .doc-legend')?.innerText.includes('answer 2')")
@@ -225,7 +190,7 @@ def test_a_refusal_looks_different_and_suggests_questions_the_statement_answers(
 def test_markup_from_a_person_is_shown_as_text(page: Page) -> None:
     for question in XSS:
         ask(page, question)
-        assert page.locator("#chat [data-testid=user]").last.inner_text().strip() == question
+        assert asked(page) == question
     for area in ("#chat", "#doc-view"):
         assert page.locator(f"{area} img, {area} script, {area} svg[onload], {area} iframe").count() == 0
         links = page.locator(f"{area} a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
@@ -236,19 +201,14 @@ def test_markup_from_a_person_is_shown_as_text(page: Page) -> None:
 
 
 def test_the_page_works_at_360_px(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(live_server)
-    page.wait_for_selector("#question textarea")
-    ask(page, "What does it say about returns?")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    chat = page.locator("#chat").bounding_box()
-    doc = page.locator("#doc-view").bounding_box()
-    assert chat and doc and doc["y"] > chat["y"], "on a phone the document view comes below the chat"
-    expect(page.locator("#doc-view mark.quote").first).to_be_visible()
-    shot(page, "phone-360", full_page=True)
-    context.close()
+    with open_page(browser, live_server, 360, 740) as page:
+        ask(page, "What does it say about returns?")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        chat = page.locator("#chat").bounding_box()
+        doc = page.locator("#doc-view").bounding_box()
+        assert chat and doc and doc["y"] > chat["y"], "on a phone the document view comes below the chat"
+        expect(page.locator("#doc-view mark.quote").first).to_be_visible()
+        shot(page, "phone-360", full_page=True)
 
 
 def test_staff_view_shows_feedback_and_the_eval_report_as_text(

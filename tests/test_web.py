@@ -15,15 +15,15 @@ from assistant.feedback import FeedbackRecord
 from assistant.models import Answer, Citation, Document, fold_whitespace
 from assistant.web import safe_html
 from assistant.web.app import header_html
-from assistant.web.chat import (
-    EXAMPLES,
-    Suggestions,
+from assistant.web.chat import EXAMPLES, Suggestions, section_questions
+from assistant.web.conversation import (
+    Live,
+    Turn,
     answer_html,
-    final_messages,
-    section_questions,
-    sources_message,
-    turn_of,
-    user_message,
+    conversation_html,
+    question_html,
+    sources_html,
+    turn_html,
 )
 from assistant.web.document import document_html, highlighted, mark_id
 from assistant.web.staff import filter_feedback, latest_report
@@ -62,9 +62,9 @@ def test_safe_html_leaves_no_markup_and_shows_the_same_characters(hostile: str) 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_chat_messages_escape_what_a_person_typed(hostile: str) -> None:
-    content = user_message(hostile + "\nsecond line")["content"]
-    assert "<" not in content.replace("<br>", "")
-    assert visible_text(content) == hostile + " second line"
+    content = question_html(hostile + "\nsecond line")
+    assert "<" not in re.sub(r'<br>|</?div[^>]*>|<span class="sr-only">|</span>', "", content)
+    assert visible_text(content) == "You asked: " + hostile + " second line"
 
 
 def test_answer_markers_link_to_their_quotes_and_nothing_else_is_markup() -> None:
@@ -114,15 +114,17 @@ def test_document_text_from_the_corpus_is_escaped() -> None:
     assert marked(rendered) == {1: "<script>"}
 
 
-def test_sources_message_is_collapsed_with_an_escaped_title(bot: Assistant) -> None:
+def test_sources_are_collapsed_behind_a_named_button_with_an_escaped_title(bot: Assistant) -> None:
     answer = bot.ask("Which agencies does the statement mention?")
     hostile = answer.model_copy(
         update={"citations": [c.model_copy(update={"title": "<img src=x>"}) for c in answer.citations]}
     )
-    message = sources_message(hostile, turn=0)
-    assert message["metadata"]["status"] == "done"
-    assert "<img" not in message["metadata"]["title"] and "Sources:" in message["metadata"]["title"]
-    assert answer.citations[0].prose in visible_text(message["content"])
+    rendered = sources_html(hostile, turn=0)
+    toggle = re.search(r'<button type="button" class="sources-toggle" ([^>]*)>(.*?)</button>', rendered)
+    assert toggle and 'aria-expanded="false"' in toggle.group(1) and 'aria-controls="sources-0"' in toggle.group(1)
+    assert "<img" not in rendered and visible_text(toggle.group(2)).startswith("Sources: ")
+    assert '<ol class="sources" id="sources-0" hidden>' in rendered
+    assert answer.citations[0].prose in visible_text(rendered)
 
 
 def test_a_refusal_offers_nearby_suggestions_and_no_sources(bot: Assistant) -> None:
@@ -131,8 +133,9 @@ def test_a_refusal_offers_nearby_suggestions_and_no_sources(bot: Assistant) -> N
     suggestions = Suggestions.from_retrieval(bot, ["Where was the summit held?", "What does it say about returns?"])
     near = suggestions.near(refusal)
     assert near[0] == "What does it say about returns?"
-    messages = final_messages(refusal, 0, near)
-    assert len(messages) == 1 and [o["value"] for o in messages[0]["options"]] == near
+    rendered = turn_html(Turn(refusal.question, [], refusal, tuple(near)), 0)
+    options = re.findall(r'<button type="button" class="option" data-index="\d+">(.*?)</button>', rendered)
+    assert [html.unescape(o) for o in options] == near and "sources-toggle" not in rendered
 
 
 def test_every_suggested_question_is_answered_from_the_statement(bot: Assistant) -> None:
@@ -141,10 +144,21 @@ def test_every_suggested_question_is_answered_from_the_statement(bot: Assistant)
         assert not answer.refused and answer.citations, question
 
 
-def test_turn_of_counts_the_questions_up_to_a_message() -> None:
-    messages = [{"role": "user"}, {"role": "assistant"}, {"role": "assistant"}, {"role": "user"}, {"role": "assistant"}]
-    assert [turn_of(messages, i) for i in range(5)] == [0, 0, 0, 1, 1]
-    assert turn_of(messages, [4, 0]) == 1
+def test_the_live_region_comes_first_and_is_busy_only_while_an_answer_streams(bot: Assistant) -> None:
+    """The page patches the conversation in place, part by part in order: the log must stay its first part."""
+    answer = bot.ask("Where was the summit held?")
+    done = [Turn(answer.question, [], answer, rating="down")]
+    for rendered, busy in (
+        (conversation_html([], EXAMPLES), "false"),
+        (conversation_html(done, EXAMPLES, Live("And the date?", "On 2 Oct")), "true"),
+        (conversation_html(done, EXAMPLES, feedback_for=0), "false"),
+    ):
+        assert rendered.startswith('<div class="chat-box"><div class="log" role="log" aria-live="polite" ')
+        assert f'aria-busy="{busy}"' in rendered
+    assert 'class="example"' in conversation_html([], EXAMPLES) and 'class="example"' not in rendered
+    assert re.search(r'class="thumb thumb-down" data-rating="down" aria-pressed="true"', rendered)
+    assert "<fieldset" in rendered and rendered.count('name="feedback-reason"') == 4
+    assert " disabled" in conversation_html(done, live=Live("Next?")) and " disabled" not in rendered
 
 
 def test_header_says_what_this_is(bot: Assistant) -> None:
@@ -179,5 +193,5 @@ def test_latest_report_is_the_newest_file(tmp_path: Path) -> None:
 def test_a_refusal_that_cites_what_the_statement_says_nearby_shows_that_quote(bot: Assistant) -> None:
     refusal = bot.ask("When will the sanctions regimes come into force?")
     assert refusal.refused and refusal.refusal_reason == "detail_absent" and refusal.citations
-    messages = final_messages(refusal, 0, [])
-    assert len(messages) == 2 and refusal.citations[0].prose in visible_text(messages[1]["content"])
+    rendered = turn_html(Turn(refusal.question, [], refusal), 0)
+    assert "sources-toggle" in rendered and refusal.citations[0].prose in visible_text(rendered)

@@ -189,7 +189,8 @@ _COUNT = re.compile(
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bwie viel\b(?!e)|\bcombien d'argent\b|\bcu[áa]nto dinero\b|\bquanto\b", re.I)
 _HOW_MUCH_ANY = re.compile(
-    r"\bhow much\b|\bwie viel|\bcombien\b|\bcu[áa]nt[oa]\b|\bquant[oa]\b|\bile\b|\bhoeveel\b|\bhvor (?:mye|meget|mange)\b|"
+    r"\bhow much\b|\bwie viel|\bcombien\b|\bcu[áa]nt[oa]\b|\bquant[oa]\b|\bile\b|\bhoeveel\b|"
+    r"\bhvor (?:mye|meget|mange)\b|"
     r"\bhur mycket\b|\bkuinka paljon\b|\bpaljonko\b|\bkolik\b|\bkoľko\b|\bmennyi\b|\bc[âa]t\b|\bne kadar\b|"
     r"\bhversu mikið\b|\bcik\b|\bkiek\b|\bkui palju\b|\bkoliko\b|\bколко\b|\bколку\b|\bскільки\b|\bсколько\b|"
     r"\bπόσα\b|\bcé mhéad\b|\bkemm\b|\bsa\b",

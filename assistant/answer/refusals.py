@@ -51,7 +51,8 @@ _AMOUNT = re.compile(
 )
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b|\bpercent\b", re.IGNORECASE)
 _NUMBER = re.compile(
-    r"\b\d[\d,.]*\b|(?<!\bno )(?<!\beach )(?<!\bany )\bone\b(?! another| of\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"\b\d[\d,.]*\b|(?<!\bno )(?<!\beach )(?<!\bany )\bone\b(?! another| of\b)|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|hundred|thousand|dozen)\b",
     re.IGNORECASE,
 )

@@ -1,10 +1,14 @@
-"""The chat: streamed answers whose [n] markers link to their quotes, a collapsible "Sources" message, refusals that
-point to questions the statement does answer, and thumbs up/down with an optional reason on every answer."""
+"""The chat: streamed answers whose [n] markers link to their quotes, a collapsible "Sources" list, refusals that
+point to questions the statement does answer, and thumbs up/down with an optional reason on every answer.
+
+The conversation is our own HTML (assistant/web/conversation.py) in a gr.HTML, not Gradio's Chatbot, whose markup
+fails WCAG 2.2 AA (see the README's accessibility statement); this module wires it to the Assistant.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,11 +19,19 @@ from assistant.api import feedback_config
 from assistant.assistant import Assistant
 from assistant.config import Config
 from assistant.errors import QuestionError
-from assistant.feedback import MAX_TEXT, FeedbackStore
+from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
 from assistant.models import Answer
-from assistant.web import safe_html
-from assistant.web.document import SCROLL_JS, document_html, mark_id
+from assistant.web.conversation import (
+    CONVERSATION_JS,
+    Live,
+    Rating,
+    Turn,
+    comment_of,
+    conversation_html,
+    reason_of,
+)
+from assistant.web.document import SCROLL_JS, document_html
 
 log = logging.getLogger(__name__)
 
@@ -30,26 +42,10 @@ EXAMPLES = (
     "What does it say about returns?",
     "What are the key themes?",
 )
-REASON_CHOICES = [
-    ("Wrong", "wrong"),
-    ("Not supported by the quote", "not supported by the quote"),
-    ("Missing something", "missing something"),
-    ("Something else", "other"),
-]
-_MARKER = re.compile(r"\[(\d+)\]")
-_THINKING = '<span class="thinking">Searching the statement…</span>'
-# After a thumbs down, keyboard users land on the optional reason (a no-op while the panel stays hidden)
-_FOCUS_FEEDBACK_PANEL = "() => { setTimeout(() => document.querySelector('#feedback-panel input')?.focus(), 100); }"
-Message = dict[str, Any]
-
-
-@dataclass
-class Turn:
-    """One question and its answer, with the history it was asked in (what feedback stores)."""
-
-    question: str
-    history: list[tuple[str, str]]
-    answer: Answer
+SAVED_RATING = "Thanks! Your rating is saved."
+SAVED_FEEDBACK = "Thanks! Your feedback is saved."
+# Each event that re-renders the conversation shows its own progress (the live region's aria-busy, "Searching...")
+_QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 
 
 @dataclass
@@ -91,76 +87,25 @@ def section_questions(bot: Assistant) -> list[str]:
     return [f"What does the statement say under “{heading}”?" for heading in headings]
 
 
-# --- messages: everything from a person, a document or the model goes through safe_html ---
-def user_message(question: str) -> Message:
-    return {"role": "user", "content": safe_html.lines(question)}
+def rated(turns: Sequence[Turn], index: int, rating: Rating | None) -> list[Turn]:
+    """The turns with answer `index` rated `rating` (a new list: Gradio's state is never changed in place)."""
+    return [dataclasses.replace(t, rating=rating) if i == index else t for i, t in enumerate(turns)]
 
 
-def cite_link(turn: int, marker: int) -> str:
-    """[n] as a link to its highlighted quote (the chat's sanitiser keeps class and href, drops aria-*)."""
-    return f'<a class="cite" href="#{mark_id(turn, marker)}"><span class="sr-only">quote </span>[{marker}]</a>'
+def picked_example(event: gr.SelectData) -> str:
+    """The example question a person picked (by its place in the list, never by text from the page)."""
+    index = event.index
+    return EXAMPLES[index] if isinstance(index, int) and 0 <= index < len(EXAMPLES) else ""
 
 
-def answer_html(text: str, turn: int, markers: set[int] | None = None, refused: bool = False) -> str:
-    """The answer text as HTML; each [n] (of `markers`, or every one while streaming) links to its quote."""
-    out, position = [], 0
-    for match in _MARKER.finditer(text):
-        out.append(safe_html.lines(text[position : match.start()]))
-        number = int(match.group(1))
-        if markers is None or number in markers:
-            out.append(cite_link(turn, number))
-        else:
-            out.append(safe_html.text(match.group()))
-        position = match.end()
-    out.append(safe_html.lines(text[position:]))
-    body = "".join(out)
-    if not refused:
-        return f'<div class="answer">{body}</div>'
-    return (
-        '<div class="refusal"><p class="refusal-head"><span aria-hidden="true">⚠ </span>Not answered by the '
-        f"statement</p><p>{body}</p>"
-        '<p class="refusal-hint">The assistant answers only from the statement. Try a question it covers:</p></div>'
-    )
-
-
-def sources_message(answer: Answer, turn: int) -> Message:
-    """The cited quotes, verbatim, in a collapsed message titled with the document."""
-    titles = list(dict.fromkeys(c.title for c in answer.citations))
-    count = len(answer.citations)
-    items = "".join(
-        f"<li>{cite_link(turn, c.marker)} “{safe_html.text(c.prose)}”"
-        + (f' <span class="source-title">— {safe_html.text(c.title)}</span>' if len(titles) > 1 else "")
-        + "</li>"
-        for c in answer.citations
-    )
-    # The chat renders a message title as HTML too: a document's title is escaped like any text from it
-    title = safe_html.text(f"Sources: {count} quote{'s' if count != 1 else ''} from “{'”, “'.join(titles)}”")
-    return {
-        "role": "assistant",
-        "content": f'<ol class="sources">{items}</ol>',
-        "metadata": {"title": title, "status": "done"},
-    }
-
-
-def final_messages(answer: Answer, turn: int, suggestions: Sequence[str]) -> list[Message]:
-    markers = {c.marker for c in answer.citations}
-    first: Message = {"role": "assistant", "content": answer_html(answer.text, turn, markers, answer.refused)}
-    if answer.refused:
-        if suggestions:
-            first["options"] = [{"label": q, "value": q} for q in suggestions]
-        # a refusal may still cite what the statement says on the topic ("it gives no date; it says ... [1]")
-        return [first, sources_message(answer, turn)] if answer.citations else [first]
-    return [first, sources_message(answer, turn)]
-
-
-def turn_of(messages: Sequence[Message], index: Any) -> int:
-    """The 0-based turn of the message at `index`: each turn starts with the person's question."""
-    position = index[0] if isinstance(index, list | tuple) else int(index)
-    return sum(1 for m in messages[: position + 1] if _role(m) == "user") - 1
-
-
-def _role(message: Any) -> str:
-    return message.get("role", "") if isinstance(message, dict) else getattr(message, "role", "")
+def picked_option(turns: list[Turn], event: gr.SelectData) -> str:
+    """The suggested question a person picked under a refusal: index is [turn, suggestion]."""
+    index = event.index
+    if not (isinstance(index, list | tuple) and len(index) == 2 and all(isinstance(i, int) for i in index)):
+        return ""
+    turn, option = index
+    suggestions = turns[turn].suggestions if 0 <= turn < len(turns) else ()
+    return suggestions[option] if 0 <= option < len(suggestions) else ""
 
 
 class ChatView:
@@ -179,19 +124,13 @@ class ChatView:
     def build(self) -> None:
         with gr.Row(equal_height=False, elem_id="main"):
             with gr.Column(scale=3, min_width=300, elem_id="chat-column"):
-                self.chatbot = gr.Chatbot(
-                    label="Conversation",
+                self.chat = gr.HTML(
+                    conversation_html([], EXAMPLES),
                     elem_id="chat",
-                    render_markdown=False,
-                    sanitize_html=True,
-                    latex_delimiters=[],
-                    allow_tags=False,
-                    buttons=[],  # Gradio's copy buttons copy a message's HTML source; selecting text copies the text
-                    feedback_options=("Like", "Dislike"),
-                    examples=[{"text": q} for q in EXAMPLES],
-                    placeholder="Ask a question about the statement, or start with one of these:",
-                    height="min(62vh, 640px)",
-                    layout="bubble",
+                    js_on_load=CONVERSATION_JS,
+                    label="Conversation",
+                    container=True,
+                    show_label=True,
                 )
                 with gr.Row(elem_id="ask-row"):
                     self.question = gr.Textbox(
@@ -207,17 +146,6 @@ class ChatView:
                     )
                     self.ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=80)
                 self.new = gr.Button("New conversation", variant="secondary", size="sm", elem_id="new-conversation")
-                with gr.Group(visible=False, elem_id="feedback-panel") as self.panel:
-                    self.reason = gr.Radio(
-                        REASON_CHOICES, label="What was wrong with this answer? (optional)", elem_id="feedback-reason"
-                    )
-                    self.comment = gr.Textbox(
-                        label="Anything to add? (optional, please no personal details)",
-                        lines=2,
-                        max_length=MAX_TEXT,
-                        elem_id="feedback-comment",
-                    )
-                    self.send = gr.Button("Send feedback", variant="primary", size="sm", elem_id="feedback-send")
             with gr.Column(scale=2, min_width=300, elem_id="doc-column"):
                 self.document = gr.HTML(
                     self.blank_document(),
@@ -228,7 +156,7 @@ class ChatView:
                     show_label=True,
                 )
         self.turns = gr.State([])
-        self.pending = gr.State(None)  # the turn whose thumbs-down waits for its optional reason
+        self.pending = gr.State(None)  # the answer whose thumbs down waits for its optional reason
         self._wire()
 
     def blank_document(self) -> str:
@@ -238,65 +166,64 @@ class ChatView:
         )
 
     def _wire(self) -> None:
-        answer_outputs = [self.chatbot, self.question, self.turns, self.document, self.pending, self.panel]
+        answer_outputs = [self.chat, self.question, self.turns, self.document, self.pending]
         answering: dict[str, Any] = {
             "concurrency_limit": self.config.max_concurrent_answers,
             "concurrency_id": "answer",
-            "api_visibility": "private",
+            **_QUIET,
         }
-        inputs = [self.question, self.chatbot, self.turns, self.pending]
+        inputs = [self.question, self.turns, self.pending]
         self.question.submit(self.respond, inputs, answer_outputs, **answering)
         self.ask.click(self.respond, inputs, answer_outputs, **answering)
-        self.chatbot.example_select(_picked, None, self.question, api_visibility="private").then(
+        self.chat.example_select(picked_example, None, self.question, **_QUIET).then(
             self.respond, inputs, answer_outputs, **answering
         )
-        self.chatbot.option_select(_picked, None, self.question, api_visibility="private").then(
+        self.chat.option_select(picked_option, self.turns, self.question, **_QUIET).then(
             self.respond, inputs, answer_outputs, **answering
         )
-        self.chatbot.select(self.show_turn, [self.chatbot, self.turns], self.document, api_visibility="private")
-        self.chatbot.like(
-            self.rate,
-            [self.chatbot, self.turns, self.pending],
-            [self.pending, self.panel, self.reason, self.comment],
-            api_visibility="private",
-        ).then(None, js=_FOCUS_FEEDBACK_PANEL)
-        self.send.click(
-            self.send_reason,
-            [self.reason, self.comment, self.turns, self.pending],
-            [self.pending, self.panel],
-            api_visibility="private",
-        )
-        reset_outputs = [self.chatbot, self.question, self.turns, self.document, self.pending, self.panel]
-        self.new.click(self.reset, [self.turns, self.pending], reset_outputs, api_visibility="private").then(
+        self.chat.select(self.show_turn, self.turns, self.document, **_QUIET)
+        self.chat.like(self.rate, [self.turns, self.pending], [self.chat, self.turns, self.pending], **_QUIET)
+        self.chat.submit(self.send_reason, [self.turns, self.pending], [self.chat, self.pending], **_QUIET)
+        self.new.click(self.reset, [self.turns, self.pending], answer_outputs, **_QUIET).then(
             None, js="() => document.querySelector('#question textarea')?.focus()"
         )
-        self.chatbot.clear(self.reset, [self.turns, self.pending], reset_outputs, api_visibility="private")
+
+    def view(
+        self,
+        turns: Sequence[Turn],
+        live: Live | None = None,
+        pending: int | None = None,
+        status: str = "",
+        problem: bool = False,
+    ) -> str:
+        return conversation_html(turns, EXAMPLES, live, pending, status, problem)
 
     # --- event handlers ---
-    def respond(
-        self, question: str, messages: list[Message], turns: list[Turn], pending: int | None
-    ) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat, then its sources (or suggestions) and its highlights in the document."""
+    def respond(self, question: str, turns: list[Turn], pending: int | None) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, then its sources (or suggestions) and its highlights in the document.
+        A question that cannot be answered now keeps its text in the box and says why in the status region."""
         self._flush(pending, turns)
         question = question or ""
         history = [(t.question, t.answer.text) for t in turns]
         history = history[-self.config.max_history_turns :] if self.config.max_history_turns else []
+
+        def unanswered(why: str) -> tuple[Any, ...]:
+            return self.view(turns, status=why, problem=True), question, turns, gr.skip(), None
+
         try:
             if not question.strip():
                 raise QuestionError("Type a question first, or pick one of the examples.")
             check_limits(question, history, self.config)
         except QuestionError as error:
-            raise gr.Error(str(error), title="Please rephrase") from None
-        turn = len(turns)
-        closed = gr.Group(visible=False)
-        shown = [*messages, user_message(question), {"role": "assistant", "content": _THINKING}]
-        yield shown, "", turns, gr.skip(), None, closed
+            yield unanswered(f"Please rephrase: {error}")
+            return
+        yield self.view(turns, Live(question)), "", turns, gr.skip(), None
         answer: Answer | None = None
         try:
             self.slots.acquire()
         except Busy as error:
-            yield messages, question, turns, gr.skip(), None, closed
-            raise gr.Error(f"The assistant is busy: {error}", title="Busy") from None
+            yield unanswered(f"The assistant is busy: {error}")
+            return
         try:
             text = ""
             for piece in self.bot.stream(question, history):
@@ -304,22 +231,21 @@ class ChatView:
                     answer = piece
                     continue
                 text += piece
-                shown[-1] = {"role": "assistant", "content": answer_html(text, turn)}
-                yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield self.view(turns, Live(question, text)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except QuestionError as error:
-            yield messages, question, turns, gr.skip(), None, closed
-            raise gr.Error(str(error), title="Please rephrase") from None
+            yield unanswered(f"Please rephrase: {error}")
+            return
         except Exception:
             log.exception("answering %r failed", question)
-            yield messages, question, turns, gr.skip(), None, closed
-            raise gr.Error("Something went wrong on our side. Please try again.", title="Sorry") from None
+            yield unanswered("Something went wrong on our side. Please try again.")
+            return
         finally:
             self.slots.release()
         assert answer is not None, "Assistant.stream ends with the Answer"
-        suggestions = self.suggestions.near(answer) if answer.refused else []
-        shown[-1:] = final_messages(answer, turn, suggestions)
-        turns = [*turns, Turn(question=answer.question, history=history, answer=answer)]
-        yield shown, gr.skip(), turns, self.document_for(turns, turn), None, closed
+        suggestions = tuple(self.suggestions.near(answer)) if answer.refused else ()
+        turn = Turn(question=answer.question, history=history, answer=answer, suggestions=suggestions)
+        turns = [*turns, turn]
+        yield self.view(turns), gr.skip(), turns, self.document_for(turns, len(turns) - 1), None
 
     def document_for(self, turns: Sequence[Turn], turn: int) -> str:
         answer = turns[turn].answer
@@ -331,49 +257,48 @@ class ChatView:
             note = f"Highlighted: the {count} quote{'s' if count != 1 else ''} behind answer {turn + 1} ({markers})."
         return document_html(list(self.bot.documents.values()), answer.citations, turn, note)
 
-    def show_turn(self, messages: list[Message], turns: list[Turn], event: gr.SelectData) -> Any:
+    def show_turn(self, turns: list[Turn], event: gr.SelectData) -> Any:
         """Clicking an answer (or one of its [n]) shows that answer's quotes in the document view."""
-        turn = turn_of(messages, event.index)
-        if not 0 <= turn < len(turns):
+        turn = event.index
+        if not isinstance(turn, int) or not 0 <= turn < len(turns):
             return gr.skip()
         return self.document_for(turns, turn)
 
-    def rate(self, messages: list[Message], turns: list[Turn], pending: int | None, event: gr.LikeData) -> Any:
-        """Thumbs up is saved at once; thumbs down opens the optional reason, saved on Send or the next action."""
-        turn = turn_of(messages, event.index)
-        if not 0 <= turn < len(turns):
-            return pending, gr.skip(), gr.skip(), gr.skip()
-        if event.liked is True:
-            self._flush(pending if pending != turn else None, turns)
+    def rate(self, turns: list[Turn], pending: int | None, event: gr.LikeData) -> tuple[Any, ...]:
+        """Thumbs up is saved at once; thumbs down opens the optional reason, saved on Send or the next action.
+        Pressing a pressed thumb takes the rating back (a thumbs down waiting for its reason is then not saved)."""
+        turn = event.index
+        if not isinstance(turn, int) or not 0 <= turn < len(turns):
+            return gr.skip(), gr.skip(), gr.skip()
+        wanted: Rating = "up" if event.liked is True else "down"
+        if turns[turn].rating == wanted:
+            pending = None if pending == turn else pending
+            turns = rated(turns, turn, None)
+            return self.view(turns, pending=pending), turns, pending
+        self._flush(pending if pending != turn else None, turns)
+        turns = rated(turns, turn, wanted)
+        if wanted == "up":
             self._save(turns[turn], "up")
-            gr.Info("Thanks! Your rating is saved.", title="Feedback")
-            return None, gr.Group(visible=False), None, ""
-        if event.liked is False:
-            self._flush(pending if pending != turn else None, turns)
-            return turn, gr.Group(visible=True), None, ""
-        return pending, gr.skip(), gr.skip(), gr.skip()  # a like taken back: nothing to store
+            return self.view(turns, status=SAVED_RATING), turns, None
+        return self.view(turns, pending=turn), turns, turn
 
-    def send_reason(self, reason: str | None, comment: str, turns: list[Turn], pending: int | None) -> Any:
-        if pending is not None and 0 <= pending < len(turns):
-            self._save(turns[pending], "down", reason, (comment or "").strip() or None)
-            gr.Info("Thanks! Your feedback is saved.", title="Feedback")
-        return None, gr.Group(visible=False)
+    def send_reason(self, turns: list[Turn], pending: int | None, event: gr.EventData) -> tuple[Any, ...]:
+        """The feedback form's Send: the reason must be one of the form's, the comment is cut to the store's limit."""
+        status = ""
+        if pending is not None and getattr(event, "index", None) == pending and 0 <= pending < len(turns):
+            reason = reason_of(getattr(event, "reason", None))
+            self._save(turns[pending], "down", reason, comment_of(getattr(event, "comment", None)))
+            status = SAVED_FEEDBACK
+        return self.view(turns, status=status), None
 
     def reset(self, turns: list[Turn], pending: int | None) -> tuple[Any, ...]:
         self._flush(pending, turns)
-        return [], "", [], self.blank_document(), None, gr.Group(visible=False)
+        return self.view([]), "", [], self.blank_document(), None
 
     def _flush(self, pending: int | None, turns: Sequence[Turn]) -> None:
         """A thumbs-down left without a reason is still a rating: save it before moving on."""
         if pending is not None and 0 <= pending < len(turns):
             self._save(turns[pending], "down")
 
-    def _save(self, turn: Turn, rating: str, reason: str | None = None, comment: str | None = None) -> None:
-        self.store.add(rating, turn.answer, turn.history, reason, comment, feedback_config(self.config))  # type: ignore[arg-type]
-
-
-def _picked(event: gr.SelectData) -> str:
-    value = event.value
-    if isinstance(value, dict):
-        return str(value.get("text") or value.get("value") or "")
-    return str(value or "")
+    def _save(self, turn: Turn, rating: Rating, reason: str | None = None, comment: str | None = None) -> None:
+        self.store.add(rating, turn.answer, turn.history, reason, comment, feedback_config(self.config))
