@@ -245,6 +245,11 @@ _AUTHORS = re.compile(
     r"\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
     re.IGNORECASE,
 )
+_WHERE_IN_DOCUMENT = re.compile(
+    r"\bwhere\b(?: and how\b)?.{0,60}?\b(?:come up|comes up|appear\w*|mention\w*|discuss\w*|refer\w*|"
+    r"talk\w* about|say|says|in the (?:statement|document|text|declaration))\b",
+    re.IGNORECASE,
+)
 _ANYONE_ELSE = re.compile(
     r"\b(?:anyone|anybody|who|someone|somebody) else\b.*\b(?:present|there|attend\w*|take part|took part|"
     r"participat\w*|join\w*)\b|\bwho (?:else )?(?:attended|was present|took part|participated)\b",
@@ -487,6 +492,8 @@ def expects_of(text: str, kind: Kind) -> Expects | None:
     if kind is not Kind.YES_NO and _MONEY.search(text) and _HOW_MUCH_ANY.search(text):
         return Expects.AMOUNT  # "how much money" in any language
     for expects, pattern in _EXPECTS:
+        if expects is Expects.PLACE and _WHERE_IN_DOCUMENT.search(text):
+            continue  # "Where do partnerships come up?" asks where in the document, not for a place
         if pattern.search(text):
             if kind is Kind.YES_NO and expects in (Expects.COUNTRY, Expects.ORGANISATION, Expects.PLACE):
                 continue  # "Is Poland among the countries?" asks for a yes or no, not for a country
@@ -522,8 +529,9 @@ _AUXILIARIES = frozenset(
 )
 _BREAKS = frozenset(
     "of in at on for from with to by about under among between during within against that which who whose "
-    "this these it they one ones".split()
+    "this these it they one ones else".split()
 )
+_LEADS = frozenset("and so but then also in at on for by from with to under of during".split())
 _KIND_OF = frozenset("kind kinds type types sort sorts form forms".split())
 _DETERMINERS = frozenset("the a an its their his her this that these those our".split())
 
@@ -533,8 +541,10 @@ def asked_nouns(text: str) -> list[str]:
     'In which building or venue ...' -> ['building', 'venue'], 'What is the tallest mountain in Europe' ->
     ['mountain'], 'What kind of partnerships ...' -> ['partnerships']. Empty when it asks with a bare 'what'."""
     tokens = [w.lower() for w in words(text)]
-    start = next((i for i, t in enumerate(tokens[:4]) if t in ("what", "which")), None)
-    if start is None:
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in _LEADS:
+        start += 1  # "And in which building ..."
+    if not tokens or tokens[start] not in ("what", "which"):
         return []
     rest = tokens[start + 1 :]
     if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] and rest[1] in _DETERMINERS:
