@@ -96,7 +96,17 @@ class Config(BaseSettings):
     )
     max_request_bytes: int = Field(65_536, ge=1024, description="Largest HTTP API request body, in bytes.")
     eval_report_dir: Path = Field(
-        PROJECT_ROOT / "eval-out", description="Where the staff view finds the latest eval report."
+        PROJECT_ROOT / "eval-out", description="Where `agenda eval` writes its report and the staff view finds it."
+    )
+    eval_dataset: Path = Field(
+        PROJECT_ROOT / "evals" / "questions.jsonl", description="The question set `agenda eval` scores by default."
+    )
+    eval_baseline: Path = Field(
+        PROJECT_ROOT / "evals" / "baseline.json", description="The baseline the staff view gates its runs on."
+    )
+    eval_drafts: Path = Field(
+        PROJECT_ROOT / "evals" / "drafts.jsonl",
+        description="Where feedback becomes draft eval cases (`agenda feedback export`, the staff view).",
     )
     show_progress: bool = Field(True, description="Progress bars for long indexing runs.")
 
