@@ -346,7 +346,7 @@ def test_reports_show_failures_first_and_escape_everything(result: EvalResult, t
 
 
 def test_the_html_report_is_a_template_that_escapes_what_it_is_given(result: EvalResult) -> None:
-    hostile = "{{ 7*7 }} {% if true %}yes{% endif %} </div><img src=x onerror=alert(1)> \" onmouseover=\"alert(2)"
+    hostile = '{{ 7*7 }} {% if true %}yes{% endif %} </div><img src=x onerror=alert(1)> " onmouseover="alert(2)'
     row = result.cases[0].model_copy(update={"id": "hostile", "answer": hostile, "tags": [hostile], "passed": False})
     page = html_report(result.model_copy(update={"cases": [row, *result.cases[1:]]}))
     assert "{{ 7*7 }} {% if true %}yes{% endif %}" in page  # data is never read as template code

@@ -211,8 +211,7 @@ def case_view(row: CaseResult) -> CaseView:
     judged = row.answerable and bool(row.quotes)
     supporting = row.citations_supporting or [False] * len(row.citations)
     citations = [
-        (c, ("ok" if good else "miss") if judged else None)
-        for c, good in zip(row.citations, supporting, strict=True)
+        (c, ("ok" if good else "miss") if judged else None) for c, good in zip(row.citations, supporting, strict=True)
     ]
     expected: list[tuple[str, str | None, str]] = [] if row.answerable else [("a refusal", None, "")]
     missing = {tuple(f) for f in row.missing_facts}
