@@ -52,9 +52,16 @@ def _config(**overrides: object) -> Config:
         _fail(error)
 
 
-def _assistant(config: Config, *, warm: bool = True) -> Assistant:
+def _assistant(config: Config, *, warm: bool = True, questions: bool = False) -> Assistant:
+    """The Assistant on these settings; `questions`: also ready the language detector for the first question."""
+    import threading
+
     from assistant.assistant import Assistant
 
+    if questions:  # lingua loads its models beside torch's import (it releases the GIL): ~5 s off the first answer
+        from assistant.answer.question import warm_language_detector
+
+        threading.Thread(target=warm_language_detector, name="lingua", daemon=True).start()
     try:
         return Assistant(config, warm=warm)
     except AssistantError as error:
@@ -123,7 +130,7 @@ def ask(
     answerer: AnswererOption = None,
 ) -> None:
     """Answer one question with citations."""
-    bot = _assistant(_config(answerer=answerer), warm=False)
+    bot = _assistant(_config(answerer=answerer), warm=False, questions=True)
     try:
         answer = bot.ask(question)
     except AssistantError as error:
@@ -139,7 +146,7 @@ def chat(answerer: AnswererOption = None) -> None:
     """Ask several questions in one session: follow-ups use the conversation so far ('exit' or Ctrl-D to end)."""
     config = _config(answerer=answerer)
     typer.secho("Loading the models ...", err=True, dim=True)
-    bot = _assistant(config, warm=False)
+    bot = _assistant(config, warm=False, questions=True)
     typer.echo(f"Chatting about {len(bot.documents)} document(s) with the {bot.answerer.name} answerer.")
     typer.echo("Type 'exit' or 'quit' (or press Ctrl-D) to end, '!reset' to start a new conversation.")
     run_chat(bot, lambda: typer.prompt("", prompt_suffix="> ", default="", show_default=False))
