@@ -193,6 +193,10 @@ def test_each_rule_names_the_field(tmp_path: Path, fields: dict[str, object], fi
     assert all(p.line == 1 for p in error.value.problems)
 
 
+def no_corpus(name: str) -> None:
+    return None
+
+
 def test_every_problem_of_every_line_is_reported_in_one_run(tmp_path: Path, bot: Assistant) -> None:
     many = case(
         id="many",
@@ -208,7 +212,7 @@ def test_every_problem_of_every_line_is_reported_in_one_run(tmp_path: Path, bot:
     rows: list[dict[str, object] | str] = [case(), many, case(), "not json", twice, elsewhere]
     path = write_jsonl(tmp_path / "d.jsonl", rows)
     with pytest.raises(DatasetError) as error:
-        load_dataset(path, bot.documents, corpora=lambda name: None)
+        load_dataset(path, bot.documents, corpora=no_corpus)
     found = {(p.line, p.field) for p in error.value.problems}
     assert {(2, "answerable"), (2, "question"), (2, "facts[0]"), (2, "quotes[0]"), (2, "quotes[1]")} <= found
     assert {(2, "tags"), (2, "lang")} <= found
@@ -240,7 +244,7 @@ def test_the_shipped_question_sets_are_valid(bot: Assistant) -> None:
             if name is None
             else {d.id: d for d in load_corpus(PROJECT_ROOT / "evals" / "corpora" / name).documents}
         )
-        dev.subset(lambda c, name=name: c.corpus == name).check_quotes(documents)
+        dev.on_corpus(name).check_quotes(documents)
     assert len(dev.cases) >= 300 and len(holdout.cases) >= 100
     assert not {c.id for c in dev.cases} & {c.id for c in holdout.cases}
     asked = {(c.question, tuple(c.history)) for c in dev.cases}

@@ -123,7 +123,7 @@ def test_staff_turn_feedback_into_a_case_read_the_report_and_rerun_the_evals(
 ) -> None:
     if not Path(CHROMIUM).exists():  # `make test` installs it; a missing browser is a failure, never a skip
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or run `make test`)", pytrace=False)
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import Dialog, expect, sync_playwright
 
     marker = f"staff-test-{uuid.uuid4().hex[:8]}"
     answer = bot.ask("Where was the summit held?")
@@ -139,7 +139,12 @@ def test_staff_turn_feedback_into_a_case_read_the_report_and_rerun_the_evals(
         page = chromium.new_context(viewport={"width": 1200, "height": 820}).new_page()
         page.set_default_timeout(30_000)
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def dismiss(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         page.goto(f"{staff_server}/staff")  # as the README writes it
         page.fill("input[type=text]", STAFF_LOGIN[0])
         page.fill("input[type=password]", STAFF_LOGIN[1])

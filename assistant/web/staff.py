@@ -23,7 +23,7 @@ from assistant.web import safe_html
 
 COLUMNS = ["id", "time (UTC)", "rating", "reason", "comment", "question", "answer", "refused", "quotes", "turns"]
 # Shares of the page's width, so the table wraps its text inside the page instead of running off it.
-COLUMN_WIDTHS = ["4%", "8%", "7%", "8%", "14%", "16%", "19%", "8%", "8%", "8%"]
+COLUMN_WIDTHS: list[str | int] = ["4%", "8%", "7%", "8%", "14%", "16%", "19%", "8%", "8%", "8%"]
 REPORT_NAME = "report.html"
 MAX_REPORT_BYTES = 5_000_000
 POLL_SECONDS = 2.0
