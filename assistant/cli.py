@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from assistant.config import Config, load_config
-from assistant.errors import AssistantError, QuestionError
+from assistant.config import AnswererName, Config, load_config
+from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
@@ -30,7 +31,6 @@ app = typer.Typer(
 feedback_app = typer.Typer(help="Public feedback (thumbs up/down with a reason).", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
 
-AnswererName = Literal["extractive", "local", "openai"]
 AnswererOption = Annotated[
     AnswererName | None,
     typer.Option(help="extractive, local or openai (default: ASSISTANT_ANSWERER or the config); loads only that one"),
@@ -54,8 +54,6 @@ def _config(**overrides: object) -> Config:
 
 def _assistant(config: Config, *, warm: bool = True, questions: bool = False) -> Assistant:
     """The Assistant on these settings; `questions`: also ready the language detector for the first question."""
-    import threading
-
     from assistant.assistant import Assistant
 
     if questions:  # lingua loads its models beside torch's import (it releases the GIL): ~5 s off the first answer
@@ -169,14 +167,19 @@ def run_chat(bot: Assistant, read: Callable[[], str]) -> None:
             continue
         if not line:
             continue
-        answer = stream_answer(bot, line, history)
+        try:
+            answer = stream_answer(bot, line, history)
+        except KeyboardInterrupt:  # Ctrl-C while an answer is written ends the session, as at the prompt
+            typer.echo("")
+            return
         if answer is not None:  # the oldest turns drop off beyond max_history_turns, as in the web chat
             keep = bot.config.max_history_turns
             history = [*history, (line, answer.text)][-keep:] if keep else []
 
 
 def stream_answer(bot: Assistant, question: str, history: list[tuple[str, str]]) -> Answer | None:
-    """Print the answer as it comes, then its citations; a question that cannot be answered prints why (None)."""
+    """Print the answer as it comes, then its citations; a question that cannot be answered (or an answer that
+    fails, e.g. an unreachable server) prints why in one line and returns None: the session goes on."""
     from assistant.models import Answer
 
     shown: list[str] = []
@@ -192,7 +195,7 @@ def stream_answer(bot: Assistant, question: str, history: list[tuple[str, str]])
                 return piece
             typer.echo(piece, nl=False)
             shown.append(piece)
-    except QuestionError as error:
+    except AssistantError as error:
         typer.secho(("\n" if shown else "") + f"error: {error}", fg=typer.colors.RED, err=True)
     return None
 

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+AnswererName = Literal["extractive", "local", "openai"]
 
 
 def _bundled_model_path() -> str:
@@ -53,7 +54,7 @@ class Config(BaseSettings):
     max_citations: int = Field(3, ge=1, le=10)
     max_question_tokens: int = Field(512, ge=8, description="Longest question accepted, in tokens.")
     max_history_turns: int = Field(20, ge=0)
-    answerer: Literal["extractive", "local", "openai"] = Field(
+    answerer: AnswererName = Field(
         "extractive",
         description="Which answer generator to use: extractive (quotes only), local (llama.cpp) or openai (any "
         "OpenAI-compatible server). The generating ones need the llm extra: pip install -e '.[llm]'.",
