@@ -1,19 +1,49 @@
 """Agenda Assistant: answers questions about "Migration: our shared agenda" with exact, verifiable citations."""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from assistant.offline import go_offline
 
 go_offline()
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.config import Config  # noqa: E402
-from assistant.errors import (  # noqa: E402
-    AssistantError,
-    ConfigError,
-    DocumentError,
-    QuestionError,
-    StoreUnavailable,
-)
-from assistant.models import Answer, Chunk, Citation, Document, Evidence  # noqa: E402
+# The public names load on first use (PEP 562), so `import assistant.cli` or `assistant.config` does not pull in
+# torch, sentence-transformers or chromadb: `agenda --help` and a bad setting answer in well under a second.
+_EXPORTS = {
+    "Assistant": "assistant.assistant",
+    "Config": "assistant.config",
+    "AssistantError": "assistant.errors",
+    "ConfigError": "assistant.errors",
+    "DocumentError": "assistant.errors",
+    "QuestionError": "assistant.errors",
+    "StoreUnavailable": "assistant.errors",
+    "Answer": "assistant.models",
+    "Chunk": "assistant.models",
+    "Citation": "assistant.models",
+    "Document": "assistant.models",
+    "Evidence": "assistant.models",
+}
+
+if TYPE_CHECKING:
+    from assistant.assistant import Assistant
+    from assistant.config import Config
+    from assistant.errors import AssistantError, ConfigError, DocumentError, QuestionError, StoreUnavailable
+    from assistant.models import Answer, Chunk, Citation, Document, Evidence
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "Answer",

@@ -21,7 +21,7 @@ from assistant.answer.question import analyse, detect_language, document_keys, n
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
-from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, load_corpus, read_document
+from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, check_new_document, load_corpus
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
@@ -50,14 +50,22 @@ class Assistant:
     """
 
     def __init__(
-        self, config: Config | None = None, *, build_index: bool = True, embedder: Embedder | None = None
+        self,
+        config: Config | None = None,
+        *,
+        build_index: bool = True,
+        embedder: Embedder | None = None,
+        warm: bool = True,
     ) -> None:
         """Load the corpus and the model; build the index when it is missing or stale (unless build_index=False).
 
-        Pass `embedder` to share one loaded model between several assistants in a process.
+        Pass `embedder` to share one loaded model between several assistants in a process. `warm=False` embeds the
+        candidate quotes and the multilingual glossary when a question first needs them rather than now: a quicker
+        start for one-shot use (`agenda ask`), the same answers.
         """
         go_offline()
         self.config = config or Config()
+        self._warm = warm
         started = time.perf_counter()
         self._lock = threading.RLock()
         self.embedder = embedder or Embedder(
@@ -118,7 +126,9 @@ class Assistant:
             )
         if built or prepare_multilingual:
             self.retriever.prepare_multilingual()  # index time, so no question waits for it
-        self.answerer.prepare(chunks, self.outlines, warm=len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS)
+        if self._warm and self.glossary is not None:
+            self.glossary.prepare()
+        self.answerer.prepare(chunks, self.outlines, warm=self._warm and len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS)
 
     def reindex(self, rebuild: bool = False) -> IndexStats:
         """Bring the index in line with the corpus folder (incremental unless rebuild) and serve it."""
@@ -132,13 +142,8 @@ class Assistant:
     def add_document(self, path: str | Path) -> Document:
         """Copy a file into the corpus folder after checking it can be read, then re-index."""
         source = Path(path)
-        if not source.is_file():
-            raise DocumentError(str(source), "no such file")
-        document = read_document(source, source.parent)  # raises DocumentError with the reason
-        target = self.config.corpus_dir / source.name
-        if target.exists() and target.read_bytes() != source.read_bytes():
-            raise DocumentError(str(source), f"{target.name} already exists in the corpus with other content")
-        shutil.copyfile(source, target)
+        document = check_new_document(source, self.config.corpus_dir)  # raises DocumentError with the reason
+        shutil.copyfile(source, self.config.corpus_dir / source.name)
         self.reindex()
         return self.documents.get(document.id, document)
 

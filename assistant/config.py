@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+AnswererName = Literal["extractive", "local", "openai"]
 
 
 def _bundled_model_path() -> str:
@@ -53,7 +54,7 @@ class Config(BaseSettings):
     max_citations: int = Field(3, ge=1, le=10)
     max_question_tokens: int = Field(512, ge=8, description="Longest question accepted, in tokens.")
     max_history_turns: int = Field(20, ge=0)
-    answerer: Literal["extractive", "local", "openai"] = Field(
+    answerer: AnswererName = Field(
         "extractive",
         description="Which answer generator to use: extractive (quotes only), local (llama.cpp) or openai (any "
         "OpenAI-compatible server). The generating ones need the llm extra: pip install -e '.[llm]'.",
@@ -96,7 +97,17 @@ class Config(BaseSettings):
     )
     max_request_bytes: int = Field(65_536, ge=1024, description="Largest HTTP API request body, in bytes.")
     eval_report_dir: Path = Field(
-        PROJECT_ROOT / "eval-out", description="Where the staff view finds the latest eval report."
+        PROJECT_ROOT / "eval-out", description="Where `agenda eval` writes its report and the staff view finds it."
+    )
+    eval_dataset: Path = Field(
+        PROJECT_ROOT / "evals" / "questions.jsonl", description="The question set `agenda eval` scores by default."
+    )
+    eval_baseline: Path = Field(
+        PROJECT_ROOT / "evals" / "baseline.json", description="The baseline the staff view gates its runs on."
+    )
+    eval_drafts: Path = Field(
+        PROJECT_ROOT / "evals" / "drafts.jsonl",
+        description="Where feedback becomes draft eval cases (`agenda feedback export`, the staff view).",
     )
     show_progress: bool = Field(True, description="Progress bars for long indexing runs.")
 

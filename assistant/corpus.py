@@ -155,6 +155,19 @@ def read_document(path: Path, root: Path, manifest: dict[str, dict[str, Any]] | 
     )
 
 
+def check_new_document(source: Path, corpus_dir: Path) -> Document:
+    """A file about to be added to the corpus, read and checked (no models needed): DocumentError saying why not."""
+    if not source.exists():
+        raise DocumentError(str(source), "no such file")
+    if not source.is_file():
+        raise DocumentError(str(source), "not a file (give the documents themselves, not a folder)")
+    document = read_document(source, source.parent)  # the type, size, encoding and text
+    target = corpus_dir / source.name
+    if target.exists() and target.read_bytes() != source.read_bytes():
+        raise DocumentError(str(source), f"{target.name} already exists in the corpus with other content")
+    return document
+
+
 def read_manifest(root: Path) -> dict[str, dict[str, Any]]:
     path = root / MANIFEST
     if not path.exists():

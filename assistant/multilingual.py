@@ -11,6 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,15 @@ class Glossary:
         self.encoder = encoder
         self.words = list(dict.fromkeys(words))
         self._stems = [stem(w.lower()) for w in self.words]
-        self._matrix = encoder.passages(self.words) if self.words else np.zeros((0, 384), dtype=np.float32)
+
+    @cached_property
+    def _matrix(self) -> np.ndarray:
+        """The corpus words' e5 vectors, encoded at the first look-up (or by prepare())."""
+        return self.encoder.passages(self.words) if self.words else np.zeros((0, 384), dtype=np.float32)
+
+    def prepare(self) -> None:
+        """Encode the corpus words now, so no question waits for it."""
+        _ = self._matrix
 
     def lookup(self, word: str) -> str | None:
         """The corpus word a foreign word means, or None."""

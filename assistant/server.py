@@ -6,6 +6,7 @@ import logging
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from assistant import __doc__ as package_doc
 from assistant.api import API_PREFIX, build_router, install
@@ -16,6 +17,7 @@ from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots
 from assistant.served import ServedAnswers
 from assistant.web import CSS, build_app, build_staff_app
+from assistant.web.staff import STAFF_CSS
 
 log = logging.getLogger(__name__)
 STAFF_PATH = "/staff"
@@ -44,13 +46,15 @@ def create_app(config: Config | None = None, bot: Assistant | None = None) -> Fa
     install_docs(app)
     app.include_router(build_router(bot, config, slots, store, served))
     if config.staff_user and config.staff_password:
+        # "/staff" as the README writes it; without this the chat mounted at "/" would answer it with a 404
+        app.add_api_route(STAFF_PATH, lambda: RedirectResponse(f"{STAFF_PATH}/"), include_in_schema=False)
         gr.mount_gradio_app(
             app,
             build_staff_app(config, store),
             path=STAFF_PATH,
             auth=(config.staff_user, config.staff_password),
             auth_message="Staff only: sign in with ASSISTANT_STAFF_USER / ASSISTANT_STAFF_PASSWORD.",
-            css=CSS,
+            css=CSS + STAFF_CSS,
             footer_links=[],
             run_history=False,
             ssr_mode=False,

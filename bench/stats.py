@@ -9,16 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0..100), linear between ranks (numpy's default); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+from assistant.evals.metrics import percentile
 
 
 def distribution(values_ms: Sequence[float]) -> dict[str, Any]:

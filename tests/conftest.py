@@ -121,9 +121,9 @@ def web_config(config: Config, session_dir: Path) -> Config:
     )
 
 
-@pytest.fixture(scope="session")
-def live_server(web_config: Config, bot: Assistant):
-    """The whole app (chat, staff view, HTTP API) served by uvicorn in a thread on a free loopback port: its URL."""
+def serve_in_thread(config: Config, bot: Assistant):
+    """The whole app (chat, staff view, HTTP API) served by uvicorn in a thread on a free loopback port: yields its
+    URL, then stops it."""
     import threading
     import time
 
@@ -133,7 +133,7 @@ def live_server(web_config: Config, bot: Assistant):
 
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(web_config, bot),
+            create_app(config, bot),
             host="127.0.0.1",
             port=free_port(),
             log_level="warning",
@@ -151,3 +151,9 @@ def live_server(web_config: Config, bot: Assistant):
     yield f"http://{host}:{port}"
     server.should_exit = True
     thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(web_config: Config, bot: Assistant):
+    """The app on the session's configuration, served on a free loopback port: its URL."""
+    yield from serve_in_thread(web_config, bot)

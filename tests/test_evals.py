@@ -17,7 +17,8 @@ from assistant.evals import DatasetError, EvalResult, Summary, load_dataset, run
 from assistant.evals import metrics as m
 from assistant.evals.baseline import DEFAULT_TOLERANCES, Tolerance, check, compare, load_baseline, write_baseline
 from assistant.evals.dataset import QuoteFinder
-from assistant.evals.feedback_export import export_feedback
+from assistant.evals.feedback_export import append_draft, draft_for, export_feedback
+from assistant.evals.report import html_report
 from assistant.feedback import FeedbackStore
 from assistant.models import fold_whitespace
 
@@ -129,6 +130,12 @@ def test_percentiles_interpolate_like_numpy() -> None:
     assert m.mean([1.0, None, 3.0]) == 2.0
 
 
+def test_percentile_is_written_once_in_the_project() -> None:
+    sources = [*(PROJECT_ROOT / "assistant").rglob("*.py"), *(PROJECT_ROOT / "bench").rglob("*.py")]
+    defined = [p.relative_to(PROJECT_ROOT).as_posix() for p in sources if "def percentile(" in p.read_text()]
+    assert defined == ["assistant/evals/metrics.py"]
+
+
 # --- the dataset validator ---
 def test_quotes_are_found_across_the_source_line_breaks(bot: Assistant) -> None:
     quote = "ensuring that law enforcement have the powers, data and capabilities"
@@ -186,6 +193,42 @@ def test_each_rule_names_the_field(tmp_path: Path, fields: dict[str, object], fi
     assert all(p.line == 1 for p in error.value.problems)
 
 
+def no_corpus(name: str) -> None:
+    return None
+
+
+def test_every_problem_of_every_line_is_reported_in_one_run(tmp_path: Path, bot: Assistant) -> None:
+    many = case(
+        id="many",
+        question="   ",
+        answerable="no",
+        facts=[[]],
+        quotes=["the leaders agreed a €1 billion fund", " "],
+        tags=["draft"],
+        lang="English",
+    )
+    twice = '{"id": "twice", "question": "Where?", "answerable": true, "answerable": false}'
+    elsewhere = case(id="elsewhere", corpus="nowhere")
+    rows: list[dict[str, object] | str] = [case(), many, case(), "not json", twice, elsewhere]
+    path = write_jsonl(tmp_path / "d.jsonl", rows)
+    with pytest.raises(DatasetError) as error:
+        load_dataset(path, bot.documents, corpora=no_corpus)
+    found = {(p.line, p.field) for p in error.value.problems}
+    assert {(2, "answerable"), (2, "question"), (2, "facts[0]"), (2, "quotes[0]"), (2, "quotes[1]")} <= found
+    assert {(2, "tags"), (2, "lang")} <= found
+    assert {(3, "id"), (4, None), (5, "answerable"), (6, "corpus")} <= found
+    assert [p.line for p in error.value.problems] == sorted(p.line for p in error.value.problems)
+    assert str(error.value).count("\n") == len(error.value.problems) - 1  # one line each
+
+
+@pytest.mark.parametrize("value", ["no", "false", "true", 0, 1, None])
+def test_answerable_must_be_a_json_boolean(tmp_path: Path, value: object) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", [case(answerable=value)])
+    with pytest.raises(DatasetError) as error:
+        load_dataset(path)
+    assert "answerable" in [p.field for p in error.value.problems]
+
+
 def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "d.jsonl", [case(), case()])
     with pytest.raises(DatasetError, match=r":2: id: duplicate id 'agencies' \(first on line 1\)"):
@@ -201,7 +244,7 @@ def test_the_shipped_question_sets_are_valid(bot: Assistant) -> None:
             if name is None
             else {d.id: d for d in load_corpus(PROJECT_ROOT / "evals" / "corpora" / name).documents}
         )
-        dev.subset(lambda c, name=name: c.corpus == name).check_quotes(documents)
+        dev.on_corpus(name).check_quotes(documents)
     assert len(dev.cases) >= 300 and len(holdout.cases) >= 100
     assert not {c.id for c in dev.cases} & {c.id for c in holdout.cases}
     asked = {(c.question, tuple(c.history)) for c in dev.cases}
@@ -280,9 +323,11 @@ def test_every_metric_is_broken_down_by_tag_and_language(result: EvalResult) -> 
 
 
 def test_run_eval_accepts_a_config_and_rejects_a_bad_dataset_before_loading_the_model(tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "d.jsonl", ["not json"])
-    with pytest.raises(DatasetError, match=":1: not valid JSON"):
+    invented = case(id="invented", quotes=["the leaders agreed a €1 billion fund"])
+    path = write_jsonl(tmp_path / "d.jsonl", ["not json", invented])
+    with pytest.raises(DatasetError) as error:
         run_eval(Config(index_dir=tmp_path / "never-built"), path)
+    assert [(p.line, p.field) for p in error.value.problems] == [(1, None), (2, "quotes[0]")]  # quotes too, at once
     assert not (tmp_path / "never-built").exists()
 
 
@@ -295,13 +340,23 @@ def test_reports_show_failures_first_and_escape_everything(result: EvalResult, t
     assert {"answer", "citations", "retrieved", "passed", "reasons", "recall_at_5"} <= set(rows[0])
 
     page = paths[3].read_text()
-    assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
-    assert page.index("id='case-script'") < page.index("id='passes'") < page.index("id='case-agencies'")
-    assert page.index("id='failures'") < page.index("id='summary'")
-    assert len(re.findall(r"src='data:image/png;base64,[A-Za-z0-9+/=]{100,}'", page)) == 2
+    assert "<script>" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert page.index('id="case-script"') < page.index('id="passes"') < page.index('id="case-agencies"')
+    assert page.index('id="failures"') < page.index('id="summary"')
+    assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]{100,}"', page)) == 2
     assert "http://" not in page and "https://" not in page  # self-contained
     markdown = paths[2].read_text()
     assert markdown.index("## Failures (") < markdown.index("### script") and "<script>" not in markdown
+
+
+def test_the_html_report_is_a_template_that_escapes_what_it_is_given(result: EvalResult) -> None:
+    hostile = '{{ 7*7 }} {% if true %}yes{% endif %} </div><img src=x onerror=alert(1)> " onmouseover="alert(2)'
+    row = result.cases[0].model_copy(update={"id": "hostile", "answer": hostile, "tags": [hostile], "passed": False})
+    page = html_report(result.model_copy(update={"cases": [row, *result.cases[1:]]}))
+    assert "{{ 7*7 }} {% if true %}yes{% endif %}" in page  # data is never read as template code
+    assert "<img src=x" not in page and '" onmouseover="' not in page and "&lt;/div&gt;&lt;img" in page
+    source = (PROJECT_ROOT / "assistant" / "evals" / "report.py").read_text()
+    assert not re.search(r"""f["']<""", source), "the HTML comes from templates/report.html.j2, not f-strings"
 
 
 # --- the baseline gate ---
@@ -321,6 +376,29 @@ def test_tolerances_are_direction_aware() -> None:
     assert latency.limit(12) == 512  # a small latency gets the absolute slack
     assert latency.limit(2000) == 4000  # a large one may double
     assert DEFAULT_TOLERANCES["false_refusal_rate"].limit(0.1) == pytest.approx(0.12)  # may rise by 0.02
+
+
+def test_the_gate_fails_on_quality_only_and_reports_timings_beside_the_baseline(
+    result: EvalResult, tmp_path: Path
+) -> None:
+    shipped = load_baseline(PROJECT_ROOT / "evals" / "baseline.json")  # lists tolerances for timings: still loads
+    then = shipped.summary
+    slow = then.model_copy(
+        update={"latency_p50_ms": then.latency_p50_ms * 20, "latency_p95_ms": None, "init_seconds": 44.8}  # type: ignore[operator]
+    )
+    assert compare(slow, then, shipped.tolerances) == []  # every quality metric equal: the gate passes
+    assert check(result.model_copy(update={"summary": slow}), shipped) == []
+    worse = slow.model_copy(update={"pass_rate": then.pass_rate - 0.05})  # type: ignore[operator]
+    assert [r.metric for r in compare(worse, then, shipped.tolerances)] == ["pass_rate"]
+
+    slow_run = result.model_copy(update={"summary": slow})
+    paths = write_reports(slow_run, tmp_path / "out", [], shipped)
+    timings = {t["metric"]: t for t in json.loads(paths[1].read_text())["timings"]}
+    assert timings["init_seconds"]["current"] == 44.8 and timings["init_seconds"]["baseline"] == then.init_seconds
+    assert timings["latency_p50_ms"]["ratio"] == pytest.approx(20)
+    markdown = paths[2].read_text()
+    assert "## Timings (not gated)" in markdown and f"This run: {result.machine}" in markdown
+    assert result.machine is not None and result.machine.cpu in paths[3].read_text()
 
 
 def test_a_baseline_round_trips_and_gates_a_result(result: EvalResult, tmp_path: Path) -> None:
@@ -343,11 +421,8 @@ def cli_env(config: Config, bot: Assistant, monkeypatch: pytest.MonkeyPatch) -> 
 def test_agenda_eval_gates_on_a_baseline(
     cli_env: None, result: EvalResult, small_dataset: Path, tmp_path: Path
 ) -> None:
-    baseline = write_baseline(result, tmp_path / "baseline.json")
-    # Timing on a shared machine is not what this test checks: the baseline file's own tolerances relax latency.
-    timing = {name: Tolerance(higher_is_better=False, factor=100) for name in ("latency_p50_ms", "latency_p95_ms")}
-    baseline.tolerances |= timing
-    (tmp_path / "baseline.json").write_text(baseline.model_dump_json())
+    baseline = write_baseline(result, tmp_path / "baseline.json")  # timings of another run: never gated
+    assert baseline.machine == result.machine
     args = ["eval", "--dataset", str(small_dataset), "--out", str(tmp_path / "out")]
     passing = CliRunner().invoke(app, [*args, "--baseline", str(tmp_path / "baseline.json"), "--json"])
     assert passing.exit_code == 0, passing.output
@@ -381,22 +456,54 @@ def test_feedback_exports_as_drafts_thumbs_down_first(bot: Assistant, tmp_path: 
     store.add("up", refusal)
     down = store.add("down", Answer(text="No.", refused=True, question="Is Poland listed?", standalone_question="x"))
     store.add("down", agencies, reason="missing something", comment="What about Frontex?")  # same question again
+    store.add("down", agencies, reason="wrong", comment="The IOM is not an EU agency")  # ... and again
 
     outcome = CliRunner().invoke(
         app, ["feedback", "export", "--db", str(store.path), "--out", str(tmp_path / "d.jsonl")]
     )
     assert outcome.exit_code == 0, outcome.output
     drafts = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
-    assert [d["id"] for d in drafts][:2] == [f"fb-{up + 3}", f"fb-{down}"]  # thumbs-down, newest first
-    assert len(drafts) == 3  # the agencies question appears once
+    assert [d["id"] for d in drafts][:2] == [f"fb-{up + 4}", f"fb-{down}"]  # thumbs-down, newest first
+    assert len(drafts) == 3  # the agencies question appears once ...
+    note = drafts[0]["note"]  # ... with every rating of it: each reason and comment, not only the newest
+    for kept in ("missing something", "What about Frontex?", "wrong", "The IOM is not an EU agency", "thumbs-up"):
+        assert kept in note, kept
+    assert "asked 3 times" in note and {"feedback-down", "feedback-up"} <= set(drafts[0]["tags"])
+    assert drafts[0]["quotes"]  # the thumbs-up answer's citations are offered
     poland = drafts[1]
     assert poland["answerable"] is True and poland["quotes"] == [] and "draft" in poland["tags"]
     capital = next(d for d in drafts if d["question"] == "What is the capital of Australia?")
     assert capital["answerable"] is False  # a refusal rated thumbs-up
-    assert "Frontex" in drafts[0]["note"] and "asked 2 times" in drafts[0]["note"]
     with pytest.raises(DatasetError) as error:  # staff must complete a draft before it is scored
         load_dataset(tmp_path / "d.jsonl")
     assert {p.field for p in error.value.problems} >= {"tags", "facts"}
+
+
+def test_a_rating_becomes_a_case_appended_to_the_drafts_file(bot: Assistant, tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    agencies = bot.ask("Which agencies does the statement mention?")
+    first = store.add("up", agencies, comment="Right")
+    second = store.add("down", agencies, reason="missing something", comment="And Frontex?")
+    draft = draft_for(store, first)
+    assert draft is not None and draft.id == f"fb-{first}" and "And Frontex?" in (draft.note or "")
+    assert draft_for(store, second + 100) is None
+
+    drafts = tmp_path / "drafts.jsonl"
+    edited = draft.model_copy(update={"facts": [["IOM"], ["UNHCR"]]}).model_dump_json()
+    case_, todo = append_draft(drafts, edited, bot.documents)
+    assert case_.id == f"fb-{first}" and [p.field for p in todo] == ["tags"]  # only the draft tag is left
+    assert json.loads(drafts.read_text().splitlines()[0])["facts"] == [["IOM"], ["UNHCR"]]
+
+    for bad, field in [
+        (edited, "id"),  # the same id again
+        (edited.replace('"answerable":true', '"answerable":"yes"'), "answerable"),
+        (draft.model_copy(update={"id": "fb-x", "quotes": ["not in the statement"]}).model_dump_json(), "quotes[0]"),
+        ("{not json", None),
+    ]:
+        with pytest.raises(DatasetError) as error:
+            append_draft(drafts, bad, bot.documents)
+        assert field in [p.field for p in error.value.problems]
+    assert len(drafts.read_text().splitlines()) == 1  # nothing bad was appended
 
 
 def test_exporting_from_a_missing_database_is_an_error(tmp_path: Path) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from assistant import Assistant, Config, ConfigError
+from assistant.cli import app
 from assistant.embeddings import Embedder
 
 POISON = """Partner briefing note
@@ -85,13 +84,9 @@ def test_a_missing_embedding_model_is_a_one_line_error(tmp_path: Path) -> None:
 def test_the_cli_reports_bad_configuration_in_one_line_without_a_traceback(
     tmp_path: Path, env: dict[str, str], message: str
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "Which agencies?"],
-        env=os.environ | {"ASSISTANT_INDEX_DIR": str(tmp_path / "index")} | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = CliRunner().invoke(
+        app, ["ask", "Which agencies?"], env={"ASSISTANT_INDEX_DIR": str(tmp_path / "index")} | env
     )
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.output

@@ -180,11 +180,11 @@ def test_staff_filters_by_reason_and_text() -> None:
     assert [r.question for r in filter_feedback(records, "any", "SIGNED")] == ["Who signed?"]
 
 
-def test_latest_report_is_the_newest_file(tmp_path: Path) -> None:
+def test_latest_report_is_the_newest_html_report(tmp_path: Path) -> None:
     assert latest_report(tmp_path / "missing") is None
-    old, new = tmp_path / "old.json", tmp_path / "run" / "report.md"
+    old, new, other = tmp_path / "report.html", tmp_path / "holdout" / "report.html", tmp_path / "summary.json"
     new.parent.mkdir()
-    for path, age in ((old, 600), (new, 60)):
+    for path, age in ((old, 600), (new, 60), (other, 10)):
         path.write_text("{}")
         os.utime(path, (time.time() - age, time.time() - age))
     assert latest_report(tmp_path) == new

@@ -1,4 +1,5 @@
-"""The regression gate: compare a run's summary with a saved baseline, metric by metric, each with its tolerance."""
+"""The regression gate: compare a run's quality metrics with a saved baseline, each with its tolerance; timings are
+reported beside the baseline's, with the machines they were measured on, and never fail the gate."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.errors import AssistantError
+from assistant.evals.machine import Machine
 from assistant.evals.runner import EvalResult, Summary
 
 
 class Tolerance(BaseModel):
-    """How far a metric may move the wrong way before the gate fails: by `absolute` units, or for a ratio metric
-    (latency) by `factor`, whichever allows more (so a 12 ms median is not failed by scheduler noise)."""
+    """How far a quality metric may move the wrong way before the gate fails: by `absolute` units, or by `factor`
+    (a ratio), whichever allows more."""
 
     higher_is_better: bool = True
     absolute: float = Field(0.0, ge=0, description="Allowed worsening in the metric's own units")
-    factor: float | None = Field(None, ge=1, description="Allowed worsening as a ratio (latency: 2.0 = twice as slow)")
+    factor: float | None = Field(None, ge=1, description="Allowed worsening as a ratio (2.0 = twice as bad)")
 
     def limit(self, baseline: float) -> float:
         """The worst value that still passes."""
@@ -54,11 +56,10 @@ DEFAULT_TOLERANCES: dict[str, Tolerance] = {
     },
     "false_refusal_rate": Tolerance(higher_is_better=False, absolute=0.02),
     "forbidden_violations": Tolerance(higher_is_better=False, absolute=0),
-    # Latency depends on the machine and its load: only a clear slowdown fails.
-    "latency_p50_ms": Tolerance(higher_is_better=False, factor=2.0, absolute=500),
-    "latency_p95_ms": Tolerance(higher_is_better=False, factor=3.0, absolute=2000),  # the tail is the noisiest
-    "init_seconds": Tolerance(higher_is_better=False, factor=3.0, absolute=10),
 }
+# Timings depend on the machine and on whatever else runs on it: they are reported beside the baseline's (with both
+# machines), never gated, even when an older baseline file lists a tolerance for them.
+TIMINGS: dict[str, str] = {"latency_p50_ms": "ms", "latency_p95_ms": "ms", "init_seconds": "s"}
 
 
 class Baseline(BaseModel):
@@ -68,6 +69,7 @@ class Baseline(BaseModel):
     k: int
     written_at: str
     assistant: dict[str, Any] = Field(default_factory=dict)
+    machine: Machine | None = Field(None, description="Where the baseline's timings were measured (None: not recorded)")
     summary: Summary
     tolerances: dict[str, Tolerance] = Field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
 
@@ -85,6 +87,22 @@ class Regression(BaseModel):
         return f"{self.metric}: {now} (baseline {_number(self.baseline)}, limit {_number(self.limit)})"
 
 
+class Timing(BaseModel):
+    """One timing of the run beside the baseline's (not gated: the machines and their load may differ)."""
+
+    metric: str
+    unit: str
+    current: float | None
+    baseline: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        """current / baseline (2.0: twice as slow as the baseline's machine measured)."""
+        if self.current is None or not self.baseline:
+            return None
+        return self.current / self.baseline
+
+
 class BaselineError(AssistantError, ValueError):
     """The baseline file cannot be read."""
 
@@ -95,6 +113,7 @@ def baseline_from(result: EvalResult) -> Baseline:
         k=result.k,
         written_at=datetime.now(UTC).isoformat(timespec="seconds"),
         assistant=result.assistant,
+        machine=result.machine,
         summary=result.summary,
     )
 
@@ -116,16 +135,17 @@ def load_baseline(path: str | Path) -> Baseline:
 
 
 def compare(current: Summary, baseline: Summary, tolerances: dict[str, Tolerance] | None = None) -> list[Regression]:
-    """Every metric that got worse than its tolerance allows; equal or better numbers never regress.
+    """Every quality metric that got worse than its tolerance allows; equal or better numbers never regress.
 
-    A metric the baseline lacks (None) is skipped; one the baseline has but the run lacks is a regression.
+    A metric the baseline lacks (None) is skipped; one the baseline has but the run lacks is a regression. Timings
+    (TIMINGS) are never compared here, whatever the tolerances say: see timings().
     """
     rules = DEFAULT_TOLERANCES if tolerances is None else tolerances
     now, then = current.model_dump(), baseline.model_dump()
     regressions = []
     for metric, rule in rules.items():
         before, after = then.get(metric), now.get(metric)
-        if before is None:
+        if before is None or metric in TIMINGS:
             continue
         limit = rule.limit(float(before))
         worse = after is None or (after < limit - EPSILON if rule.higher_is_better else after > limit + EPSILON)
@@ -137,6 +157,19 @@ def compare(current: Summary, baseline: Summary, tolerances: dict[str, Tolerance
 def check(result: EvalResult, baseline: Baseline) -> list[Regression]:
     """Gate a run against a saved baseline with the tolerances stored in it (defaults for metrics it lacks)."""
     return compare(result.summary, baseline.summary, {**DEFAULT_TOLERANCES, **baseline.tolerances})
+
+
+def timings(current: Summary, baseline: Summary | None) -> list[Timing]:
+    """The run's timings beside the baseline's, for the report (never a reason to fail)."""
+    return [
+        Timing(
+            metric=name,
+            unit=unit,
+            current=getattr(current, name),
+            baseline=getattr(baseline, name) if baseline is not None else None,
+        )
+        for name, unit in TIMINGS.items()
+    ]
 
 
 def _number(value: float) -> str:

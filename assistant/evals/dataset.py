@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from assistant.errors import AssistantError
 from assistant.models import Document, fold_whitespace
@@ -24,7 +25,7 @@ class Case(BaseModel):
     id: str = Field(min_length=1, pattern=r"^[\w][\w.:-]*$")
     question: str = Field(min_length=1)
     history: list[tuple[str, str]] = Field(default_factory=list, description="Earlier turns, [question, answer]")
-    answerable: bool
+    answerable: StrictBool = Field(description="true or false; never a string or a number ('no', 0)")
     facts: list[list[str]] = Field(default_factory=list, description="Each fact as alternative phrasings")
     forbidden: list[str] = Field(default_factory=list)
     quotes: list[str] = Field(default_factory=list, description="Verbatim (whitespace-folded) spans of a document")
@@ -145,10 +146,19 @@ class Dataset:
         return located
 
 
-def load_dataset(path: str | Path, documents: Mapping[str, Document] | None = None) -> Dataset:
+CorpusDocuments = Callable[[str], Mapping[str, Document] | None]
+
+
+def load_dataset(
+    path: str | Path,
+    documents: Mapping[str, Document] | None = None,
+    corpora: CorpusDocuments | None = None,
+) -> Dataset:
     """Parse and validate a JSON Lines dataset; with `documents`, also check every quote is in the corpus.
 
-    Raises DatasetError listing every problem as `file:line: field: message`.
+    `corpora` gives the documents of a case's named `corpus` (None: no such corpus). Every problem of every line is
+    collected first (format, types, rules, duplicates, quotes), then raised together as one DatasetError listing each
+    as `file:line: field: message`.
     """
     path = Path(path)
     try:
@@ -158,63 +168,134 @@ def load_dataset(path: str | Path, documents: Mapping[str, Document] | None = No
     problems: list[Problem] = []
     cases: list[Case] = []
     lines: dict[str, int] = {}
+    quoted: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (line, corpus, quotes) of every line
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
-        case, found = _parse_line(str(path), number, line)
+        case, case_id, found = _parse_line(str(path), number, line, quoted)
         problems.extend(found)
-        if case is None:
-            continue
-        if case.id in lines:
+        if case_id is not None and case_id in lines:
             problems.append(
-                Problem(str(path), number, "id", f"duplicate id {case.id!r} (first on line {lines[case.id]})")
+                Problem(str(path), number, "id", f"duplicate id {case_id!r} (first on line {lines[case_id]})")
             )
             continue
-        lines[case.id] = number
-        cases.append(case)
-    if not cases and not problems:
+        if case_id is not None:
+            lines[case_id] = number
+        if case is not None and not found:
+            cases.append(case)
+    if not lines and not problems:
         problems.append(Problem(str(path), 0, None, "the dataset has no cases"))
-    if problems:
-        raise DatasetError(problems)
+    if documents is not None or corpora is not None:
+        problems.extend(_quote_problems(str(path), quoted, documents, corpora))
     dataset = Dataset(path, cases, lines)
-    if documents is not None:
-        dataset.check_quotes(documents)
+    if problems:
+        raise DatasetError(sorted(problems, key=lambda p: p.line))
     return dataset
 
 
-def _parse_line(path: str, number: int, line: str) -> tuple[Case | None, list[Problem]]:
+def parse_case(
+    text: str,
+    documents: Mapping[str, Document] | None = None,
+    corpora: CorpusDocuments | None = None,
+    where: str = "case",
+) -> tuple[Case, list[Problem]]:
+    """One case given as JSON text (e.g. edited in the staff view): the Case and the rules it does not meet yet (a
+    draft tag, missing facts or quotes, blank strings). DatasetError lists what makes it no usable case at all: bad
+    JSON, a wrong type or unknown field, a quote not in its corpus."""
+    quoted: list[tuple[int, str | None, list[tuple[int, str]]]] = []
+    case, _, found = _parse_line(where, 0, text.strip(), quoted)
+    missing = _quote_problems(where, quoted, documents, corpora) if documents is not None or corpora else []
+    if case is None or missing:
+        raise DatasetError([*(found if case is None else []), *missing])
+    return case, found
+
+
+def _parse_line(
+    path: str, number: int, line: str, quoted: list[tuple[int, str | None, list[tuple[int, str]]]]
+) -> tuple[Case | None, str | None, list[Problem]]:
+    """The case on one line (None when it has a format problem), its id when it has one, and every problem found.
+    The line's quotes are added to `quoted` (even when other fields are wrong) to be looked up in the corpus."""
+    repeated: list[str] = []
     try:
-        data = json.loads(line)
+        data = json.loads(line, object_pairs_hook=lambda pairs: _object(pairs, repeated))
     except json.JSONDecodeError as error:
-        return None, [Problem(path, number, None, f"not valid JSON: {error.msg} (column {error.colno})")]
+        return None, None, [Problem(path, number, None, f"not valid JSON: {error.msg} (column {error.colno})")]
     if not isinstance(data, dict):
-        return None, [Problem(path, number, None, f"a case must be a JSON object, not {type(data).__name__}")]
+        return None, None, [Problem(path, number, None, f"a case must be a JSON object, not {type(data).__name__}")]
+    case_id = data.get("id") if isinstance(data.get("id"), str) else None
+    corpus = data.get("corpus")
+    if corpus is None or isinstance(corpus, str):
+        quoted.append((number, corpus, [(n, q) for n, q in _strings(data.get("quotes")) if q.strip()]))
+    found = [Problem(path, number, name, "given more than once (JSON keeps only the last)") for name in repeated]
+    case = None
     try:
         case = Case.model_validate(data)
     except ValidationError as error:
-        return None, [Problem(path, number, _field_name(e["loc"]), _message(e)) for e in error.errors()]
-    return case, [Problem(path, number, field, message) for field, message in _check_case(case)]
+        found += [Problem(path, number, _field_name(e["loc"]), _message(e)) for e in error.errors()]
+    found += [Problem(path, number, field, message) for field, message in _check_case(data)]
+    return case, case_id, found
 
 
-def _check_case(case: Case) -> list[tuple[str, str]]:
-    """What pydantic cannot say about one case: rules across fields and empty strings."""
+def _quote_problems(
+    path: str,
+    quoted: list[tuple[int, str | None, list[tuple[int, str]]]],
+    documents: Mapping[str, Document] | None,
+    corpora: CorpusDocuments | None,
+) -> list[Problem]:
+    """Every quote not found in the corpus its line is asked on, and every line naming a corpus that does not exist."""
+    finders: dict[str | None, QuoteFinder | None] = {None: QuoteFinder(documents) if documents is not None else None}
+    problems: list[Problem] = []
+    for number, corpus, quotes in quoted:
+        if corpus not in finders:
+            found = corpora(corpus) if corpora is not None and corpus is not None else None
+            finders[corpus] = QuoteFinder(found) if found is not None else None
+        finder = finders[corpus]
+        if finder is None:
+            if corpus is not None and corpora is not None:
+                problems.append(Problem(path, number, "corpus", f"no folder corpora/{corpus} beside the dataset"))
+            continue
+        problems += [
+            Problem(path, number, f"quotes[{n}]", f"not found in the corpus: {quote!r}")
+            for n, quote in quotes
+            if not finder.locate(quote)
+        ]
+    return problems
+
+
+def _object(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    repeated.extend(key for n, key in enumerate(keys) if key in keys[:n])
+    return dict(pairs)
+
+
+def _strings(value: object) -> list[tuple[int, str]]:
+    """The (index, text) of the strings in a list; nothing when it is not a list (pydantic reports that)."""
+    return [(n, item) for n, item in enumerate(value) if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _check_case(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What pydantic cannot say about one case: rules across fields and blank strings. Works on the raw JSON, so a
+    line with a type error still gets these checks in the same run (each on the fields that have the right type)."""
     found: list[tuple[str, str]] = []
-    if not case.question.strip():
+    question = data.get("question")
+    if isinstance(question, str) and question and not question.strip():
         found.append(("question", "the question is blank"))
-    if DRAFT_TAG in case.tags:
+    if DRAFT_TAG in [tag for _, tag in _strings(data.get("tags"))]:
         found.append(("tags", "still a draft: confirm 'answerable', fill 'facts' and 'quotes', then remove the tag"))
-    for n, fact in enumerate(case.facts):
-        if not fact:
+    facts = data.get("facts", [])
+    for n, fact in enumerate(facts if isinstance(facts, list) else []):
+        if fact == []:
             found.append((f"facts[{n}]", "a fact needs at least one phrasing"))
-        found.extend((f"facts[{n}][{i}]", "a phrasing is blank") for i, alt in enumerate(fact) if not alt.strip())
-    found.extend((f"quotes[{n}]", "a quote is blank") for n, quote in enumerate(case.quotes) if not quote.strip())
-    found.extend((f"forbidden[{n}]", "blank") for n, text in enumerate(case.forbidden) if not text.strip())
-    if case.answerable:
-        if not case.facts:
+        found.extend((f"facts[{n}][{i}]", "a phrasing is blank") for i, alt in _strings(fact) if not alt.strip())
+    found.extend((f"quotes[{n}]", "a quote is blank") for n, quote in _strings(data.get("quotes")) if not quote.strip())
+    found.extend((f"forbidden[{n}]", "blank") for n, text in _strings(data.get("forbidden")) if not text.strip())
+    answerable = data.get("answerable")
+    if answerable is True:
+        if data.get("facts", []) == []:
             found.append(("facts", "an answerable case needs at least one expected fact"))
-        if not case.quotes:
+        if data.get("quotes", []) == []:
             found.append(("quotes", "an answerable case needs at least one supporting quote"))
-    elif case.facts:
+    elif answerable is False and isinstance(facts, list) and facts:
         found.append(("facts", "an unanswerable case expects a refusal: leave facts empty"))
     return found
 

@@ -10,6 +10,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 _SPACE = re.compile(r"\s+")
 Span = tuple[str, int, int]
 
@@ -176,14 +178,11 @@ def false_refusal_rate(refused: Sequence[bool], answerable: Sequence[bool]) -> f
 
 # --- latency and aggregation ---
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0..100) with linear interpolation between ranks (numpy's default)."""
+    """The q-th percentile (0..100), linear between ranks (numpy's default); None for no values. The one percentile
+    of the project: the eval harness and the benchmark both use it."""
     if not values:
         return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return float(np.percentile(values, q))
 
 
 def mean(values: Iterable[float | None]) -> float | None:

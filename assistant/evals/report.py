@@ -5,17 +5,20 @@ from __future__ import annotations
 import base64
 import io
 import json
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.figure import Figure
 from rich import box
 from rich.console import Console
 from rich.markup import escape as escape_markup
 from rich.table import Table
 
-from assistant.evals.baseline import Baseline, Regression
+from assistant.evals.baseline import TIMINGS, Baseline, Regression, timings
 from assistant.evals.runner import CaseResult, EvalResult, Summary
+from assistant.models import Citation
 
 # (Summary field, label, unit): the order every report shows the metrics in.
 METRICS: list[tuple[str, str, str]] = [
@@ -79,22 +82,34 @@ def fmt(value: float | int | None, unit: str) -> str:
     return str(value)
 
 
-def write_reports(result: EvalResult, out_dir: str | Path, regressions: list[Regression] | None = None) -> list[Path]:
+def write_reports(
+    result: EvalResult,
+    out_dir: str | Path,
+    regressions: list[Regression] | None = None,
+    baseline: Baseline | None = None,
+) -> list[Path]:
     """Write results.jsonl, summary.json, report.md and report.html into out_dir; returns their paths."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "results.jsonl", folder / "summary.json", folder / "report.md", folder / "report.html"]
     paths[0].write_text("".join(row.model_dump_json() + "\n" for row in result.cases), encoding="utf-8")
-    paths[1].write_text(json.dumps(summary_json(result, regressions), indent=2) + "\n", encoding="utf-8")
-    paths[2].write_text(markdown_report(result, regressions), encoding="utf-8")
-    paths[3].write_text(html_report(result, regressions), encoding="utf-8")
+    paths[1].write_text(json.dumps(summary_json(result, regressions, baseline), indent=2) + "\n", encoding="utf-8")
+    paths[2].write_text(markdown_report(result, regressions, baseline), encoding="utf-8")
+    paths[3].write_text(html_report(result, regressions, baseline), encoding="utf-8")
     return paths
 
 
-def summary_json(result: EvalResult, regressions: list[Regression] | None = None) -> dict[str, object]:
-    """The run without its per-case rows (what `agenda eval --json` prints)."""
+def summary_json(
+    result: EvalResult, regressions: list[Regression] | None = None, baseline: Baseline | None = None
+) -> dict[str, object]:
+    """The run without its per-case rows (what `agenda eval --json` prints), with its timings beside the baseline's."""
     data = result.model_dump(mode="json", exclude={"cases"})
     data["failures"] = [row.id for row in result.failures]
+    data["timings"] = [
+        t.model_dump() | {"ratio": t.ratio} for t in timings(result.summary, baseline.summary if baseline else None)
+    ]
+    if baseline is not None:
+        data["baseline_machine"] = baseline.machine.model_dump() if baseline.machine else None
     if regressions is not None:
         data["regressions"] = [r.model_dump() for r in regressions]
         data["gate"] = "fail" if regressions else "pass"
@@ -107,7 +122,9 @@ def ordered_cases(result: EvalResult) -> list[CaseResult]:
 
 
 # --- Markdown ---
-def markdown_report(result: EvalResult, regressions: list[Regression] | None = None) -> str:
+def markdown_report(
+    result: EvalResult, regressions: list[Regression] | None = None, baseline: Baseline | None = None
+) -> str:
     s = result.summary
     lines = [
         f"# Eval report: {result.dataset}",
@@ -120,7 +137,12 @@ def markdown_report(result: EvalResult, regressions: list[Regression] | None = N
         lines += [f"**Gate: {'FAIL' if regressions else 'pass'}**", ""]
         lines += [f"- regression: {r}" for r in regressions] + ([""] if regressions else [])
     lines += ["| metric | value |", "|---|---|"]
-    lines += [f"| {label} | {fmt(getattr(s, name), unit)} |" for name, label, unit in METRICS]
+    lines += [f"| {label} | {fmt(getattr(s, name), unit)} |" for name, label, unit in METRICS if name not in TIMINGS]
+    lines += ["", "## Timings (not gated)", "", f"This run: {result.machine or 'machine not recorded'}."]
+    if baseline is not None:
+        lines += [f"Baseline: {baseline.machine or 'machine not recorded'}."]
+    lines += ["", "| timing | this run | baseline | ratio |", "|---|---|---|---|"]
+    lines += [f"| {t.label} | {t.current} | {t.baseline} | {t.ratio} |" for t in timing_rows(result, baseline)]
     for title, groups in (("By tag", result.by_tag), ("By language", result.by_lang)):
         lines += ["", f"## {title}", "", _md_row(["", "n", *(label for _, label, _ in BREAKDOWN)])]
         lines.append(_md_row(["---"] * (len(BREAKDOWN) + 2)))
@@ -166,122 +188,95 @@ def _expectation(row: CaseResult) -> str:
 
 
 # --- HTML ---
-_STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
-.case{border:1px solid #ddd;border-left:6px solid #c62828;border-radius:4px;padding:.6rem 1rem;margin:.8rem 0}
-.case.pass{border-left-color:#2e7d32}.why{color:#c62828;font-weight:600}
-.gate-fail{background:#fdecea;padding:.5rem 1rem}.gate-pass{background:#e8f5e9;padding:.5rem 1rem}
-blockquote{margin:.2rem 0 .2rem 1rem;padding-left:.6rem;border-left:3px solid #bbb;white-space:pre-wrap}
-.answer{white-space:pre-wrap;background:#f7f7f7;padding:.4rem .6rem}.muted{color:#666;font-size:.9em}
-.ok{color:#2e7d32}.miss{color:#c62828}figure{display:inline-block;vertical-align:top;margin:0 1rem 1rem 0}
-"""
+_TEMPLATES = Environment(
+    loader=PackageLoader("assistant.evals", "templates"),
+    autoescape=True,  # every piece of text (questions, answers, quotes, ids) is data, never markup
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def html_report(result: EvalResult, regressions: list[Regression] | None = None) -> str:
-    """One self-contained page (inline CSS, plots as base64 PNG); every piece of text is escaped."""
-    s = result.summary
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Eval report: {escape(result.dataset)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>Eval report: {escape(result.dataset)}</h1>",
-        f"<p><b>{s.passed}/{s.cases}</b> cases pass · k = {result.k} · started {escape(result.started_at)} · "
-        f"init {result.init_seconds:.1f} s · run {result.run_seconds:.1f} s · "
-        "<a href='#summary'>summary</a> · <a href='#plots'>plots</a> · <a href='#by-tag'>by tag</a> · "
-        "<a href='#passes'>passes</a></p>",
-    ]
-    if regressions is not None:
-        parts.append(_gate_html(regressions))
-    parts.append(f"<h2 id='failures'>Failures ({len(result.failures)})</h2>")
-    parts += [_case_html(row) for row in result.failures] or ["<p>None.</p>"]
-    parts += ["<h2 id='summary'>Summary</h2>", "<table>"]
-    parts += [
-        f"<tr><th>{escape(label)}</th><td class='n'>{escape(fmt(getattr(s, name), unit))}</td></tr>"
-        for name, label, unit in METRICS
-    ]
-    parts += ["</table>", "<h2 id='plots'>Plots</h2>", _plots_html(result)]
-    for anchor, title, groups in (("by-tag", "By tag", result.by_tag), ("by-lang", "By language", result.by_lang)):
-        parts += [f"<h2 id='{anchor}'>{title}</h2>", _breakdown_html(groups)]
-    passes = [c for c in result.cases if c.passed]
-    parts += [f"<h2 id='passes'>Passes ({len(passes)})</h2><details><summary>show</summary>"]
-    parts += [_case_html(row) for row in passes]
-    parts += ["</details>", "<h2>Assistant</h2><table>"]
-    parts += [f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in result.assistant.items()]
-    parts += ["</table></body></html>"]
-    return "\n".join(parts) + "\n"
+@dataclass(frozen=True)
+class CaseView:
+    """One case as the report shows it: its citations marked ✓/✗ and what was expected, marked found or missing."""
+
+    row: CaseResult
+    citations: list[tuple[Citation, str | None]]
+    expected: list[tuple[str, str | None, str]]
+    quotes: list[tuple[str, str]]
 
 
-def _gate_html(regressions: list[Regression]) -> str:
-    if not regressions:
-        return "<p class='gate-pass'>Gate: <b>pass</b> (no metric regressed beyond its tolerance)</p>"
-    items = "".join(f"<li>{escape(str(r))}</li>" for r in regressions)
-    return f"<div class='gate-fail'>Gate: <b>FAIL</b><ul>{items}</ul></div>"
-
-
-def _case_html(row: CaseResult) -> str:
-    state = "pass" if row.passed else "fail"
-    out = [
-        f"<div class='case {state}' id='case-{escape(row.id)}'>",
-        f"<b>{escape(row.id)}</b> <span class='muted'>{escape(', '.join(row.tags))} · {escape(row.lang)} · "
-        f"{row.latency_ms:.0f} ms</span>",
-    ]
-    if row.reasons:
-        out.append(f"<div class='why'>{escape('; '.join(row.reasons))}</div>")
-    for question, answer in row.history:
-        out.append(f"<div class='muted'>earlier: {escape(question)} → {escape(answer)}</div>")
-    out.append(f"<p><b>Q:</b> {escape(row.question)}</p>")
-    if row.standalone_question != row.question:
-        out.append(f"<div class='muted'>read as: {escape(row.standalone_question)}</div>")
-    refused = " <span class='muted'>(refused)</span>" if row.refused else ""
-    out.append(f"<div><b>A</b>{refused}:<div class='answer'>{escape(row.answer)}</div></div>")
+def case_view(row: CaseResult) -> CaseView:
     judged = row.answerable and bool(row.quotes)
-    for c, good in zip(row.citations, row.citations_supporting or [False] * len(row.citations), strict=True):
-        mark = ("<span class='ok'>✓</span> " if good else "<span class='miss'>✗</span> ") if judged else ""
-        out.append(
-            f"<blockquote>{mark}[{c.marker}] {escape(c.prose)} <span class='muted'>{escape(c.source)} "
-            f"{c.start}–{c.end}</span></blockquote>"
-        )
-    out.append("<div><b>Expected:</b> " + _expected_html(row) + "</div>")
-    out.append(f"<div class='muted'>retrieved: {escape(', '.join(row.retrieved))}</div></div>")
-    return "\n".join(out)
-
-
-def _expected_html(row: CaseResult) -> str:
-    items = []
-    if not row.answerable:
-        items.append("a refusal")
+    supporting = row.citations_supporting or [False] * len(row.citations)
+    citations = [
+        (c, ("ok" if good else "miss") if judged else None) for c, good in zip(row.citations, supporting, strict=True)
+    ]
+    expected: list[tuple[str, str | None, str]] = [] if row.answerable else [("a refusal", None, "")]
     missing = {tuple(f) for f in row.missing_facts}
-    for fact in row.facts:
-        mark = "miss" if tuple(fact) in missing else "ok"
-        items.append(f"<span class='{mark}'>{escape(' / '.join(fact))}</span>")
-    for text in row.forbidden:
-        mark = "miss" if text in row.forbidden_found else "ok"
-        items.append(f"never <span class='{mark}'>{escape(text)}</span>")
-    quotes = []
-    for quote, rank in zip(row.quotes, row.quote_ranks, strict=True):
-        where = f"retrieved at rank {rank}" if rank else "not retrieved"
-        quotes.append(f"<blockquote>{escape(quote)} <span class='muted'>({where})</span></blockquote>")
-    return "; ".join(items) + "".join(quotes)
+    expected += [(" / ".join(f), "miss" if tuple(f) in missing else "ok", "") for f in row.facts]
+    expected += [(t, "miss" if t in row.forbidden_found else "ok", "never ") for t in row.forbidden]
+    quotes = [
+        (quote, f"retrieved at rank {rank}" if rank else "not retrieved")
+        for quote, rank in zip(row.quotes, row.quote_ranks, strict=True)
+    ]
+    return CaseView(row, citations, expected, quotes)
 
 
-def _breakdown_html(groups: dict[str, Summary]) -> str:
-    head = "".join(f"<th>{escape(label)}</th>" for _, label, _ in BREAKDOWN)
-    rows = [f"<table><tr><th></th><th>n</th>{head}</tr>"]
-    for key, summary in groups.items():
-        cells = "".join(f"<td class='n'>{escape(c)}</td>" for c in _breakdown_cells(summary))
-        rows.append(f"<tr><th>{escape(key)}</th><td class='n'>{summary.cases}</td>{cells}</tr>")
-    return "".join(rows) + "</table>"
-
-
-def _plots_html(result: EvalResult) -> str:
-    figures = [("Latency per question", latency_plot(result)), ("Pass rate by tag", pass_rate_plot(result))]
-    return "".join(
-        f"<figure><img alt='{escape(alt)}' src='data:image/png;base64,{data}'><figcaption>{escape(alt)}"
-        "</figcaption></figure>"
-        for alt, data in figures
+def html_report(
+    result: EvalResult, regressions: list[Regression] | None = None, baseline: Baseline | None = None
+) -> str:
+    """One self-contained page (inline CSS, plots as base64 PNG) from a Jinja2 template that escapes every value."""
+    s = result.summary
+    passes = [c for c in result.cases if c.passed]
+    return _TEMPLATES.get_template("report.html.j2").render(
+        result=result,
+        summary=s,
+        regressions=[str(r) for r in regressions] if regressions is not None else None,
+        failures=[case_view(row) for row in result.failures],
+        passes=[case_view(row) for row in passes],
+        metrics=[(label, fmt(getattr(s, name), unit)) for name, label, unit in METRICS if name not in TIMINGS],
+        timings=timing_rows(result, baseline),
+        has_baseline=baseline is not None,
+        machine=str(result.machine) if result.machine else "machine not recorded",
+        baseline_machine=(str(baseline.machine) if baseline.machine else "machine not recorded") if baseline else "",
+        plots=[("Latency per question", latency_plot(result)), ("Pass rate by tag", pass_rate_plot(result))],
+        breakdowns=[
+            {
+                "anchor": anchor,
+                "title": title,
+                "labels": [label for _, label, _ in BREAKDOWN],
+                "rows": [(key, summary.cases, _breakdown_cells(summary)) for key, summary in groups.items()],
+            }
+            for anchor, title, groups in (
+                ("by-tag", "By tag", result.by_tag),
+                ("by-lang", "By language", result.by_lang),
+            )
+        ],
     )
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    label: str
+    current: str
+    baseline: str
+    ratio: str
+
+
+def timing_rows(result: EvalResult, baseline: Baseline | None) -> list[TimingRow]:
+    """The run's timings beside the baseline's, formatted (the ratio: this run / the baseline)."""
+    labels = {name: label for name, label, _ in METRICS}
+    return [
+        TimingRow(
+            labels[t.metric],
+            fmt(t.current, t.unit),
+            fmt(t.baseline, t.unit),
+            "–" if t.ratio is None else f"×{t.ratio:.2f}",
+        )
+        for t in timings(result.summary, baseline.summary if baseline else None)
+    ]
 
 
 def latency_plot(result: EvalResult) -> str:
@@ -335,7 +330,8 @@ def print_summary(
     baseline: Baseline | None = None,
     regressions: list[Regression] | None = None,
 ) -> None:
-    """The summary table (with the baseline's numbers when given), the per-tag table and the gate's verdict."""
+    """The quality table (with the baseline's numbers and the gate's verdict when given), the timings beside the
+    baseline's with both machines (never gated), the per-tag table and the gate's verdict."""
     s = result.summary
     table = Table(title=f"{result.dataset}: {s.passed}/{s.cases} pass (k={result.k})")
     table.add_column("metric")
@@ -345,12 +341,23 @@ def print_summary(
         table.add_column("baseline", justify="right")
         table.add_column("gate")
     for name, label, unit in METRICS:
+        if name in TIMINGS:
+            continue
         cells = [label, fmt(getattr(s, name), unit)]
         if baseline is not None:
             verdict = "[red]REGRESSED[/red]" if name in failed else "ok"
             cells += [fmt(getattr(baseline.summary, name), unit), verdict]
         table.add_row(*cells)
     console.print(table)
+    clock = Table(title="timings (not gated)", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("timing", "this run", *(("baseline", "ratio") if baseline is not None else ())):
+        clock.add_column(column, justify="left" if column == "timing" else "right")
+    for row in timing_rows(result, baseline):
+        clock.add_row(row.label, row.current, *((row.baseline, row.ratio) if baseline is not None else ()))
+    console.print(clock)
+    console.print(f"this run: {result.machine or 'machine not recorded'}", markup=False, highlight=False)
+    if baseline is not None:
+        console.print(f"baseline: {baseline.machine or 'machine not recorded'}", markup=False, highlight=False)
     tags = Table(title="by tag", box=box.SIMPLE_HEAD, pad_edge=False)
     tags.add_column("tag", no_wrap=True, min_width=min(24, max(map(len, result.by_tag), default=3)))
     tags.add_column("n", justify="right")
@@ -366,7 +373,7 @@ def print_summary(
             highlight=False,
         )
     if regressions:
-        console.print(f"[red]gate failed[/red]: {len(regressions)} metric(s) regressed")
+        console.print(f"[red]gate failed[/red]: {len(regressions)} quality metric(s) regressed")
         for r in regressions:
             console.print(f"  {r}", markup=False, highlight=False)
     elif baseline is not None:

@@ -11,10 +11,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 from tqdm import tqdm
 
-from assistant import Answer, Assistant, Chunk, Citation, Config, QuestionError
+from assistant import Answer, Assistant, Chunk, Citation, Config, Document, QuestionError
 from assistant.config import PROJECT_ROOT
+from assistant.corpus import load_corpus
 from assistant.evals import metrics
 from assistant.evals.dataset import Case, DatasetError, Location, Problem, load_dataset
+from assistant.evals.machine import Machine, this_machine
 from assistant.evals.metrics import Span
 
 # Asked (untimed) before the first case so per-question latency is steady state: one English, one not (the
@@ -110,6 +112,7 @@ class EvalResult(BaseModel):
 
     dataset: str
     k: int
+    machine: Machine | None = Field(None, description="Where the timings were measured")
     started_at: str
     init_seconds: float
     warmup_seconds: float
@@ -137,10 +140,16 @@ def run_eval(
     """
     if k < 1:
         raise ValueError("k must be at least 1")
-    dataset = load_dataset(dataset_path)  # format problems surface before the model loads
-    bot = bot_or_config if isinstance(bot_or_config, Assistant) else Assistant(bot_or_config or Config())
+    path = Path(dataset_path)
+    machine = this_machine()
+    given = bot_or_config if isinstance(bot_or_config, Assistant) else None
+    config = given.config if given else (bot_or_config if isinstance(bot_or_config, Config) else Config())
+    # Every problem of every line, quotes included, surfaces before the models load (reading a corpus needs none).
+    documents = given.documents if given else {d.id: d for d in load_corpus(config.corpus_dir).documents}
+    dataset = load_dataset(path, documents, corpora=lambda name: _corpus_documents(path, name))
+    bot = given or Assistant(config)
     bots = {None: bot} | {
-        name: _corpus_assistant(bot, Path(dataset_path).parent / "corpora" / name, name)
+        name: _corpus_assistant(bot, corpus_folder(path, name), name)
         for name in dict.fromkeys(c.corpus for c in dataset.cases if c.corpus is not None)
     }
     located: dict[str, list[list[Location]]] = {}
@@ -159,8 +168,9 @@ def run_eval(
         rows.append(score_case(bots[case.corpus], case, quotes, chunks[case.corpus], k))
     run_seconds = time.perf_counter() - t1
     return EvalResult(
-        dataset=str(dataset_path),
+        dataset=display_path(path),
         k=k,
+        machine=machine,
         started_at=started_at,
         init_seconds=bot.init_seconds,
         warmup_seconds=warmup,
@@ -171,6 +181,23 @@ def run_eval(
         by_lang=breakdown(rows, lambda row: [row.lang]),
         cases=rows,
     )
+
+
+def display_path(path: Path) -> str:
+    """A path as reports show it: relative to the project when inside it (so a committed baseline names the same
+    dataset from any folder), else absolute."""
+    absolute = path.resolve()
+    return absolute.relative_to(PROJECT_ROOT).as_posix() if absolute.is_relative_to(PROJECT_ROOT) else str(absolute)
+
+
+def corpus_folder(dataset: Path, name: str) -> Path:
+    """Where a case's named corpus lives: corpora/<name> beside the dataset file."""
+    return dataset.parent / "corpora" / name
+
+
+def _corpus_documents(dataset: Path, name: str) -> dict[str, Document] | None:
+    folder = corpus_folder(dataset, name)
+    return {d.id: d for d in load_corpus(folder).documents} if folder.is_dir() else None
 
 
 def _corpus_assistant(bot: Assistant, corpus_dir: Path, name: str) -> Assistant:
