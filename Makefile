@@ -25,6 +25,8 @@ browser:
 
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check assistant tests bench
+	$(VENV)/bin/mypy assistant
+	$(VENV)/bin/deptry assistant
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 eval: $(STAMP)

@@ -70,7 +70,7 @@ def _primary(bot: Assistant) -> Document | None:
     """The document the page is about: the one with summit metadata, else the first."""
     documents = list(bot.documents.values())
     with_event = [d for d in documents if d.metadata.get("event")]
-    return (with_event or documents or [None])[0]
+    return next(iter(with_event or documents), None)
 
 
 def header_html(bot: Assistant) -> str:
