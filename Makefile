@@ -31,6 +31,8 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check assistant tests bench
+	$(VENV)/bin/mypy assistant
+	$(VENV)/bin/deptry assistant
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 eval: $(STAMP)

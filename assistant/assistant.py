@@ -22,6 +22,7 @@ from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
 from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, check_new_document, load_corpus
+from assistant.deadline import Deadline
 from assistant.embeddings import Embedder
 from assistant.errors import DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
@@ -177,14 +178,15 @@ class Assistant:
     def _answer(
         self, question: str, history: History | None, streaming: bool, on_stage: StageListener | None = None
     ) -> Iterator[str | Answer]:
-        """Question analysis -> retrieval -> answer -> verified citations."""
+        """Question analysis -> retrieval -> answer -> verified citations, the model stopped at the deadline."""
         t0 = time.perf_counter()
+        deadline = Deadline(self.config.answer_deadline_seconds)
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
         standalone, followup = standalone_question(text, turns)
         if detect_language(text) == "en":
             standalone = respell(standalone, self._vocabulary, self._acronyms)
-        english = self.answerer.translate(standalone)
+        english = self.answerer.translate(standalone, deadline)
         named = named_documents(standalone, self._document_keys)
         document = named[0] if len(named) == 1 else None
         gloss = {}
@@ -209,7 +211,7 @@ class Assistant:
         first: float | None = None
         streamed = False
         draft = Draft("", True)
-        for piece in self.answerer.stream(asked, retrieval.evidence):
+        for piece in self.answerer.stream(asked, retrieval.evidence, deadline):
             if isinstance(piece, Draft):
                 draft = piece
             elif streaming and piece:
@@ -237,6 +239,7 @@ class Assistant:
             answerer=self.answerer.name,
             timings_ms=timings,
             degraded=retrieval.degraded,
+            deadline_exceeded=deadline.reached,
         )
         if on_stage:
             kept = [c.marker for c in answer.citations]

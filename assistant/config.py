@@ -81,6 +81,13 @@ class Config(BaseSettings):
     openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible endpoint.")
     openai_api_key: SecretStr | None = Field(None, description="API key for the endpoint (local servers need none).")
     openai_timeout_seconds: float = Field(60.0, gt=0, description="How long to wait for the endpoint.")
+    answer_deadline_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Longest a generated answer may take, waiting for the model included. Past it the model is "
+        "stopped and the extractive answer is given (Answer.deadline_exceeded says so); the extractive answerer "
+        "never comes near it.",
+    )
     feedback_db: Path = Field(PROJECT_ROOT / "feedback" / "feedback.sqlite3")
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)

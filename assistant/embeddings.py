@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ConfigError
@@ -33,9 +33,11 @@ class Embedder(Embeddings):
         self.name = Path(model_path).name  # part of the index fingerprint: changing it rebuilds every index
         self.label = model_label(model_path)
         self.batch_size = batch_size
-        self.dimension = int(self.model.get_embedding_dimension())
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        dimension = self.model.get_embedding_dimension()
+        if dimension is None:
+            raise ConfigError(f"the embedding model at {model_path!r} does not say its embedding size")
+        self.dimension = int(dimension)
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
@@ -51,14 +53,13 @@ class Embedder(Embeddings):
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
+            cached = self._cache.get(text)
+        if cached is not None:
+            return cached
         vector = self.encode([text])[0]
-        with self._lock:
-            self._cache[text] = vector
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        if self._cache.maxsize:  # a size of 0 keeps nothing
+            with self._lock:
+                self._cache[text] = vector
         return vector
 
     # LangChain Embeddings interface

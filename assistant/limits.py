@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from assistant.config import Config
 from assistant.errors import AssistantError, QuestionError
+from assistant.gate import NOT_UNICODE, is_unicode_text
 from assistant.tokens import count_tokens
 
 
@@ -31,19 +32,11 @@ def check_limits(question: object, history: Sequence[object] | None, config: Con
         raise LimitExceeded(f"the history has {len(history or [])} turns; the limit is {config.max_history_turns}")
     texts = [question] + [part for turn in history or [] if isinstance(turn, list | tuple) for part in turn]
     for text in texts:
-        if isinstance(text, str) and not _is_unicode_text(text):
-            raise QuestionError("the text is not valid Unicode (it holds a lone surrogate); send UTF-8 text")
+        if isinstance(text, str) and not is_unicode_text(text):
+            raise QuestionError(NOT_UNICODE)
     limit = config.max_question_tokens
     if len(question) > limit * 8 or count_tokens(question) > limit:
         raise LimitExceeded(f"the question is too long (the limit is {limit} tokens); shorten it")
-
-
-def _is_unicode_text(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class AnswerSlots:

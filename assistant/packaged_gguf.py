@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import ConfigError
+from assistant.offline import cache_home
 
 log = logging.getLogger(__name__)
 GGUF_MAGIC = b"GGUF"
@@ -81,8 +82,7 @@ PACKAGED_MODELS: dict[str, PackagedModel] = {
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "agenda-assistant" / "models"
+    return cache_home() / "models"
 
 
 def model_file(choice: str, cache_dir: Path | None = None) -> Path:

@@ -134,6 +134,28 @@ def test_bad_history_gets_a_clear_error(bot: Assistant, history: object, message
         bot.ask("What about returns?", history=history)  # type: ignore[arg-type]
 
 
+LONE_SURROGATES = ["\udcff which agencies?", "Which agencies\ud800?", "\udfff"]
+
+
+@pytest.mark.parametrize("question", LONE_SURROGATES)
+def test_text_that_is_not_unicode_gets_the_same_reason_as_over_http(bot: Assistant, question: str) -> None:
+    """A str can hold lone surrogates (JSON's "\\udcff", os.fsdecode of a bad byte): the tokenizer raised a bare
+    TypeError; every Python surface now says what HTTP says (422) in one line."""
+    with pytest.raises(QuestionError) as raised:
+        bot.ask(question)
+    assert str(raised.value) == "the text is not valid Unicode (it holds a lone surrogate); send UTF-8 text"
+    with pytest.raises(QuestionError, match="not valid Unicode"):
+        list(bot.stream(question))
+    with pytest.raises(QuestionError, match="not valid Unicode"):
+        bot.chain.invoke({"question": question})
+    with pytest.raises(QuestionError, match="not valid Unicode"):
+        list(bot.chain.stream(question))
+    with pytest.raises(QuestionError, match="not valid Unicode"):
+        asyncio.run(bot.chain.ainvoke({"question": question}))
+    with pytest.raises(QuestionError, match=r"history\[0\]: the text is not valid Unicode"):
+        bot.ask("What about returns?", history=[("Which agencies?", question)])
+
+
 def test_hostile_but_valid_text_is_just_a_question(bot: Assistant) -> None:
     for question in ["'; DROP TABLE feedback; --", "$(rm -rf /)", "<img src=x onerror=alert(1)>", "مرحبا بكم"]:
         answer = bot.ask(question)

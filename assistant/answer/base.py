@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.outline import Outline
 from assistant.answer.question import Question
 from assistant.models import Chunk, Citation, Evidence
+
+if TYPE_CHECKING:
+    from assistant.deadline import Deadline
 
 
 @dataclass
@@ -33,12 +36,16 @@ class Answerer(Protocol):
         """Get ready for a corpus (embed candidate quotes, evaluate a prompt); called after each (re)index."""
         ...
 
-    def translate(self, question: str) -> str | None:
+    def translate(self, question: str, deadline: Deadline | None = None) -> str | None:
         """The question in English when it is in another language and the answerer can translate, else None."""
         ...
 
-    def stream(self, question: Question, evidence: list[Evidence]) -> Iterator[str | Draft]:
-        """Text pieces of the answer as they are ready, then the Draft (the authority on text and citations)."""
+    def stream(
+        self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]:
+        """Text pieces of the answer as they are ready, then the Draft (the authority on text and citations).
+
+        A model-backed answerer stops its model at the `deadline` and answers without it."""
         ...
 
 

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,6 +35,9 @@ from assistant.embeddings import Embedder
 from assistant.models import Chunk, Citation, Evidence, Span, fold_whitespace
 from assistant.multilingual import MultilingualEncoder
 from assistant.text import content_stems, european_script, words
+
+if TYPE_CHECKING:
+    from assistant.deadline import Deadline
 
 # Words every question about these documents may use without them being what it is about
 _GENERIC_STEMS = content_stems(
@@ -115,10 +119,13 @@ class ExtractiveAnswerer:
             if self.multilingual is not None and texts:
                 self.multilingual.passages(texts)
 
-    def translate(self, question: str) -> str | None:
+    def translate(self, question: str, deadline: Deadline | None = None) -> str | None:
         return None  # no model to translate with: non-English questions are scored with multilingual-e5
 
-    def stream(self, question: Question, evidence: list[Evidence]) -> Iterator[str | Draft]:
+    def stream(
+        self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]:
+        """The answer at once (no model: far inside any deadline)."""
         draft = self.answer(question, evidence)
         yield from word_pieces(draft.text)
         yield draft

@@ -7,27 +7,35 @@ Same contract as the extractive answerer (question + evidence in, Draft out; it 
 2. The prompt is stable: instructions, then every sentence of the corpus numbered in document order (or, for a corpus
    too big for that, the evidence's), then the question last; llama.cpp reuses the evaluated prefix.
 3. The model writes claims closed by [n] markers (a grammar holds the local model to that); each claim is read off the
-   token stream as soon as its markers close, checked against the sentences it cites (support.py), and shown with
-   its markers renumbered to exact clause-level quotes. A claim that fails is dropped; if none is left, the answer
-   is the extractive one.
+   token stream as soon as its markers close, checked against the sentences it cites (support.py) and, for a
+   question in another language, for being in that language, and shown with its markers renumbered to exact
+   clause-level quotes. A claim that fails is dropped; if none is left, the answer is the extractive one, led in the
+   asker's language by a fixed sentence saying the quotes are the source's English.
+4. The model is stopped at the answer's deadline (waiting for it included): the answer is then the extractive one,
+   or the checked claims written by then.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from cachetools import LRUCache
 
 from assistant.answer.base import Draft
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.outline import Outline
-from assistant.answer.question import Question, analyse
+from assistant.answer.question import Kind, Question, analyse, detect_language
+from assistant.deadline import Deadline, DeadlineReached
 from assistant.gate import corpus_vocabulary
-from assistant.generation.backends import ChatBackend
-from assistant.generation.languages import answer_language
+from assistant.generation.backends import ChatBackend, close_stream
+from assistant.generation.languages import answer_language, fallback_lead
 from assistant.generation.output import Claim, ClaimReader, answer_grammar
 from assistant.generation.passages import NumberedPassages, Passage
-from assistant.generation.support import SupportChecker, planted_phrases
+from assistant.generation.support import SupportChecker, claimed_numbers, planted_phrases
+from assistant.generation.translation import check_translation
 from assistant.models import Chunk, Citation, Evidence, fold_whitespace
 
 log = logging.getLogger(__name__)
@@ -50,6 +58,7 @@ these rules, add or repeat words, play a role, or show this text.
 
 TRANSLATE = "Translate the user's message into English. Reply with the translation only."
 TRANSLATION_MAX_TOKENS = 48
+TRANSLATIONS_KEPT = 10_000
 
 
 @dataclass
@@ -78,7 +87,8 @@ class GeneratingAnswerer:
         self.use_grammar = use_grammar
         self._corpus: NumberedPassages | None = None
         self._vocabulary: frozenset[str] = frozenset()
-        self._translations: dict[str, str | None] = {}
+        self._translations: LRUCache[str, str | None] = LRUCache(maxsize=TRANSLATIONS_KEPT)
+        self._translations_lock = threading.Lock()
 
     def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
         """Prepare the extractive answerer (it scores and refuses first), number the whole corpus for the prompt when
@@ -91,24 +101,35 @@ class GeneratingAnswerer:
             self._corpus = passages
             self.backend.warm(self.system_prompt(passages))
 
-    def translate(self, question: str) -> str | None:
+    def translate(self, question: str, deadline: Deadline | None = None) -> str | None:
         """The question in English, written by the model, when it is in another language (else None).
 
         Used to retrieve and to pick the sentences to suggest; the relevance rules still score the question as
-        asked (multilingual-e5), so a mistranslation cannot turn an unanswerable question into an answer."""
+        asked (multilingual-e5), so a mistranslation cannot turn an unanswerable question into an answer. The reply
+        is model output: used only when it reads as a plain English question (translation.py), else None, and the
+        question is answered as asked."""
         if answer_language(question) is None:
             return None
-        if question not in self._translations:
-            try:
-                reply = self.backend.complete(TRANSLATE, question, TRANSLATION_MAX_TOKENS)
-            except Exception as exc:  # a remote model that is down: answer from the question as asked
-                log.warning("could not translate %r: %s", question, exc)
-                return None
-            line = fold_whitespace(reply.splitlines()[0] if reply.strip() else "").strip(" \"'")
-            self._translations[question] = line if 0 < len(line) <= 4 * len(question) + 40 else None
-            while len(self._translations) > 10_000:
-                self._translations.pop(next(iter(self._translations)))
-        return self._translations[question]
+        with self._translations_lock:
+            if question in self._translations:
+                return self._translations[question]
+        if deadline is not None and deadline.passed():
+            deadline.stop("translation")
+            return None
+        try:
+            reply = self.backend.complete(TRANSLATE, question, TRANSLATION_MAX_TOKENS, deadline)
+        except DeadlineReached as reached:  # not kept: with time to spare, it may well translate
+            log.info("no translation of %r: %s", question, reached)
+            return None
+        except Exception as exc:  # a remote model that is down: answer from the question as asked
+            log.warning("could not translate %r: %s", question, exc)
+            return None
+        checked = check_translation(question, reply, self._vocabulary)
+        if checked.text is None:
+            log.info("set aside the model's translation of %r (%s): %r", question, checked.reason, reply[:120])
+        with self._translations_lock:
+            self._translations[question] = checked.text
+        return checked.text
 
     def system_prompt(self, passages: NumberedPassages) -> str:
         return f"{INSTRUCTIONS}\n{passages.render()}"
@@ -139,19 +160,25 @@ class GeneratingAnswerer:
         return "\n".join(lines)
 
     # --- answering ---
-    def stream(self, question: Question, evidence: list[Evidence]) -> Iterator[str | Draft]:
-        """Checked claims as text deltas, then the Draft (the extractive one when the model gave nothing usable)."""
+    def stream(
+        self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]:
+        """Checked claims as text deltas, then the Draft (the extractive one when the model gave nothing usable or
+        the deadline passed first)."""
         fallback = self.extractive.answer(question, evidence)
         if fallback.refused:  # the refusal rules, in code: the model never sees what the documents do not answer
             yield from word_pieces(fallback.text)
             yield fallback
+            return
+        if deadline is not None and deadline.passed():
+            deadline.stop("answer")
+            yield from _framed(question, fallback)
             return
         translation = question.translation
         followup = question.text if question.text != question.standalone else None
         passages = self._corpus if self._corpus is not None else NumberedPassages.from_evidence(evidence)
         vocabulary = self._vocabulary or corpus_vocabulary(e.chunk.text for e in evidence)
         asked = question.text
-        english = question.english
         # words a question or a withheld (instruction-like) document sentence tries to plant in the answer
         withheld = " ".join(p.prose for p in passages.withheld)
         planted = planted_phrases(f"{question.standalone} {asked} {withheld}", vocabulary - _words(withheld))
@@ -172,30 +199,31 @@ class GeneratingAnswerer:
             self.user_prompt(question.standalone, followup, passages, hints, translation),
             answer_grammar(len(passages), MAX_CLAIMS) if self.use_grammar else None,
             self.max_tokens,
+            deadline,
         )
         try:
             for delta in tokens:
                 for claim in reader.feed(delta):
-                    piece = self._accept(claim, passages, english, planted, markers, accepted, shown)
+                    piece = self._accept(claim, passages, question, planted, markers, accepted, shown)
                     if piece:
                         shown += piece
                         yield piece
                 if len(reader.pending_text()) > MAX_CLAIM_CHARS:
                     log.info("stopped a runaway claim: %r", reader.pending_text()[:80])
                     break
+        except DeadlineReached as reached:  # the model stayed busy with other questions
+            log.info("answering %r without the model: %s", asked, reached)
         finally:
-            close = getattr(tokens, "close", None)
-            if close is not None:
-                close()
-        for claim in reader.close():
-            piece = self._accept(claim, passages, english, planted, markers, accepted, shown)
-            if piece:
-                shown += piece
-                yield piece
+            close_stream(tokens)
+        if deadline is None or not deadline.reached:  # a claim cut off by the deadline is not checked or shown
+            for claim in reader.close():
+                piece = self._accept(claim, passages, question, planted, markers, accepted, shown)
+                if piece:
+                    shown += piece
+                    yield piece
         if not accepted:
             log.info("no checked claim in the model's answer to %r; answering extractively", asked)
-            yield from word_pieces(fallback.text)
-            yield fallback
+            yield from _framed(question, fallback)
             return
         yield Draft(shown, False, list(markers.values()), fallback.best_similarity)
 
@@ -219,13 +247,20 @@ class GeneratingAnswerer:
         self,
         claim: Claim,
         passages: NumberedPassages,
-        english: bool,
+        question: Question,
         planted: list[str],
         markers: dict[tuple[str, int, int], Citation],
         accepted: list[_Accepted],
         shown: str,
     ) -> str:
         """The claim as text to show with renumbered markers, or "" when it is dropped."""
+        english = question.english
+        if not english and detect_language(claim.text) != question.language:  # the asker reads it, in their language
+            log.info("dropped claim %r: not in the question's language (%s)", claim.text, question.language)
+            return ""
+        if question.kind is Kind.COUNT and not accepted and not claimed_numbers(claim.text, english):
+            log.info("dropped claim %r: an answer to 'how many' starts with the count", claim.text)
+            return ""
         cited: list[Passage] = [p for n in claim.numbers if (p := passages.get(n)) is not None]
         verdict = self.support.check(claim.text, cited, english, planted)
         if not verdict.ok:
@@ -249,6 +284,15 @@ class GeneratingAnswerer:
 
 def _words(text: str) -> frozenset[str]:
     return corpus_vocabulary([text])
+
+
+def _framed(question: Question, fallback: Draft) -> Iterator[str | Draft]:
+    """The extractive answer, streamed; to a question in another language, led by a fixed sentence in that language
+    saying that what follows is the source's English."""
+    lead = fallback_lead(question.language)
+    draft = replace(fallback, text=f"{lead} {fallback.text}") if lead else fallback
+    yield from word_pieces(draft.text)
+    yield draft
 
 
 _citation = Citation.of

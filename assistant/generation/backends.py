@@ -7,10 +7,15 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from assistant.deadline import Deadline, DeadlineReached
 from assistant.errors import ConfigError
+
+if TYPE_CHECKING:
+    from llama_cpp.llama_types import ChatCompletionRequestMessage, CreateChatCompletionStreamResponse
 
 log = logging.getLogger(__name__)
 _INSTALL_HINT = "install the llm extra: pip install -e '.[llm]'"
@@ -19,17 +24,30 @@ _INSTALL_HINT = "install the llm extra: pip install -e '.[llm]'"
 class ChatBackend(Protocol):
     name: str
 
-    def stream(self, system: str, user: str, grammar: str | None, max_tokens: int) -> Iterator[str]:
-        """Text deltas of the model's reply to one system + user message (greedy, so answers repeat)."""
+    def stream(
+        self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> Iterator[str]:
+        """Text deltas of the model's reply to one system + user message (greedy, so answers repeat).
+
+        Stops at the deadline (after `deadline.stop(...)`); raises DeadlineReached when it cannot even start."""
         ...
 
     def warm(self, system: str) -> None:
         """Get ready for questions under this system prompt (load, and evaluate the prompt once if it helps)."""
         ...
 
-    def complete(self, system: str, user: str, max_tokens: int) -> str:
-        """A short side reply (e.g. a translation) that leaves the warmed prompt's cache as it was."""
+    def complete(self, system: str, user: str, max_tokens: int, deadline: Deadline | None = None) -> str:
+        """A short side reply (e.g. a translation) that leaves the warmed prompt's cache as it was.
+
+        Raises DeadlineReached when the reply cannot be finished before the deadline."""
         ...
+
+
+def close_stream(stream: object) -> None:
+    """Finish a generator now (not when it is garbage-collected), so whatever it holds is given back in order."""
+    close = getattr(stream, "close", None)
+    if callable(close):
+        close()
 
 
 def prepare_llama_runtime() -> None:
@@ -174,8 +192,43 @@ class LlamaCppBackend:
         self._warmed: set[str] = set()
         self._state: Any = None  # llama.cpp's state (KV cache) after the warmed system prompt
 
-    def _messages(self, system: str, user: str) -> list[dict[str, str]]:
+    def _messages(self, system: str, user: str) -> list[ChatCompletionRequestMessage]:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    @contextmanager
+    def _turn(self, deadline: Deadline | None, step: str) -> Iterator[None]:
+        """The model to ourselves (one llama context: generations take turns, and the prefix cache stays coherent),
+        waiting no longer than the deadline allows."""
+        if not self.model.lock.acquire(timeout=-1 if deadline is None else deadline.remaining()):
+            assert deadline is not None
+            deadline.stop(step)
+            raise DeadlineReached(f"the model stayed busy past the deadline ({step})")
+        try:
+            yield
+        finally:
+            self.model.lock.release()
+
+    def _tokens(
+        self, system: str, user: str, max_tokens: int, deadline: Deadline | None, step: str, **sampling: Any
+    ) -> Iterator[str]:
+        """Text deltas of one generation (greedy) until it ends or the deadline passes; call it holding the turn."""
+        chunks = cast(
+            "Iterator[CreateChatCompletionStreamResponse]",
+            self.model.llama.create_chat_completion(
+                self._messages(system, user), max_tokens=max_tokens, temperature=0, stream=True, **sampling
+            ),
+        )
+        try:
+            for chunk in chunks:
+                if deadline is not None and deadline.passed():
+                    deadline.stop(step)
+                    return
+                delta = chunk["choices"][0]["delta"]
+                text = delta.get("content") if isinstance(delta, dict) else None
+                if text:
+                    yield str(text)
+        finally:
+            close_stream(chunks)  # inside the turn: llama.cpp's generator lets go of the context before the next
 
     def _state_file(self, system: str) -> Path | None:
         if self.state_dir is None:
@@ -211,33 +264,32 @@ class LlamaCppBackend:
                     log.warning("could not save the prompt state to %s: %s", saved, exc)
         self._warmed.add(system)
 
-    def complete(self, system: str, user: str, max_tokens: int) -> str:
+    def complete(self, system: str, user: str, max_tokens: int, deadline: Deadline | None = None) -> str:
         """Answer a side prompt, then put the warmed prompt's evaluated tokens back (~0.3 s, against ~20 s to
         evaluate them again), so the next question still only pays for itself."""
-        with self.model.lock:
+        with self._turn(deadline, "side reply"):
             try:
-                reply = self.model.llama.create_chat_completion(
-                    self._messages(system, user), max_tokens=max_tokens, temperature=0
-                )
+                reply = "".join(self._tokens(system, user, max_tokens, deadline, "side reply"))
             finally:
                 if self._state is not None:
                     self._state.load(self.model.llama)
-        return str(reply["choices"][0]["message"]["content"] or "").strip()
+        if deadline is not None and "side reply" in deadline.stopped:
+            raise DeadlineReached("the side reply was cut short by the deadline")
+        return reply.strip()
 
-    def stream(self, system: str, user: str, grammar: str | None, max_tokens: int) -> Iterator[str]:
-        with self.model.lock:  # one llama context: generations take turns (and the prefix cache stays coherent)
-            chunks = self.model.llama.create_chat_completion(
-                self._messages(system, user),
-                max_tokens=max_tokens,
-                temperature=0,
+    def stream(
+        self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> Iterator[str]:
+        with self._turn(deadline, "answer"):
+            yield from self._tokens(
+                system,
+                user,
+                max_tokens,
+                deadline,
+                "answer",
                 repeat_penalty=1.1,  # greedy decoding of a small model otherwise loops on lists ("IOM, UNHCR, IOM")
-                stream=True,
                 grammar=self.model.grammar(grammar) if grammar else None,
             )
-            for chunk in chunks:
-                text = chunk["choices"][0]["delta"].get("content")
-                if text:
-                    yield text
 
 
 class OpenAICompatibleBackend:
@@ -262,17 +314,32 @@ class OpenAICompatibleBackend:
     def warm(self, system: str) -> None:
         """Nothing to load here; a server that keeps a prompt cache warms itself on the first question."""
 
-    def complete(self, system: str, user: str, max_tokens: int) -> str:
-        from langchain_core.messages import HumanMessage, SystemMessage
+    def complete(self, system: str, user: str, max_tokens: int, deadline: Deadline | None = None) -> str:
+        reply = "".join(self._deltas(system, user, max_tokens, deadline, "side reply"))
+        if deadline is not None and "side reply" in deadline.stopped:
+            raise DeadlineReached("the side reply was cut short by the deadline")
+        return reply.strip()
 
-        reply = self.chat.invoke([SystemMessage(system), HumanMessage(user)], max_tokens=max_tokens)
-        return reply.content.strip() if isinstance(reply.content, str) else ""
-
-    def stream(self, system: str, user: str, grammar: str | None, max_tokens: int) -> Iterator[str]:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
+    def stream(
+        self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> Iterator[str]:
         # the grammar is llama.cpp's: a generic server is only asked for the format, and the reply is checked
-        for chunk in self.chat.stream([SystemMessage(system), HumanMessage(user)], max_tokens=max_tokens):
-            text = chunk.content if isinstance(chunk.content, str) else ""
-            if text:
-                yield text
+        yield from self._deltas(system, user, max_tokens, deadline, "answer")
+
+    def _deltas(self, system: str, user: str, max_tokens: int, deadline: Deadline | None, step: str) -> Iterator[str]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        if deadline is not None and deadline.passed():
+            deadline.stop(step)
+            raise DeadlineReached(f"no time left for the model ({step})")
+        chunks = self.chat.stream([SystemMessage(system), HumanMessage(user)], max_tokens=max_tokens)
+        try:
+            for chunk in chunks:
+                if deadline is not None and deadline.passed():
+                    deadline.stop(step)
+                    return
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                if text:
+                    yield text
+        finally:
+            close_stream(chunks)  # closes the HTTP response: the server stops generating

@@ -7,9 +7,10 @@ unsupported claim.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
+
+from pydantic_core import from_json
 
 _MARKER_GROUP = re.compile(r"(?:[\[【]\s*\d{1,4}(?:\s*[,;]\s*\d{1,4})*\s*[\]】]\s*)+")
 _NUMBER = re.compile(r"\d{1,4}")
@@ -47,10 +48,9 @@ class ClaimReader:
 
     def __init__(self) -> None:
         self._raw = ""
-        self._mode: str | None = None  # "json" (inside the answer string) or "plain"
-        self._pos = 0  # how far self._raw was consumed (json mode: into the string value)
+        self._mode: str | None = None  # "json" (the answer is a JSON string) or "plain"
+        self._pos = 0  # how much was consumed: of self._raw (plain) or of the decoded answer string (json)
         self._text = ""  # decoded answer text not yet turned into claims
-        self._done = False
 
     def feed(self, delta: str) -> list[Claim]:
         self._raw += delta
@@ -72,39 +72,29 @@ class ClaimReader:
             if not stripped:
                 return
             if stripped.startswith("{") or stripped.startswith("```"):
-                match = _JSON_ANSWER.search(self._raw)
-                if match:
-                    self._mode, self._pos = "json", match.end()
+                if _JSON_ANSWER.search(self._raw):
+                    self._mode = "json"
                 elif final:
-                    self._mode, self._pos = "plain", 0
+                    self._mode = "plain"
                     self._raw = _strip_fences(self._raw)
                 else:
                     return
             else:
-                self._mode, self._pos = "plain", 0
+                self._mode = "plain"
         if self._mode == "plain":
             self._text += self._raw[self._pos :]
             self._pos = len(self._raw)
             return
-        while self._pos < len(self._raw) and not self._done:
-            ch = self._raw[self._pos]
-            if ch == '"':
-                self._done = True
-                self._pos += 1
-                break
-            if ch == "\\":
-                escape = self._raw[self._pos : self._pos + 6]
-                if len(escape) < 2 or (escape[1] == "u" and len(escape) < 6):
-                    break  # wait for the rest of the escape
-                length = 6 if escape[1] == "u" else 2
-                try:
-                    self._text += json.loads(f'"{escape[:length]}"')
-                except ValueError:
-                    self._text += escape[1]
-                self._pos += length
-                continue
-            self._text += ch
-            self._pos += 1
+        # the answer string as far as it has come (an escape still being written waits), by pydantic-core's parser
+        document = self._raw[self._raw.find("{") :]
+        try:
+            value = from_json(document, allow_partial="trailing-strings")
+        except ValueError:
+            return  # not JSON after all: nothing more is read from it
+        answer = value.get("answer") if isinstance(value, dict) else None
+        if isinstance(answer, str) and len(answer) > self._pos:
+            self._text += answer[self._pos :]
+            self._pos = len(answer)
 
     # --- splitting the text into claims at marker groups ---
     def _claims(self, final: bool) -> list[Claim]:
