@@ -28,7 +28,7 @@ def test_server_down_answers_from_bm25_and_recovers_without_reindexing(
 ) -> None:
     config = private_config.model_copy(update={"chroma_url": chroma_server.url})
     bot = Assistant(config, embedder=embedder)
-    served = bot.index.served["collection"]
+    served = bot.served.build.name
     chroma_server.stop()
     down = bot.ask("Which agencies does the statement mention?")
     assert down.degraded  # the dense half is unavailable; the lexical half still answers
@@ -37,7 +37,7 @@ def test_server_down_answers_from_bm25_and_recovers_without_reindexing(
     chroma_server.start()
     up = bot.ask("Which agencies does the statement mention?")
     assert not up.degraded
-    assert bot.index.served["collection"] == served  # the same build: nothing was re-indexed
+    assert bot.served.build.name == served  # the same build: nothing was re-indexed
     assert bot.health()["status"] == "ok"
 
 
