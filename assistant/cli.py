@@ -160,14 +160,17 @@ def eval_command(
 
 @feedback_app.command("export")
 def feedback_export(
-    db: Annotated[Path | None, typer.Option(help="Feedback database (default: the configured one)")] = None,
+    db: Annotated[
+        str | None, typer.Option(help="Feedback database: an SQLite file or a URL (default: the configured one)")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the draft cases")] = Path("evals/drafts.jsonl"),
 ) -> None:
     """Turn stored feedback into draft eval cases (thumbs-down first) for staff to complete."""
     from assistant.evals.feedback_export import export_feedback
+    from assistant.feedback import configured_location
 
     try:
-        drafts = export_feedback(db or Config().feedback_db, out)
+        drafts = export_feedback(db or configured_location(load_config()), out)
     except FileNotFoundError as error:
         _fail(error)
     down = sum(1 for d in drafts if "feedback-down" in d.tags)

@@ -14,7 +14,7 @@ import gradio as gr
 from assistant.api import feedback_config
 from assistant.assistant import Assistant
 from assistant.config import Config
-from assistant.errors import QuestionError
+from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.feedback import MAX_TEXT, FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
 from assistant.models import Answer
@@ -37,6 +37,10 @@ REASON_CHOICES = [
     ("Something else", "other"),
 ]
 _MARKER = re.compile(r"\[(\d+)\]")
+FEEDBACK_NOT_SAVED = (
+    "Sorry, your rating could not be saved right now (our feedback database is unavailable). Answers still work; "
+    "please try again later."
+)
 _THINKING = '<span class="thinking">Searching the statement…</span>'
 # After a thumbs down, keyboard users land on the optional reason (a no-op while the panel stays hidden)
 _FOCUS_FEEDBACK_PANEL = "() => { setTimeout(() => document.querySelector('#feedback-panel input')?.focus(), 100); }"
@@ -345,8 +349,8 @@ class ChatView:
             return pending, gr.skip(), gr.skip(), gr.skip()
         if event.liked is True:
             self._flush(pending if pending != turn else None, turns)
-            self._save(turns[turn], "up")
-            gr.Info("Thanks! Your rating is saved.", title="Feedback")
+            if self._save(turns[turn], "up"):
+                gr.Info("Thanks! Your rating is saved.", title="Feedback")
             return None, gr.Group(visible=False), None, ""
         if event.liked is False:
             self._flush(pending if pending != turn else None, turns)
@@ -354,8 +358,8 @@ class ChatView:
         return pending, gr.skip(), gr.skip(), gr.skip()  # a like taken back: nothing to store
 
     def send_reason(self, reason: str | None, comment: str, turns: list[Turn], pending: int | None) -> Any:
-        if pending is not None and 0 <= pending < len(turns):
-            self._save(turns[pending], "down", reason, (comment or "").strip() or None)
+        rated = pending is not None and 0 <= pending < len(turns)
+        if rated and self._save(turns[pending], "down", reason, (comment or "").strip() or None):  # type: ignore[index]
             gr.Info("Thanks! Your feedback is saved.", title="Feedback")
         return None, gr.Group(visible=False)
 
@@ -368,8 +372,15 @@ class ChatView:
         if pending is not None and 0 <= pending < len(turns):
             self._save(turns[pending], "down")
 
-    def _save(self, turn: Turn, rating: str, reason: str | None = None, comment: str | None = None) -> None:
-        self.store.add(rating, turn.answer, turn.history, reason, comment, feedback_config(self.config))  # type: ignore[arg-type]
+    def _save(self, turn: Turn, rating: str, reason: str | None = None, comment: str | None = None) -> bool:
+        """Store a rating; when the feedback database is down, say so (the chat goes on) and return False."""
+        try:
+            self.store.add(rating, turn.answer, turn.history, reason, comment, feedback_config(self.config))  # type: ignore[arg-type]
+        except FeedbackUnavailable as error:
+            log.warning("%s", error)
+            gr.Warning(FEEDBACK_NOT_SAVED, title="Feedback")
+            return False
+        return True
 
 
 def _picked(event: gr.SelectData) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import gradio as gr
 
 from assistant.config import Config
+from assistant.errors import FeedbackUnavailable
 from assistant.feedback import REASONS, FeedbackRecord, FeedbackStore
 from assistant.web import safe_html
 
@@ -100,11 +101,14 @@ def build_staff_app(config: Config, store: FeedbackStore) -> gr.Blocks:
             reload_report = gr.Button("Reload", size="sm")
 
         def show_feedback(rating: str, reason: str, search: str, limit: float) -> tuple[str, Any]:
-            records = store.list(None if rating == "all" else rating, int(limit))
+            try:
+                records = store.list(None if rating == "all" else rating, int(limit))
+                total = store.count()
+            except FeedbackUnavailable as error:
+                return f'<p class="summary">{safe_html.text(str(error))}</p>', gr.skip()
             shown = filter_feedback(records, reason, search or "")
-            total = store.count()
             up = sum(r.rating == "up" for r in shown)
-            text = f"{len(shown)} shown ({up} up, {len(shown) - up} down) of {total} ratings in {config.feedback_db}"
+            text = f"{len(shown)} shown ({up} up, {len(shown) - up} down) of {total} ratings in {store.location}"
             rows = gr.Dataframe(feedback_table(shown), headers=COLUMNS)
             return f'<p class="summary">{safe_html.text(text)}</p>', rows
 
