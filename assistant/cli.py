@@ -109,6 +109,42 @@ def serve(
         _fail(error)
 
 
+@app.command("serve-model")
+def serve_model(
+    model: Annotated[
+        str | None, typer.Option(help="1.5b, 0.5b or a .gguf path (default: ASSISTANT_LOCAL_MODEL)")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8001,
+    alias: Annotated[
+        str | None,
+        typer.Option(
+            help="The model's name in the API (default: agenda-<model>); the replicas' ASSISTANT_OPENAI_MODEL"
+        ),
+    ] = None,
+) -> None:
+    """Serve the packaged model once for every replica: llama.cpp's OpenAI-compatible server (llama_cpp.server)."""
+    import os
+
+    from assistant.generation.llama_server import model_server_command
+    from assistant.packaged_gguf import PACKAGED_MODELS, model_file
+
+    config = load_config(**({"local_model": model} if model else {}))
+    try:
+        path = model_file(config.local_model, config.model_cache_dir)
+    except AssistantError as error:
+        _fail(error)
+    packaged = config.local_model in PACKAGED_MODELS
+    name = alias or f"agenda-{config.local_model if packaged else Path(config.local_model).stem}"
+    command = model_server_command(path, name, host, port, config.llm_threads, config.llm_context_tokens)
+    typer.echo(
+        f"model server for {path.name} on http://{host}:{port}/v1; point the replicas at it with "
+        f"ASSISTANT_ANSWERER=openai ASSISTANT_OPENAI_BASE_URL=http://{host}:{port}/v1 ASSISTANT_OPENAI_MODEL={name}"
+    )
+    sys.stdout.flush()
+    os.execv(command[0], command)  # the server is this process: signals and exit codes are its own
+
+
 def main() -> None:  # the console script
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

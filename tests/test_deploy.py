@@ -208,3 +208,34 @@ def _served_build(running: Cluster) -> str:
 
     index = VectorIndex(Config(chroma_url=running.chroma.url, index_dir=running.work / "probe"))
     return build_id(index.active()["collection"])
+
+
+def test_one_model_server_serves_generated_answers_to_the_replicas(config, embedder, tmp_path: Path) -> None:
+    """`agenda serve-model` serves the packaged model (llama.cpp's OpenAI-compatible server); a replica's `openai`
+    answerer points at it. (The 0.5B, to keep it light; the 1.5B is the same command with --model 1.5b.)"""
+    import subprocess
+    import sys
+
+    from assistant import Assistant
+    from bench.cluster import free_port
+    from bench.stats import stop_process
+
+    port = free_port()
+    with (tmp_path / "model-server.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "serve-model", "--model", "0.5b", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        wait_until(lambda: httpx.get(f"{url}/models", timeout=2).status_code == 200, 300, "the model server", server)
+        assert [m["id"] for m in httpx.get(f"{url}/models").json()["data"]] == ["agenda-0.5b"]
+        replica = Assistant(
+            config.model_copy(update={"answerer": "openai", "openai_base_url": url, "openai_model": "agenda-0.5b"}),
+            embedder=embedder,
+        )
+        answer = replica.ask("Which agencies does the statement mention?")
+        assert answer.answerer == "openai:agenda-0.5b" and not answer.refused and "UNHCR" in answer.text
+    finally:
+        stop_process(server)
