@@ -364,3 +364,36 @@ def cluster(work: Path, replicas: int = 2, corpus_dir: Path = SEED_CORPUS, **set
         for replica in running.replicas:
             replica.wait()
         yield running
+
+
+def sticky_sources(proxy_url: str, replicas: list[Replica], per_replica: int) -> tuple[dict[str, list[str]], list[int]]:
+    """Loopback source addresses (127.0.0.N) that the proxy's sticky hashing sends to each replica, `per_replica` of
+    each, found as a client would: ask through the proxy from that address, then rate the answer at the first replica
+    directly (201: it gave that answer; 404: another one did). Returns {replica name: addresses} and the ids of the
+    ratings stored while finding out."""
+    found: dict[str, list[str]] = {r.name: [] for r in replicas}
+    stored: list[int] = []
+    first = replicas[0]
+    for n in range(2, 250):
+        if all(len(addresses) >= per_replica for addresses in found.values()):
+            break
+        address = f"127.0.0.{n}"
+        transport = httpx.HTTPTransport(local_address=address)
+        with httpx.Client(base_url=proxy_url, timeout=60, transport=transport) as client:
+            asked = client.post("/api/ask", json={"question": "Where was the summit held?"})
+        asked.raise_for_status()
+        rated = httpx.post(
+            f"{first.url}/api/feedback", json={"answer_id": asked.json()["answer_id"], "rating": "up"}, timeout=30
+        )
+        if rated.status_code == 201:
+            stored.append(int(rated.json()["id"]))
+            name = first.name
+        elif len(replicas) == 2:
+            name = replicas[1].name
+        else:
+            continue  # with more replicas, only the first one's clients are told apart this way
+        if len(found[name]) < per_replica:
+            found[name].append(address)
+    if any(len(addresses) < per_replica for addresses in found.values()):
+        raise RuntimeError(f"could not find {per_replica} client addresses for each replica: {found}")
+    return found, stored

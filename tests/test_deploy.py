@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.cluster import SEED_CORPUS, Cluster, Nginx, cluster, run_index, wait_until
+from bench.cluster import SEED_CORPUS, Cluster, Nginx, cluster, run_index, sticky_sources, wait_until
 from bench.load import questions
 
 pytestmark = [pytest.mark.slow, pytest.mark.deploy]
@@ -77,24 +77,11 @@ def _stream(client: httpx.Client, question: dict) -> str:
 
 
 def assign_users(running: Cluster, proxy: Nginx, per_replica: int) -> list[User]:
-    """Source addresses whose requests the proxy sends to each replica, found the way a client would: ask through the
-    proxy, then rate the answer at one replica directly (201 there means that replica gave it)."""
-    first = running.replicas[0]
-    found: dict[str, list[User]] = {r.name: [] for r in running.replicas}
-    for n in range(2, 200):
-        if all(len(users) >= per_replica for users in found.values()):
-            break
-        user = User(f"127.0.0.{n}", "")
-        with user.client(proxy.url) as client:
-            answer_id = _answer_id(client.post("/api/ask", json={"question": "Where was the summit held?"}))
-        rated = httpx.post(f"{first.url}/api/feedback", json={"answer_id": answer_id, "rating": "up"}, timeout=30)
-        user.replica = first.name if rated.status_code == 201 else running.replicas[1].name
-        if rated.status_code == 201:
-            user.acknowledged.append(int(rated.json()["id"]))
-        if len(found[user.replica]) < per_replica:
-            found[user.replica].append(user)
-    assert all(len(users) == per_replica for users in found.values()), found
-    return [user for users in found.values() for user in users]
+    """Users whose source addresses the proxy sends to each replica (with the ratings stored finding them out)."""
+    found, stored = sticky_sources(proxy.url, running.replicas, per_replica)
+    users = [User(address, name) for name, addresses in found.items() for address in addresses]
+    users[0].acknowledged.extend(stored)
+    return users
 
 
 def simulate(user: User, url: str, stop: threading.Event, seed: int) -> None:
