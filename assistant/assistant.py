@@ -385,6 +385,18 @@ class Assistant:
         }
 
 
+def index_corpus(config: Config, rebuild: bool = False, embedder: Embedder | None = None) -> tuple[IndexStats, Corpus]:
+    """The index job (`agenda index`): make the served build match the corpus folder (incremental unless rebuild),
+    without loading it to answer. With a Chroma server, run it anywhere: every replica switches to the new build."""
+    go_offline()
+    corpus = load_corpus(config.corpus_dir)
+    chunks = chunk_corpus(corpus.documents, config.chunk_max_tokens)
+    embedder = embedder or Embedder(config.embedding_model, config.embedding_batch_size, config.query_cache_size)
+    multilingual = MultilingualEncoder() if config.multilingual else None
+    stats = VectorIndex(config).build(chunks, embedder, rebuild, multilingual=multilingual, documents=corpus.documents)
+    return stats, corpus
+
+
 def retrieval_stage(
     standalone: str, english: str | None, language: str, evidence: list[Evidence], seconds: float
 ) -> dict[str, Any]:

@@ -36,13 +36,17 @@ def _assistant(config: Config, build_index: bool = True):
 @app.command()
 def index(rebuild: Annotated[bool, typer.Option(help="Re-embed everything")] = False) -> None:
     """Build or update the index from the corpus folder (incremental: unchanged chunks are not re-embedded)."""
-    bot = _assistant(load_config())  # builds the index when it is missing or stale
-    stats = bot.reindex(rebuild=True) if rebuild else (bot.last_index_stats or bot.reindex())
-    for error in bot.errors:
+    from assistant.assistant import index_corpus
+
+    try:
+        stats, corpus = index_corpus(load_config(), rebuild)
+    except AssistantError as error:
+        _fail(error)
+    for error in corpus.errors:
         typer.secho(f"skipped {error}", fg=typer.colors.YELLOW, err=True)
     state = "updated" if stats.changed else "already up to date"
     typer.echo(
-        f"index {state}: {stats.chunks} chunks from {len(bot.documents)} documents; embedded {stats.embedded}, "
+        f"index {state}: {stats.chunks} chunks from {len(corpus.documents)} documents; embedded {stats.embedded}, "
         f"reused {stats.reused}, removed {stats.removed} in {stats.seconds:.1f}s"
     )
 

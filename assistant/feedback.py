@@ -147,9 +147,9 @@ class FeedbackStore:
 
     def __init__(self, location: str | Path) -> None:
         self.url = feedback_url(location)
-        self.location = (
-            str(self.url.database) if self.url.get_backend_name() == "sqlite" else self.url.render_as_string(True)
-        )
+        sqlite = self.url.get_backend_name() == "sqlite"
+        self.path: Path | None = Path(str(self.url.database)) if sqlite else None  # the SQLite file, if it is one
+        self.location = str(self.path) if self.path else self.url.render_as_string(hide_password=True)
         self.engine = _engine(self.url)
         self._schema_ready = False
         try:

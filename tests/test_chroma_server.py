@@ -127,3 +127,22 @@ def test_a_reindex_elsewhere_is_served_whole_without_a_restart(shared, embedder:
         assert "harbour" not in replica.documents
     finally:
         replica.stop_following()
+
+
+def test_agenda_index_replaces_a_build_that_cannot_be_served(shared, embedder: Embedder, corpus_dir) -> None:
+    """A build without its documents (as made before builds held them) and another corpus: the index job does not
+    need to serve the old build to replace it, and replicas then serve the new one."""
+    from assistant.assistant import index_corpus
+    from assistant.chunking import chunk_corpus
+    from assistant.corpus import load_corpus
+    from assistant.index import VectorIndex
+
+    indexer_config, replica_config = shared
+    VectorIndex(indexer_config).build(chunk_corpus(load_corpus(corpus_dir).documents, 160), embedder)
+    (corpus_dir / "harbour.md").write_text(HARBOUR.format(place="Nyhavn"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="does not match"):
+        Assistant(replica_config, embedder=embedder)  # no documents in the build, no corpus here: a clear error
+    stats, corpus = index_corpus(indexer_config, embedder=embedder)
+    assert stats.changed and len(corpus.documents) == 2
+    replica = Assistant(replica_config, embedder=embedder)
+    assert _harbour_quotes(replica.ask(HARBOUR_QUESTION)) == {"Nyhavn"}
