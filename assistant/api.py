@@ -28,6 +28,7 @@ from assistant.models import Answer
 from assistant.problems import (
     BODY_NOT_UTF8,
     BUSY,
+    FEEDBACK_UNAVAILABLE,
     INVALID_REQUEST,
     OVER_LIMIT,
     QUESTION_REJECTED,
@@ -101,7 +102,7 @@ class FeedbackSaved(BaseModel):
 
 
 _ANSWERING = problem_responses(BODY_NOT_UTF8, OVER_LIMIT, INVALID_REQUEST, QUESTION_REJECTED, BUSY)
-_RATING = problem_responses(BODY_NOT_UTF8, UNKNOWN_ANSWER, OVER_LIMIT, INVALID_REQUEST)
+_RATING = problem_responses(BODY_NOT_UTF8, UNKNOWN_ANSWER, OVER_LIMIT, INVALID_REQUEST, FEEDBACK_UNAVAILABLE)
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": 'Server-sent events: `delta` events ({"text": ...}) in order, then one `answer` event '

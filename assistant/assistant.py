@@ -10,6 +10,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,9 @@ from assistant.config import Config
 from assistant.corpus import SUPPORTED_SUFFIXES, Corpus, check_new_document, load_corpus
 from assistant.deadline import Deadline
 from assistant.embeddings import Embedder
-from assistant.errors import DocumentError, StoreUnavailable
+from assistant.errors import ConfigError, DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
-from assistant.index import IndexStats, VectorIndex
+from assistant.index import IndexStats, ServedBuild, VectorIndex, build_id, fingerprint
 from assistant.models import Answer, Chunk, Document, Evidence
 from assistant.multilingual import Glossary, MultilingualEncoder
 from assistant.offline import go_offline
@@ -41,6 +42,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WARM_WINDOWS_UP_TO_CHUNKS = 200  # ~30 windows a chunk: beyond this, embed them lazily per question
+
+
+@dataclass(frozen=True)
+class Served:
+    """Everything an answer reads, of one build of the index. Swapped whole when another build is served, and each
+    answer holds one from start to end, so no answer mixes two builds."""
+
+    build: ServedBuild
+    corpus: Corpus
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    outlines: dict[str, Outline]
+    glossary: Glossary | None
+    vocabulary: frozenset[str]
+    acronyms: dict[str, str]
+    document_keys: dict[str, Any]
+    retriever: HybridRetriever
+    answerer: Answerer
 
 
 class Assistant:
@@ -60,9 +79,11 @@ class Assistant:
     ) -> None:
         """Load the corpus and the model; build the index when it is missing or stale (unless build_index=False).
 
-        Pass `embedder` to share one loaded model between several assistants in a process. `warm=False` embeds the
-        candidate quotes and the multilingual glossary when a question first needs them rather than now: a quicker
-        start for one-shot use (`agenda ask`), the same answers.
+        With a Chroma server (config.chroma_url) the index is shared: this process serves the build the server holds
+        (its documents come from there) and builds only when the server holds none; `agenda index` updates it.
+        Pass `embedder` to share one loaded model between several assistants in a process.
+        `warm=False` embeds the candidate quotes and the multilingual glossary when a question first needs them rather
+        than now: a quicker start for one-shot use (`agenda ask`), the same answers.
         """
         go_offline()
         self.config = config or Config()
@@ -74,6 +95,104 @@ class Assistant:
         )
         self.index = VectorIndex(self.config)
         self.multilingual = MultilingualEncoder() if self.config.multilingual else None
+        self.last_index_stats: IndexStats | None = None
+        self._follower: threading.Thread | None = None
+        self._stop_following = threading.Event()
+        self._served: Served = self._start(build_index)
+        self.init_seconds = time.perf_counter() - started
+
+    # --- what is served ---
+    @property
+    def served(self) -> Served:
+        """The build being served now, whole (hold on to it to read several parts of one build)."""
+        return self._served
+
+    @property
+    def corpus(self) -> Corpus:
+        return self._served.corpus
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self._served.documents
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._served.chunks
+
+    @property
+    def outlines(self) -> dict[str, Outline]:
+        return self._served.outlines
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._served.retriever
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._served.answerer
+
+    # --- corpus and index ---
+    def _start(self, build_index: bool) -> Served:
+        shared = self.config.chroma_url is not None
+        record = self.index.refresh()
+        if build_index and not (shared and record):
+            corpus = load_corpus(self.config.corpus_dir)
+            for error in corpus.errors:
+                log.warning("skipped %s", error)
+            served, stats = self._build(corpus)
+            self.last_index_stats = stats if stats.changed else None
+            return served
+        return self._serve(record)
+
+    def _build(self, corpus: Corpus, rebuild: bool = False) -> tuple[Served, IndexStats]:
+        """Index the corpus (incremental unless rebuild) and load what answers read from it."""
+        chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
+        stats = self.index.build(
+            chunks, self.embedder, rebuild, multilingual=self.multilingual, documents=corpus.documents
+        )
+        return self._load(self.index.served, corpus, chunks), stats
+
+    def _serve(self, record: dict[str, Any]) -> Served:
+        """Load a build someone else made: its documents from the store (else the corpus folder, when it matches)."""
+        build = self.index.build_of(record)
+        documents = build.documents()
+        corpus = Corpus(documents=documents) if documents else load_corpus(self.config.corpus_dir)
+        chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
+        if fingerprint(chunks, self.embedder.name) != record.get("fingerprint"):
+            where = "its stored documents" if documents else f"the corpus folder {self.config.corpus_dir}"
+            raise ConfigError(
+                f"the served index {record['collection']} does not match {where} as chunked here (another chunker "
+                "version, chunk_max_tokens or embedding model?): run `agenda index` with these settings"
+            )
+        return self._load(record, corpus, chunks)
+
+    def _load(self, record: dict[str, Any], corpus: Corpus, chunks: list[Chunk]) -> Served:
+        """What answers read from one build: documents, chunks, outlines, BM25, retriever and a prepared answerer."""
+        build = self.index.build_of(record)
+        lexical = self.index.ensure_lexical(chunks, build.name)
+        outlines = {d.id: build_outline(d) for d in corpus.documents}
+        vocabulary = frozenset(w.lower() for w in corpus_words(chunks))
+        answerer = self._new_answerer()
+        answerer.prepare(chunks, outlines, warm=self._warm and len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS)
+        glossary = Glossary(self.multilingual, corpus_words(chunks), stem_word) if self.multilingual else None
+        if self._warm and glossary is not None:
+            glossary.prepare()
+        return Served(
+            build=build,
+            corpus=corpus,
+            documents={d.id: d for d in corpus.documents},
+            chunks=chunks,
+            outlines=outlines,
+            glossary=glossary,
+            vocabulary=vocabulary,
+            acronyms={k: v for k, v in name_acronyms(c.text for c in chunks).items() if k not in vocabulary},
+            document_keys={d.id: document_keys(d.id, d.title, d.metadata.get("kind")) for d in corpus.documents},
+            retriever=HybridRetriever(chunks, build, lexical, self.embedder, self.config.rrf_k, self.multilingual),
+            answerer=answerer,
+        )
+
+    def _new_answerer(self) -> Answerer:
+        """A fresh answerer for one build (the models it uses are loaded once per process and shared)."""
         extractive = ExtractiveAnswerer(
             self.embedder,
             self.config.min_relevance,
@@ -81,64 +200,57 @@ class Assistant:
             multilingual=self.multilingual,
             min_relevance_multilingual=self.config.min_relevance_multilingual,
         )
-        self.answerer: Answerer = extractive
-        if self.config.answerer != "extractive":
-            from assistant.generation import generating_answerer
+        if self.config.answerer == "extractive":
+            return extractive
+        from assistant.generation import generating_answerer
 
-            self.answerer = generating_answerer(self.config, extractive)
-        self.last_index_stats: IndexStats | None = None
-        self._load(build_index)
-        self.init_seconds = time.perf_counter() - started
-
-    # --- corpus and index ---
-    def _load(self, build_index: bool, prepare_multilingual: bool = False) -> None:
-        corpus = load_corpus(self.config.corpus_dir)
-        for error in corpus.errors:
-            log.warning("skipped %s", error)
-        chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
-        built = False
-        if build_index and not self.index.is_current(chunks, self.embedder):
-            self.last_index_stats = self.index.build(chunks, self.embedder)
-            built = True
-        else:
-            self.index.refresh()
-        lexical = self.index.ensure_lexical(chunks)
-        with self._lock:
-            self.corpus: Corpus = corpus
-            self.documents: dict[str, Document] = {d.id: d for d in corpus.documents}
-            self.chunks: list[Chunk] = chunks
-            self.outlines: dict[str, Outline] = {d.id: build_outline(d) for d in corpus.documents}
-            self.glossary = (
-                Glossary(self.multilingual, corpus_words(chunks), stem_word) if self.multilingual is not None else None
-            )
-            self._vocabulary = frozenset(w.lower() for w in corpus_words(chunks))
-            self._acronyms = {
-                k: v for k, v in name_acronyms(c.text for c in chunks).items() if k not in self._vocabulary
-            }
-            self._document_keys = {d.id: document_keys(d.id, d.title, d.metadata.get("kind")) for d in corpus.documents}
-            self.retriever = HybridRetriever(
-                chunks,
-                self.index,
-                lexical,
-                self.embedder,
-                self.config.rrf_k,
-                self.multilingual,
-                self.config.index_dir / "multilingual" / f"{self.config.collection_prefix}-e5.npz",
-            )
-        if built or prepare_multilingual:
-            self.retriever.prepare_multilingual()  # index time, so no question waits for it
-        if self._warm and self.glossary is not None:
-            self.glossary.prepare()
-        self.answerer.prepare(chunks, self.outlines, warm=self._warm and len(chunks) <= WARM_WINDOWS_UP_TO_CHUNKS)
+        return generating_answerer(self.config, extractive)
 
     def reindex(self, rebuild: bool = False) -> IndexStats:
         """Bring the index in line with the corpus folder (incremental unless rebuild) and serve it."""
-        corpus = load_corpus(self.config.corpus_dir)
-        chunks = chunk_corpus(corpus.documents, self.config.chunk_max_tokens)
-        stats = self.index.build(chunks, self.embedder, rebuild=rebuild)
+        with self._lock:
+            self._served, stats = self._build(load_corpus(self.config.corpus_dir), rebuild)
         self.last_index_stats = stats
-        self._load(build_index=False, prepare_multilingual=True)
         return stats
+
+    def sync(self) -> bool:
+        """Serve the build the index points at, if another process switched it (`agenda index`). The new build is
+        loaded aside and swapped in whole; answers under way finish on the old one. True when it switched."""
+        try:
+            record = self.index.refresh()
+        except StoreUnavailable as exc:
+            log.warning("cannot check which build is served: %s", exc)
+            return False
+        if not record or record.get("collection") == self._served.build.name:
+            return False
+        with self._lock:
+            if record.get("collection") == self._served.build.name:
+                return False
+            started = time.perf_counter()
+            self._served = self._serve(record)
+        log.warning("now serving %s (loaded in %.1fs)", record["collection"], time.perf_counter() - started)
+        return True
+
+    def follow_index(self, every_seconds: float) -> None:
+        """Check every few seconds which build is served, and switch to a new one (see sync). A daemon thread."""
+        if self._follower is not None or every_seconds <= 0:
+            return
+
+        def follow() -> None:
+            while not self._stop_following.wait(every_seconds):
+                try:
+                    self.sync()
+                except Exception:  # a bad build must not stop the checking: keep serving the current one
+                    log.exception("could not switch to the newly served build")
+
+        self._follower = threading.Thread(target=follow, name="follow-index", daemon=True)
+        self._follower.start()
+
+    def stop_following(self) -> None:
+        """Stop the checking that follow_index started."""
+        self._stop_following.set()
+        if self._follower is not None:
+            self._follower.join(timeout=30)
 
     def add_document(self, path: str | Path) -> Document:
         """Copy a file into the corpus folder after checking it can be read, then re-index."""
@@ -181,17 +293,18 @@ class Assistant:
         """Question analysis -> retrieval -> answer -> verified citations, the model stopped at the deadline."""
         t0 = time.perf_counter()
         deadline = Deadline(self.config.answer_deadline_seconds)
+        served = self._served  # one build for the whole answer, whatever is switched meanwhile
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
         standalone, followup = standalone_question(text, turns)
         if detect_language(text) == "en":
-            standalone = respell(standalone, self._vocabulary, self._acronyms)
-        english = self.answerer.translate(standalone, deadline)
-        named = named_documents(standalone, self._document_keys)
+            standalone = respell(standalone, served.vocabulary, served.acronyms)
+        english = served.answerer.translate(standalone, deadline)
+        named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
         gloss = {}
-        if self.glossary is not None and detect_language(text) != "en":
-            gloss = self.glossary.gloss(word_list(strip_markup(standalone)))
+        if served.glossary is not None and detect_language(text) != "en":
+            gloss = served.glossary.gloss(word_list(strip_markup(standalone)))
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),
@@ -202,7 +315,7 @@ class Assistant:
         )
         glossed = list(dict.fromkeys(gloss.values()))
         searched = english or (" ".join(glossed) if len(glossed) >= 2 else None)  # one mapped word is too thin
-        retrieval = self.retriever.retrieve(
+        retrieval = served.retriever.retrieve(
             standalone, self.config.top_k, searched, language=asked.language, documents=named
         )
         t1 = time.perf_counter()
@@ -211,14 +324,14 @@ class Assistant:
         first: float | None = None
         streamed = False
         draft = Draft("", True)
-        for piece in self.answerer.stream(asked, retrieval.evidence, deadline):
+        for piece in served.answerer.stream(asked, retrieval.evidence, deadline):
             if isinstance(piece, Draft):
                 draft = piece
             elif streaming and piece:
                 first = first or time.perf_counter()
                 streamed = True
                 yield piece
-        answer_text, citations = verify_citations(draft.text, draft.citations, self.documents)
+        answer_text, citations = verify_citations(draft.text, draft.citations, served.documents)
         refused = draft.refused or not citations
         if refused and not draft.refused:  # every citation was dropped: nothing left to stand on
             answer_text = "The statement doesn't say."
@@ -236,7 +349,7 @@ class Assistant:
             english_question=english,
             analysis=asked,
             retrieved=[e.chunk.id for e in retrieval.evidence],
-            answerer=self.answerer.name,
+            answerer=served.answerer.name,
             timings_ms=timings,
             degraded=retrieval.degraded,
             deadline_exceeded=deadline.reached,
@@ -262,19 +375,33 @@ class Assistant:
         return build_chain(self)
 
     def health(self) -> dict[str, Any]:
+        """Whether the store answers, and what this process serves (`build`: the id of the served index build)."""
+        served = self._served
         try:
-            served = self.index.refresh()
-            store = "ok" if served else "empty"
+            store = "ok" if self.index.refresh() else "empty"
         except Exception as exc:  # a server that went away
             store = f"unavailable: {type(exc).__name__}"
         return {
             "status": "ok" if store == "ok" else "degraded",
             "store": store,
-            "documents": len(self.documents),
-            "chunks": len(self.chunks),
-            "answerer": self.answerer.name,
+            "build": build_id(served.build.name),
+            "documents": len(served.documents),
+            "chunks": len(served.chunks),
+            "answerer": served.answerer.name,
             "embedding_model": self.embedder.label,
         }
+
+
+def index_corpus(config: Config, rebuild: bool = False, embedder: Embedder | None = None) -> tuple[IndexStats, Corpus]:
+    """The index job (`agenda index`): make the served build match the corpus folder (incremental unless rebuild),
+    without loading it to answer. With a Chroma server, run it anywhere: every replica switches to the new build."""
+    go_offline()
+    corpus = load_corpus(config.corpus_dir)
+    chunks = chunk_corpus(corpus.documents, config.chunk_max_tokens)
+    embedder = embedder or Embedder(config.embedding_model, config.embedding_batch_size, config.query_cache_size)
+    multilingual = MultilingualEncoder() if config.multilingual else None
+    stats = VectorIndex(config).build(chunks, embedder, rebuild, multilingual=multilingual, documents=corpus.documents)
+    return stats, corpus
 
 
 def retrieval_stage(

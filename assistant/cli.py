@@ -82,13 +82,17 @@ def print_citations(answer: Answer) -> None:
 @app.command()
 def index(rebuild: Annotated[bool, typer.Option(help="Re-embed everything")] = False) -> None:
     """Build or update the index from the corpus folder (incremental: unchanged chunks are not re-embedded)."""
-    bot = _assistant(_config(), warm=False)  # builds the index when it is missing or stale
-    stats = bot.reindex(rebuild=True) if rebuild else (bot.last_index_stats or bot.reindex())
-    for error in bot.errors:
-        typer.secho(f"skipped {error}", fg=typer.colors.YELLOW, err=True)
+    from assistant.assistant import index_corpus
+
+    try:
+        stats, corpus = index_corpus(_config(), rebuild)
+    except AssistantError as error:
+        _fail(error)
+    for skipped in corpus.errors:
+        typer.secho(f"skipped {skipped}", fg=typer.colors.YELLOW, err=True)
     state = "updated" if stats.changed else "already up to date"
     typer.echo(
-        f"index {state}: {stats.chunks} chunks from {len(bot.documents)} documents; embedded {stats.embedded}, "
+        f"index {state}: {stats.chunks} chunks from {len(corpus.documents)} documents; embedded {stats.embedded}, "
         f"reused {stats.reused}, removed {stats.removed} in {stats.seconds:.1f}s"
     )
 
@@ -266,22 +270,62 @@ def eval_command(
 
 @feedback_app.command("export")
 def feedback_export(
-    db: Annotated[Path | None, typer.Option(help="Feedback database [default: ASSISTANT_FEEDBACK_DB]")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(help="Feedback database: an SQLite file or a URL [default: ASSISTANT_FEEDBACK_URL or _DB]"),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Where to write the draft cases [default: ASSISTANT_EVAL_DRAFTS]")
     ] = None,
 ) -> None:
     """Turn stored feedback into draft eval cases (thumbs-down first) for staff to complete."""
     from assistant.evals.feedback_export import export_feedback
+    from assistant.feedback import configured_location
 
     config = _config()
     target = out or config.eval_drafts
     try:
-        drafts = export_feedback(db or config.feedback_db, target)
+        drafts = export_feedback(db or configured_location(config), target)
     except FileNotFoundError as error:
         _fail(error)
     down = sum(1 for d in drafts if "feedback-down" in d.tags)
     typer.echo(f"wrote {len(drafts)} draft cases ({down} from thumbs-down) to {target}")
+
+
+@app.command("serve-model")
+def serve_model(
+    model: Annotated[
+        str | None, typer.Option(help="1.5b, 0.5b or a .gguf path (default: ASSISTANT_LOCAL_MODEL)")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8001,
+    alias: Annotated[
+        str | None,
+        typer.Option(
+            help="The model's name in the API (default: agenda-<model>); the replicas' ASSISTANT_OPENAI_MODEL"
+        ),
+    ] = None,
+) -> None:
+    """Serve the packaged model once for every replica: llama.cpp's OpenAI-compatible server (llama_cpp.server)."""
+    import os
+
+    from assistant.generation.llama_server import model_server_command
+    from assistant.packaged_gguf import PACKAGED_MODELS, model_file
+
+    config = _config(local_model=model)
+    try:
+        path = model_file(config.local_model, config.model_cache_dir)
+    except AssistantError as error:
+        _fail(error)
+    packaged = config.local_model in PACKAGED_MODELS
+    name = alias or f"agenda-{config.local_model if packaged else Path(config.local_model).stem}"
+    command = model_server_command(path, name, host, port, config.llm_threads, config.llm_context_tokens)
+    typer.echo(
+        f"model server for {path.name} on http://{host}:{port}/v1; point the replicas at it with "
+        f"ASSISTANT_ANSWERER=openai ASSISTANT_OPENAI_BASE_URL=http://{host}:{port}/v1 ASSISTANT_OPENAI_MODEL={name}"
+    )
+    sys.stdout.flush()
+    os.execv(command[0], command)  # the server is this process: signals and exit codes are its own
 
 
 def main() -> None:  # the console script

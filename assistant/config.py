@@ -88,7 +88,20 @@ class Config(BaseSettings):
         "stopped and the extractive answer is given (Answer.deadline_exceeded says so); the extractive answerer "
         "never comes near it.",
     )
-    feedback_db: Path = Field(PROJECT_ROOT / "feedback" / "feedback.sqlite3")
+    feedback_db: Path = Field(
+        PROJECT_ROOT / "feedback" / "feedback.sqlite3", description="The SQLite feedback file (unless feedback_url)."
+    )
+    feedback_url: str | None = Field(
+        None,
+        description="A shared feedback database for several replicas, as a SQLAlchemy URL: "
+        "postgresql+psycopg://user:password@host:5432/agenda (unset: SQLite at feedback_db).",
+    )
+    index_poll_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="How often a serving process checks which index build is served, and switches to a new one "
+        "(made by `agenda index` anywhere) without a restart; 0: never.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     staff_user: str | None = Field(None, description="Staff view login (the staff view is off unless both are set).")
@@ -126,6 +139,22 @@ class Config(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"openai_base_url must start with http:// or https://, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("feedback_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        from assistant.errors import ConfigError
+        from assistant.feedback import feedback_url
+
+        try:
+            url = feedback_url(value)
+        except ConfigError as error:
+            raise ValueError(str(error)) from None
+        if url.get_backend_name() not in ("postgresql", "sqlite"):
+            raise ValueError(f"feedback_url: use postgresql+psycopg://... or sqlite:///..., not {url.drivername}")
+        return value
 
     @field_validator("chroma_url")
     @classmethod

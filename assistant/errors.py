@@ -26,3 +26,7 @@ class QuestionError(AssistantError, ValueError):
 
 class StoreUnavailable(AssistantError):
     """The vector store (e.g. a Chroma server) cannot be reached right now."""
+
+
+class FeedbackUnavailable(AssistantError):
+    """The feedback database cannot be reached right now: the rating is not saved (answers go on)."""

@@ -7,17 +7,14 @@ its own relevance threshold (Config.min_relevance_multilingual).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 from cachetools import LRUCache
 
 from assistant.errors import ConfigError
-from assistant.files import save_npz
 
 
 class MultilingualEncoder:
@@ -59,30 +56,6 @@ class MultilingualEncoder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return self._encode("passage", texts)
-
-
-def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def passage_matrix(encoder: MultilingualEncoder, texts: Sequence[str], store: Path | None) -> np.ndarray:
-    """e5 vectors of `texts`, in order. Vectors already in `store` (an .npz keyed by a hash of the text) are reused;
-    the rest are encoded and the store rewritten (atomically) to hold exactly these texts."""
-    known: dict[str, np.ndarray] = {}
-    if store is not None and store.exists():
-        try:
-            with np.load(store) as saved:
-                known = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
-        except (OSError, ValueError, KeyError):  # a torn or foreign file: encode again
-            known = {}
-    keys = [_key(t) for t in texts]
-    missing = [t for t, k in zip(texts, keys, strict=True) if k not in known]
-    if missing:
-        known.update(zip((_key(t) for t in missing), encoder.passages(missing), strict=True))
-    matrix = np.stack([known[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)
-    if store is not None and (missing or len(known) != len(set(keys))):
-        save_npz(store, keys=np.array(keys), vectors=matrix)
-    return matrix
 
 
 class Glossary:

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from assistant.errors import QuestionError
+from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.limits import Busy, LimitExceeded
 
 MEDIA_TYPE = "application/problem+json"
@@ -39,6 +39,7 @@ OVER_LIMIT = ProblemKind("over-limit", 413, "Over a size limit")
 INVALID_REQUEST = ProblemKind("invalid-request", 422, "The request does not match the schema")
 QUESTION_REJECTED = ProblemKind("question-rejected", 422, "The question cannot be answered as given")
 BUSY = ProblemKind("busy", 503, "Every answer slot is busy")
+FEEDBACK_UNAVAILABLE = ProblemKind("feedback-unavailable", 503, "The feedback could not be saved")
 INTERNAL = ProblemKind("internal", 500, "Something went wrong on our side")
 
 
@@ -106,6 +107,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Busy)
     async def _busy(_: Request, error: Busy) -> JSONResponse:
         return problem(BUSY, str(error), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    @app.exception_handler(FeedbackUnavailable)
+    async def _feedback_unavailable(_: Request, error: FeedbackUnavailable) -> JSONResponse:
+        return problem(FEEDBACK_UNAVAILABLE, str(error), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(UnknownAnswer)
     async def _unknown_answer(_: Request, error: UnknownAnswer) -> JSONResponse:

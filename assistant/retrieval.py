@@ -5,20 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.errors import StoreUnavailable
-from assistant.index import VectorIndex
+from assistant.index import ServedBuild
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Evidence
-from assistant.multilingual import MultilingualEncoder, passage_matrix
+from assistant.multilingual import MultilingualEncoder
 
 log = logging.getLogger(__name__)
-MULTILINGUAL_MAX_CHUNKS = 20_000
-MULTILINGUAL_WARM_CHUNKS = 200
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -54,32 +51,19 @@ class HybridRetriever:
     def __init__(
         self,
         chunks: list[Chunk],
-        index: VectorIndex,
+        index: ServedBuild,
         lexical: LexicalIndex,
         embedder: Embedder,
         rrf_k: int = 60,
         multilingual: MultilingualEncoder | None = None,
-        multilingual_store: Path | None = None,
     ) -> None:
+        """`index`: the build these chunks are from (its MiniLM and e5 vectors); `lexical`: their BM25 index."""
         self.chunks = {c.id: c for c in chunks}
         self.multilingual = multilingual
-        self.multilingual_store = multilingual_store
-        self._chunk_ids = [c.id for c in chunks]
-        self._multilingual_matrix: np.ndarray | None = None
-        stored = multilingual_store is not None and multilingual_store.exists()
-        if multilingual is not None and (len(chunks) <= MULTILINGUAL_WARM_CHUNKS or stored):
-            self.prepare_multilingual()  # now (or from disk), not at the first non-English question
         self.index = index
         self.lexical = lexical
         self.embedder = embedder
         self.rrf_k = rrf_k
-
-    def _dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
-        try:
-            return self.index.search(vector, n)
-        except StoreUnavailable:
-            self.index.refresh()  # the served collection may have been switched by another process
-            return self.index.search(vector, n)
 
     def retrieve(
         self,
@@ -97,7 +81,7 @@ class HybridRetriever:
         pool = max(4 * k, 20) if not documents else max(4 * k, 60)
         degraded = False
         try:
-            dense = self._dense(vector, pool)
+            dense = self.index.search(vector, pool)
         except StoreUnavailable as exc:
             log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
             dense, degraded = [], True
@@ -105,8 +89,13 @@ class HybridRetriever:
         dense = [(i, s) for i, s in dense if i in self.chunks]
         lexical = [(i, s) for i, s in lexical if i in self.chunks]
         rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
-        if self.multilingual is not None and language != "en":
-            rankings = [self._cross_lingual(question, pool), *rankings]  # first: it wins ties
+        if self.multilingual is not None and language != "en" and self.index.multilingual:
+            try:
+                cross = self.index.search_multilingual(self.multilingual.query(question), pool)
+                rankings = [[i for i, _ in cross if i in self.chunks], *rankings]  # first: it wins ties
+            except StoreUnavailable as exc:
+                log.warning("cross-lingual retrieval unavailable: %s", exc)
+                degraded = True
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         dense_sim, lexical_score = dict(dense), dict(lexical)
         evidence: list[Evidence] = []
@@ -131,24 +120,3 @@ class HybridRetriever:
             if len(evidence) == k:
                 break
         return Retrieval(evidence, vector, degraded)
-
-    def prepare_multilingual(self) -> None:
-        """Load or compute the chunks' e5 vectors (saved in multilingual_store, so once per corpus change).
-
-        `agenda index` calls this, so the first non-English question on a large corpus does not pay for it."""
-        if self.multilingual is None or len(self._chunk_ids) > MULTILINGUAL_MAX_CHUNKS:
-            return
-        if self._multilingual_matrix is None:
-            texts = [self.chunks[i].embedding_text for i in self._chunk_ids]
-            self._multilingual_matrix = passage_matrix(self.multilingual, texts, self.multilingual_store)
-
-    def _cross_lingual(self, question: str, n: int) -> list[str]:
-        """Chunk ids ranked by multilingual-e5 similarity (kept in memory; for corpora up to ~20k chunks)."""
-        assert self.multilingual is not None
-        if len(self._chunk_ids) > MULTILINGUAL_MAX_CHUNKS:
-            return []
-        self.prepare_multilingual()
-        assert self._multilingual_matrix is not None
-        sims = self._multilingual_matrix @ self.multilingual.query(question)
-        order = np.argsort(-sims)[:n]
-        return [self._chunk_ids[i] for i in order]

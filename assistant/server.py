@@ -13,7 +13,7 @@ from assistant.api import API_PREFIX, build_router, install
 from assistant.api_docs import install_docs
 from assistant.assistant import Assistant
 from assistant.config import Config
-from assistant.feedback import FeedbackStore
+from assistant.feedback import FeedbackStore, configured_location
 from assistant.limits import AnswerSlots
 from assistant.served import ServedAnswers
 from assistant.web import CSS, build_app, build_staff_app
@@ -29,7 +29,7 @@ def create_app(config: Config | None = None, bot: Assistant | None = None) -> Fa
     config = config or Config()
     bot = bot or Assistant(config)
     slots = AnswerSlots(config.max_concurrent_answers, config.answer_wait_seconds)
-    store = FeedbackStore(config.feedback_db)
+    store = FeedbackStore(configured_location(config))
     served = ServedAnswers()
     app = FastAPI(
         docs_url=None,  # served by install_docs, from this process
@@ -75,6 +75,8 @@ def serve(config: Config, bot: Assistant | None = None) -> None:
     import torch
     import uvicorn
 
+    bot = bot or Assistant(config)
+    bot.follow_index(config.index_poll_seconds)  # a re-index made anywhere is served here within seconds
     app = create_app(config, bot)
     if config.serve_torch_threads:
         torch.set_num_threads(config.serve_torch_threads)

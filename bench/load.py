@@ -5,6 +5,7 @@ temp index) unless --url is given. Prints JSON: requests, errors by status, late
 server's RSS before and after.
 
     python -m bench.load --users 20 --seconds 60
+    python -m bench.load --cluster --users 8 --seconds 20   # nginx, 1 vs 2 replicas, re-index, a killed replica
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -21,7 +23,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -85,18 +89,30 @@ class Server:
         self.tmp.cleanup()
 
 
-def run_load(url: str, users: int, seconds: float, max_requests: int, seed: int = 1) -> dict:
-    """Each user asks questions back to back until the time or the request budget runs out."""
+def run_load(
+    url: str,
+    users: int,
+    seconds: float,
+    max_requests: int,
+    seed: int = 1,
+    sources: list[str] | None = None,
+    events: list[tuple[float, Callable[[], None]]] | None = None,
+) -> dict:
+    """Each user asks questions back to back until the time or the request budget runs out. `sources`: each user's
+    loopback source address (a proxy that hashes the client address spreads them); `events`: (second, action) run
+    during the load, e.g. killing a replica; the figures are then also given before and after the first one."""
     pool = questions()
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
+    done: list[tuple[float, float, str]] = []  # (start, end, status) of each request, in seconds from the start
     lock = threading.Lock()
     budget = iter(range(max_requests))
+    origin = time.perf_counter()
     deadline = time.monotonic() + seconds
 
     def user(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        with httpx.Client(base_url=url, timeout=30) as client:
+        source = sources[n % len(sources)] if sources else None
+        transport = httpx.HTTPTransport(local_address=source) if source else None
+        with httpx.Client(base_url=url, timeout=30, transport=transport) as client:
             while time.monotonic() < deadline:
                 with lock:
                     if next(budget, None) is None:
@@ -107,30 +123,97 @@ def run_load(url: str, users: int, seconds: float, max_requests: int, seed: int 
                     status = str(client.post("/api/ask", json=body).status_code)
                 except httpx.HTTPError as exc:
                     status = type(exc).__name__
-                elapsed = time.perf_counter() - started
                 with lock:
-                    statuses[status] += 1
-                    latencies.append(elapsed)
+                    done.append((started - origin, time.perf_counter() - origin, status))
 
-    started = time.perf_counter()
+    def happen() -> None:
+        for at, action in sorted(events or [], key=lambda event: event[0]):
+            time.sleep(max(0.0, at - (time.perf_counter() - origin)))
+            action()
+
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-    for thread in threads:
+    side = threading.Thread(target=happen)
+    for thread in [*threads, side]:
         thread.start()
-    for thread in threads:
+    for thread in [*threads, side]:
         thread.join()
-    wall = time.perf_counter() - started
-    ordered = sorted(latencies)
+    wall = max((end for _, end, _ in done), default=time.perf_counter() - origin)  # not the events' tail
+    result = {"users": users, **summarise(done, wall)}
+    if events:
+        cut = min(at for at, _ in events)
+        result["before"] = summarise([d for d in done if d[1] < cut], cut)
+        result["after"] = summarise([d for d in done if d[0] >= cut], wall - cut)
+        result["in_flight_at_event"] = summarise([d for d in done if d[0] < cut <= d[1]], 0.0)
+    return result
+
+
+def summarise(done: list[tuple[float, float, str]], wall: float) -> dict:
+    """Requests, errors by status, throughput and latency of (start, end, status) records."""
+    statuses = Counter(status for _, _, status in done)
+    ordered = sorted(end - start for start, end, _ in done)
     return {
-        "users": users,
         "seconds": round(wall, 1),
-        "requests": len(latencies),
+        "requests": len(done),
         "statuses": dict(statuses),
         "errors": sum(v for k, v in statuses.items() if k != "200"),
-        "throughput_rps": round(len(latencies) / wall, 1) if wall else 0.0,
+        "throughput_rps": round(len(done) / wall, 1) if wall else None,
         "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1) if ordered else None,
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else None,
     }
+
+
+def cluster_figures(users: int, seconds: float, work: Path) -> dict:
+    """The scaled-out topology (bench/cluster.py) through nginx: requests/s and p95 with one replica and with two
+    (same users, same run), the time a re-index takes to reach every replica, and what killing one costs."""
+    from bench.cluster import SEED_CORPUS, Nginx, cluster, run_index, sticky_sources
+
+    figures: dict = {}
+    with cluster(work, replicas=2, index_poll_seconds="1") as running:
+        one, both = Nginx([running.replicas[0].address]), running.proxy()
+        for proxy in (one, both):
+            proxy.start()
+        try:
+            found, _ = sticky_sources(both.url, running.replicas, max(1, users // 2))
+            sources = [address for pair in zip(*found.values(), strict=True) for address in pair]
+            run_load(both.url, users, min(10.0, seconds), 1_000_000, sources=sources)  # warm both replicas' caches
+            figures["one_replica"] = run_load(one.url, users, seconds, 1_000_000, sources=sources)
+            figures["two_replicas"] = run_load(both.url, users, seconds, 1_000_000, sources=sources)
+
+            corpus = work / "corpus-v2"
+            shutil.copytree(SEED_CORPUS, corpus, dirs_exist_ok=True)
+            (corpus / "harbour.md").write_text("# Harbour notice\n\nThe ferry leaves from Nyhavn.\n", encoding="utf-8")
+            reached: dict[str, float] = {}
+
+            def reindex() -> None:
+                took = run_index(running.index_env(corpus), work / "reindex.log")
+                switched = time.monotonic()
+                build = _pointer_build(running)
+                while len(reached) < len(running.replicas) and time.monotonic() - switched < 300:
+                    for replica in running.replicas:
+                        if replica.name not in reached and replica.health()["build"] == build:
+                            reached[replica.name] = round(time.monotonic() - switched, 2)
+                    time.sleep(0.1)
+                figures["reindex"] = {"job_seconds": round(took, 1), "reached_after_switch_s": dict(reached)}
+
+            figures["during_reindex"] = run_load(
+                both.url, users, seconds, 1_000_000, sources=sources, events=[(1.0, reindex)]
+            )
+            figures["kill_one_replica"] = run_load(
+                both.url, users, seconds, 1_000_000, sources=sources, events=[(seconds / 2, running.replicas[0].kill)]
+            )
+        finally:
+            for proxy in (one, both):
+                proxy.cleanup()
+    return figures
+
+
+def _pointer_build(running: Any) -> str:
+    from assistant.config import Config
+    from assistant.index import VectorIndex, build_id
+
+    index = VectorIndex(Config(chroma_url=running.chroma.url, index_dir=running.work / "probe"))
+    return build_id(index.active()["collection"])
 
 
 def main() -> None:
@@ -139,7 +222,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the scaled-out topology through nginx: 1 vs 2 replicas, a re-index and a killed replica",
+    )
     args = parser.parse_args()
+    if args.cluster:
+        with tempfile.TemporaryDirectory(prefix="agenda-cluster-") as work:
+            print(json.dumps(cluster_figures(args.users, args.seconds, Path(work)), indent=2))
+        return
     if args.url and not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         parser.error("load tests only target loopback addresses")
     server = None if args.url else Server()

@@ -33,7 +33,7 @@ def test_only_new_chunks_are_embedded_and_removed_documents_vanish(
     private_config: Config, embedder: Embedder, corpus_dir: Path
 ) -> None:
     index = VectorIndex(private_config)
-    index.build(chunks_of(private_config), embedder)
+    first = index.build(chunks_of(private_config), embedder)
     (corpus_dir / "extra.md").write_text("# Extra\n\nThe ferry timetable changes in winter.\n")
     added = index.build(chunks_of(private_config), embedder)
     assert (added.embedded, added.reused) == (2, 8)
@@ -45,7 +45,9 @@ def test_only_new_chunks_are_embedded_and_removed_documents_vanish(
     assert all(not cid.startswith("extra#") for cid, _ in index.search(vector, 20))
     assert index.collection().count() == 8
     names = [c.name for c in index.client.list_collections()]
-    assert sorted(n for n in names if "-chunks-" in n) == [removed.collection]  # old builds are dropped
+    # older builds are dropped; the one just replaced stays for replicas still answering from it
+    assert sorted(n for n in names if "-chunks-" in n) == sorted([added.collection, removed.collection])
+    assert first.collection not in names
 
 
 class CrashingEmbedder(Embedder):

@@ -1,63 +1,50 @@
-"""Cross-lingual retrieval's e5 vectors: computed at index time, saved beside the index, reused by the next process."""
+"""Cross-lingual retrieval's e5 vectors: computed at index time, stored in the index build, used by the next process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pytest
-
 from assistant import Assistant
-from assistant.multilingual import MultilingualEncoder, passage_matrix
+from assistant.multilingual import MultilingualEncoder
 
 
-class CountingEncoder:
+class CountingEncoder(MultilingualEncoder):
     """The real e5 encoder, counting the passages it is asked to encode."""
 
     def __init__(self, encoder: MultilingualEncoder) -> None:
-        self.encoder = encoder
+        self.__dict__.update(encoder.__dict__)
         self.encoded: list[str] = []
 
-    def passages(self, texts: list[str]) -> np.ndarray:
+    def passages(self, texts):
         self.encoded += list(texts)
-        return self.encoder.passages(texts)
+        return super().passages(texts)
 
 
-@pytest.fixture(scope="module")
-def e5() -> MultilingualEncoder:
-    return MultilingualEncoder()
-
-
-def test_vectors_are_saved_and_only_new_text_is_encoded(e5: MultilingualEncoder, tmp_path: Path) -> None:
-    store = tmp_path / "e5.npz"
-    texts = ["Take an unequivocal approach to returns.", "Supporting agencies like the IOM and UNHCR."]
-    first = CountingEncoder(e5)
-    matrix = passage_matrix(first, texts, store)  # type: ignore[arg-type]
-    assert store.exists() and first.encoded == texts and matrix.shape == (2, 384)
-
-    again = CountingEncoder(e5)
-    changed = [texts[1], "Put innovation at the heart of migration reform."]
-    reused = passage_matrix(again, changed, store)  # type: ignore[arg-type]
-    assert again.encoded == [changed[1]]  # the unchanged sentence came from disk
-    assert np.allclose(reused[0], matrix[1])
-
-
-def test_a_torn_store_is_encoded_again(e5: MultilingualEncoder, tmp_path: Path) -> None:
-    store = tmp_path / "e5.npz"
-    store.write_bytes(b"not a numpy file")
-    counting = CountingEncoder(e5)
-    matrix = passage_matrix(counting, ["Copenhagen"], store)  # type: ignore[arg-type]
-    assert counting.encoded == ["Copenhagen"] and matrix.shape == (1, 384)
-    with np.load(store) as saved:
-        assert saved["vectors"].shape == (1, 384)
-
-
-def test_indexing_saves_the_vectors_for_the_next_process(private_config, embedder) -> None:
+def test_indexing_stores_the_vectors_for_the_next_process(private_config, embedder) -> None:
     bot = Assistant(private_config, embedder=embedder)
-    store = bot.retriever.multilingual_store
-    assert store is not None and store.exists()
-    with np.load(store) as saved:
-        assert len(saved["keys"]) == len(bot.chunks)
+    build = bot.served.build
+    assert build.multilingual
+    stored = bot.index.client.get_collection(build.record["e5_collection"])
+    assert stored.count() == len(bot.chunks)
     next_process = Assistant(private_config, embedder=embedder, build_index=False)
+    counting = CountingEncoder(next_process.multilingual)  # type: ignore[arg-type]
+    retriever = next_process.retriever
+    retriever.multilingual = counting
+    evidence = retriever.retrieve("Welche Organisationen werden genannt?", 5, language="de").evidence
+    assert counting.encoded == []  # no chunk was embedded again: the build's e5 vectors answered
+    assert any("UNHCR" in e.chunk.text for e in evidence)
     answer = next_process.ask("Welche Organisationen werden genannt?")
     assert not answer.refused and any("UNHCR" in c.quote for c in answer.citations), answer.text
+
+
+def test_a_changed_chunk_is_the_only_one_encoded_again(private_config, embedder, corpus_dir: Path) -> None:
+    first = Assistant(private_config, embedder=embedder)
+    counting = CountingEncoder(first.multilingual)  # type: ignore[arg-type]
+    (corpus_dir / "extra.md").write_text("# Fähre\n\nThe ferry timetable changes in winter.\n")
+    from assistant.chunking import chunk_corpus
+    from assistant.corpus import load_corpus
+
+    corpus = load_corpus(corpus_dir)
+    chunks = chunk_corpus(corpus.documents, private_config.chunk_max_tokens)
+    first.index.build(chunks, embedder, multilingual=counting, documents=corpus.documents)
+    assert sorted(counting.encoded) == sorted(c.embedding_text for c in chunks if c.document_id == "extra")

@@ -126,10 +126,8 @@ def _ids(path: Path) -> set[str]:
 
 
 def export_feedback(db: str | Path, out: str | Path) -> list[Case]:
-    """Write the drafts as JSON Lines to `out`; returns them."""
-    if not Path(db).is_file():
-        raise FileNotFoundError(f"no feedback database at {db}")
-    drafts = feedback_drafts(FeedbackStore(Path(db)))
+    """Write the drafts as JSON Lines to `out`; returns them. `db`: an SQLite file or a database URL."""
+    drafts = feedback_drafts(FeedbackStore.existing(db))
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     lines = [json.dumps(case.model_dump(), ensure_ascii=False) for case in drafts]

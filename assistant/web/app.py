@@ -11,7 +11,7 @@ import gradio as gr
 from assistant.assistant import Assistant
 from assistant.config import Config
 from assistant.errors import QuestionError
-from assistant.feedback import FeedbackStore
+from assistant.feedback import FeedbackStore, configured_location
 from assistant.limits import AnswerSlots, Busy, check_limits
 from assistant.models import Document
 from assistant.served import ServedAnswers
@@ -37,7 +37,7 @@ def build_app(
 ) -> gr.Blocks:
     """The chat app on one Assistant. Mount it with assistant.server (which passes CSS) or call .launch()."""
     slots = slots or AnswerSlots(config.max_concurrent_answers, config.answer_wait_seconds)
-    store = store or FeedbackStore(config.feedback_db)
+    store = store or FeedbackStore(configured_location(config))
     served = served if served is not None else ServedAnswers()
     suggestions = Suggestions.from_retrieval(bot, [*EXAMPLES, *section_questions(bot)])
     primary = _primary(bot)

@@ -18,7 +18,7 @@ import gradio as gr
 from assistant.api import feedback_config
 from assistant.assistant import Assistant
 from assistant.config import Config
-from assistant.errors import QuestionError
+from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
 from assistant.models import Answer
@@ -46,6 +46,10 @@ SAVED_RATING = "Thanks! Your rating is saved."
 SAVED_FEEDBACK = "Thanks! Your feedback is saved."
 # Each event that re-renders the conversation shows its own progress (the live region's aria-busy, "Searching...")
 _QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+FEEDBACK_NOT_SAVED = (
+    "Sorry, your rating could not be saved right now (our feedback database is unavailable). Answers still work; "
+    "please try again later."
+)
 
 
 @dataclass
@@ -278,8 +282,8 @@ class ChatView:
         self._flush(pending if pending != turn else None, turns)
         turns = rated(turns, turn, wanted)
         if wanted == "up":
-            self._save(turns[turn], "up")
-            return self.view(turns, status=SAVED_RATING), turns, None
+            saved = self._save(turns[turn], "up")
+            return self.view(turns, status=SAVED_RATING if saved else FEEDBACK_NOT_SAVED), turns, None
         return self.view(turns, pending=turn), turns, turn
 
     def send_reason(self, turns: list[Turn], pending: int | None, event: gr.EventData) -> tuple[Any, ...]:
@@ -287,8 +291,8 @@ class ChatView:
         status = ""
         if pending is not None and getattr(event, "index", None) == pending and 0 <= pending < len(turns):
             reason = reason_of(getattr(event, "reason", None))
-            self._save(turns[pending], "down", reason, comment_of(getattr(event, "comment", None)))
-            status = SAVED_FEEDBACK
+            saved = self._save(turns[pending], "down", reason, comment_of(getattr(event, "comment", None)))
+            status = SAVED_FEEDBACK if saved else FEEDBACK_NOT_SAVED
         return self.view(turns, status=status), None
 
     def reset(self, turns: list[Turn], pending: int | None) -> tuple[Any, ...]:
@@ -300,5 +304,11 @@ class ChatView:
         if pending is not None and 0 <= pending < len(turns):
             self._save(turns[pending], "down")
 
-    def _save(self, turn: Turn, rating: Rating, reason: str | None = None, comment: str | None = None) -> None:
-        self.store.add(rating, turn.answer, turn.history, reason, comment, feedback_config(self.config))
+    def _save(self, turn: Turn, rating: Rating, reason: str | None = None, comment: str | None = None) -> bool:
+        """Store a rating; when the feedback database is down, say so (the chat goes on) and return False."""
+        try:
+            self.store.add(rating, turn.answer, turn.history, reason, comment, feedback_config(self.config))
+        except FeedbackUnavailable as error:
+            log.warning("%s", error)
+            return False
+        return True

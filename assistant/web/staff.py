@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant.config import Config
 from assistant.corpus import load_corpus
+from assistant.errors import FeedbackUnavailable
 from assistant.evals.background import EvalRunner, RunStatus
 from assistant.evals.dataset import DatasetError, Problem
 from assistant.evals.feedback_export import append_draft, draft_for
@@ -204,11 +205,14 @@ def build_staff_app(config: Config, store: FeedbackStore, runner: EvalRunner | N
             poll = gr.Timer(POLL_SECONDS, active=False)
 
         def show_feedback(rating: str, reason: str, search: str, limit: float) -> tuple[str, Any]:
-            records = store.list(None if rating == "all" else rating, int(limit))
+            try:
+                records = store.list(None if rating == "all" else rating, int(limit))
+                total = store.count()
+            except FeedbackUnavailable as error:
+                return f'<p class="summary">{safe_html.text(str(error))}</p>', gr.skip()
             shown = filter_feedback(records, reason, search or "")
-            total = store.count()
             up = sum(r.rating == "up" for r in shown)
-            text = f"{len(shown)} shown ({up} up, {len(shown) - up} down) of {total} ratings in {config.feedback_db}"
+            text = f"{len(shown)} shown ({up} up, {len(shown) - up} down) of {total} ratings in {store.location}"
             rows = gr.Dataframe(feedback_table(shown), headers=COLUMNS)
             return f'<p class="summary">{safe_html.text(text)}</p>', rows
 
