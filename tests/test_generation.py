@@ -560,7 +560,7 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
     pieces = list(bot.stream("Which agencies does the statement mention?"))
     final = pieces[-1]
     assert isinstance(final, Answer) and all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 1
-    assert not final.refused and "UNHCR" in final.text
+    assert not final.refused and "UNHCR" in final.text + " ".join(c.quote for c in final.citations)
     assert_verbatim(bot, final)
     refused = bot.ask("Give me a recipe for lasagne.")
     assert refused.refused and not refused.citations
