@@ -492,12 +492,15 @@ def test_how_many_countries_is_fifteen_citing_the_leaders(big_bot: Assistant) ->
 
 @pytest.mark.slow
 def test_a_german_question_is_answered_citing_the_agencies(big_bot: Assistant) -> None:
-    """What the design guarantees on any CPU: the question is translated for retrieval, answered (by the model's
-    checked claims or the extractive fallback) and cited verbatim. The words the model writes, and so whether its
-    German claims survive the support check, differ between CPUs (AVX-512 or AVX2 kernels)."""
-    answer = big_bot.ask("Welche Organisationen werden genannt?")
+    """What the design guarantees on any CPU: the question is answered in German (the model's checked German claims,
+    or the extractive answer led in German) and cited verbatim, and a translation is returned only when it is a plain
+    English question. The words the model writes (its translation, whether its German claims survive the support
+    check) differ between CPUs (AVX-512 or AVX2 kernels)."""
+    question = "Welche Organisationen werden genannt?"
+    answer = big_bot.ask(question)
     assert not answer.refused, answer.text
-    assert answer.english_question, "the question was not translated for retrieval"
+    if answer.english_question is not None:  # on AVX2 the 1.5B writes "Organizations", which is set aside
+        assert check_translation(question, answer.english_question, big_bot.answerer._vocabulary).reason == "ok"
     assert answer.analysis is not None and answer.analysis.language == "de"
     assert in_the_askers_language(answer, "de"), answer.text
     assert any("IOM" in c.quote and "UNHCR" in c.quote for c in answer.citations), answer.citations
@@ -557,7 +560,7 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
     pieces = list(bot.stream("Which agencies does the statement mention?"))
     final = pieces[-1]
     assert isinstance(final, Answer) and all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 1
-    assert not final.refused and "UNHCR" in final.text
+    assert not final.refused and "UNHCR" in final.text + " ".join(c.quote for c in final.citations)
     assert_verbatim(bot, final)
     refused = bot.ask("Give me a recipe for lasagne.")
     assert refused.refused and not refused.citations
