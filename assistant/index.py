@@ -115,22 +115,24 @@ class ServedBuild:
             self._handles[name] = self.client.get_collection(name, embedding_function=None)
         return self._handles[name]
 
+    def _nearest(self, name: str, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        result = self._collection(name).query(
+            query_embeddings=[vector.tolist()], n_results=max(1, min(n, self.chunk_count or n)), include=["distances"]
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
     def _query(self, name: str, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """Nearest ids with cosine similarity; one retry with a fresh handle (a restarted server), then
+        """Nearest ids with cosine similarity; once more with a fresh handle (a restarted server), then
         StoreUnavailable."""
-        for attempt in (1, 2):
-            try:
-                result = self._collection(name).query(
-                    query_embeddings=[vector.tolist()],
-                    n_results=max(1, min(n, self.chunk_count or n)),
-                    include=["distances"],
-                )
-                return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
-            except Exception as exc:
-                self._handles.pop(name, None)
-                if attempt == 2:
-                    raise StoreUnavailable(f"the vector store is unavailable ({type(exc).__name__}: {exc})") from exc
-        raise AssertionError("unreachable")
+        try:
+            return self._nearest(name, vector, n)
+        except Exception:
+            self._handles.pop(name, None)
+        try:
+            return self._nearest(name, vector, n)
+        except Exception as exc:
+            self._handles.pop(name, None)
+            raise StoreUnavailable(f"the vector store is unavailable ({type(exc).__name__}: {exc})") from exc
 
     def search(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """Nearest chunks by MiniLM vector as (chunk id, cosine similarity), best first."""

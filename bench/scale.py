@@ -34,14 +34,15 @@ def prepare(
     corpus = ensure_corpus(folder / "corpus", size, seed, statement_dir)
     config = Config(corpus_dir=corpus.directory, index_dir=folder / "index", show_progress=progress)
     started = time.perf_counter()
-    chunks = chunk_corpus(load_corpus(corpus.directory).documents, config.chunk_max_tokens)
+    documents = load_corpus(corpus.directory).documents
+    chunks = chunk_corpus(documents, config.chunk_max_tokens)
     chunk_seconds = time.perf_counter() - started
     index = VectorIndex(config)
     record = folder / "build.json"
-    if index.is_current(chunks, embedder) and record.exists():
+    if index.is_current(chunks, embedder, documents=documents) and record.exists():
         index.ensure_lexical(chunks)
         return {**json.loads(record.read_text()), "cached": True}
-    stats = index.build(chunks, embedder)
+    stats = index.build(chunks, embedder, documents=documents)
     index.ensure_lexical(chunks)
     built = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -107,3 +107,17 @@ def test_search_returns_cosine_similarities(private_config: Config, embedder: Em
     for chunk_id, similarity in hits:  # the store's distances are exact cosines of the stored vectors
         exact = float(query @ embedder.encode([chunks[chunk_id].embedding_text])[0])
         assert np.isclose(similarity, exact, atol=1e-3)
+
+
+def test_a_build_holds_its_documents_whole(
+    private_config: Config, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents are stored in parts (Chroma's request limits) and read back whole, in corpus order."""
+    import assistant.index
+
+    monkeypatch.setattr(assistant.index, "DOCUMENT_PART_CHARS", 300)  # the statement in many parts
+    documents = load_corpus(private_config.corpus_dir).documents
+    index = VectorIndex(private_config)
+    index.build(chunks_of(private_config), embedder, documents=documents)
+    stored = index.build_of(index.refresh()).documents()
+    assert stored == documents and len(documents[0].model_dump_json()) > 300 * 10
