@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from assistant.lazy import lazy_exports
 from assistant.offline import go_offline
 
 go_offline()
@@ -33,16 +33,7 @@ if TYPE_CHECKING:
     from assistant.models import Answer, Chunk, Citation, Document, Evidence
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'assistant' has no attribute {name!r}")
-    value = getattr(import_module(_EXPORTS[name]), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports("assistant", _EXPORTS, globals())
 
 
 __all__ = [

@@ -108,6 +108,7 @@ ARGUMENTS: dict[tuple[str, ...], list[str]] = {
     ("chat",): [],
     ("serve",): [],
     ("eval",): [],
+    ("serve-model",): [],
     ("feedback", "export"): [],
 }
 

@@ -5,8 +5,9 @@ The names below load on first use (PEP 562): `assistant.evals.metrics` or `.data
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from assistant.lazy import lazy_exports
 
 _EXPORTS = {
     "Baseline": "assistant.evals.baseline",
@@ -33,16 +34,7 @@ if TYPE_CHECKING:
     from assistant.evals.runner import CaseResult, EvalResult, Summary, run_eval
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'assistant.evals' has no attribute {name!r}")
-    value = getattr(import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports("assistant.evals", _EXPORTS, globals())
 
 
 __all__ = [
