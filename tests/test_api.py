@@ -174,7 +174,7 @@ def test_feedback_stores_the_servers_own_answer_for_its_id(client: TestClient, w
     assert [c["quote"] for c in saved.citations] == [c["quote"] for c in answer["citations"]]
     assert saved.config["max_question_tokens"] == web_config.max_question_tokens
     assert "staff_password" not in saved.config and STAFF_LOGIN[1] not in json.dumps(saved.config)
-    draft = draft_case(saved)  # what `agenda feedback export` writes for staff
+    draft = draft_case([saved])  # what `agenda feedback export` writes for staff
     assert draft.question == AGENCIES and fold_whitespace(answer["text"]) in draft.note
 
 
