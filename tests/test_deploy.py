@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from gradio_client import Client
 
 from bench.cluster import SEED_CORPUS, Cluster, Nginx, cluster, run_index, sticky_sources, wait_until
 from bench.load import questions
@@ -155,6 +156,11 @@ def _under_load(running: Cluster, proxy: Nginx, tmp_path: Path) -> None:
             with user.client(proxy.url) as client:  # each replica, through the proxy, answers from the new document
                 answer = client.post("/api/ask", json={"question": HARBOUR_QUESTION}).json()
             assert any(c["source"] == "harbour" and "Nyhavn" in c["quote"] for c in answer["citations"]), answer
+        # the chat through the proxy: the page, then Gradio's queue (join, then its event stream, on one replica)
+        page = httpx.get(f"{proxy.url}/", timeout=30)
+        assert page.status_code == 200 and "Agenda Assistant" in page.text
+        chat = Client(proxy.url, verbose=False).predict("Where was the summit held?", [], api_name="/ask")
+        assert not chat["refused"] and chat["citations"] and chat["answer_id"]
         time.sleep(3)
         killed_at = time.monotonic()
         app1.kill()
