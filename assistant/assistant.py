@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.base import Answerer, Draft
+from assistant.answer import framing
+from assistant.answer.base import Answerer, Draft, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import standalone_question
 from assistant.answer.outline import Outline, build_outline
@@ -334,7 +335,7 @@ class Assistant:
         answer_text, citations = verify_citations(draft.text, draft.citations, served.documents)
         refused = draft.refused or not citations
         if refused and not draft.refused:  # every citation was dropped: nothing left to stand on
-            answer_text = "The statement doesn't say."
+            answer_text = framing.message(Frame(framing.NOT_SAID), asked.language)
         t2 = time.perf_counter()
         timings = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         if first is not None:

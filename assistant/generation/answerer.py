@@ -26,6 +26,7 @@ from cachetools import LRUCache
 
 from assistant.answer.base import Draft
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
+from assistant.answer.framing import framed
 from assistant.answer.outline import Outline
 from assistant.answer.question import Kind, Question, analyse, detect_language
 from assistant.deadline import Deadline, DeadlineReached
@@ -287,9 +288,9 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _framed(question: Question, fallback: Draft) -> Iterator[str | Draft]:
-    """The extractive answer, streamed; to a question in another language, led by a fixed sentence in that language
-    saying that what follows is the source's English."""
-    lead = fallback_lead(question.language)
+    """The extractive answer, streamed. It is framed in the asker's language when that language has a catalog;
+    otherwise, to a question in another language, it is led by a fixed sentence saying the source's English follows."""
+    lead = None if framed(question.language) else fallback_lead(question.language)  # framed: in their language
     draft = replace(fallback, text=f"{lead} {fallback.text}") if lead else fallback
     yield from word_pieces(draft.text)
     yield draft
