@@ -88,7 +88,7 @@ def test_a_german_question_is_answered_in_german_around_verbatim_quotes(bot: Ass
     [
         ("Welches Datum nennt die Erklärung für die erste Rückführung?", "de"),
         ("Ile pieniędzy przeznaczono na ochronę granic?", "pl"),
-        ("Ποιος υπουργός της Γαλλίας υπέγραψε τη δήλωση;", "el"),
+        ("Πόσα χρήματα θα δοθούν για τις επιστροφές μεταναστών;", "el"),
     ],
 )
 def test_a_refusal_is_in_the_askers_language(bot: Assistant, question: str, language: str) -> None:

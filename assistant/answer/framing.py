@@ -144,8 +144,9 @@ def quotes(citations: list[Citation], language: str, by_document: bool = False) 
 
 
 def quoted(text: str, language: str) -> str:
-    """Text of a document, verbatim, inside the language's own quotation marks (from its catalog)."""
-    return gettext(DOMAIN, language, QUOTED, quote=fold_whitespace(text))
+    """Text of a document, verbatim, inside the language's own quotation marks (from its catalog); its closing
+    punctuation gives way to the sentence's."""
+    return gettext(DOMAIN, language, QUOTED, quote=fold_whitespace(text).rstrip(".;:, "))
 
 
 def refusal_frame(
