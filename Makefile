@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test eval bench bench-quick clean-index
+.PHONY: install run browser test eval bench bench-quick clean-index messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -48,3 +48,8 @@ bench-quick: $(STAMP)
 
 clean-index:
 	rm -rf index/chroma index/lexical
+
+# Re-extract the message catalogs' templates from the code (then `pybabel update` the .po files)
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract --no-default-keywords -k N_ -k NP_:1,2 --add-comments=Translators: --no-location \
+	  --project="Agenda Assistant" -o assistant/locales/answers.pot assistant/answer/framing.py

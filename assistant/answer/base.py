@@ -14,6 +14,19 @@ if TYPE_CHECKING:
     from assistant.deadline import Deadline
 
 
+@dataclass(frozen=True)
+class Frame:
+    """How an answer reads in another language (answer/framing.py): the catalog message that leads it (an English
+    msgid, with its plural form when it counts), the values it takes, and what a refusal covers nearby."""
+
+    lead: str
+    plural: str | None = None
+    n: int | None = None
+    subject: str | None = None
+    topics: tuple[str, ...] = ()
+    by_document: bool = False  # each quote says which document it is from
+
+
 @dataclass
 class Draft:
     """An answerer's output before citation verification.
@@ -25,6 +38,7 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     best_similarity: float = 0.0
     reason: str | None = None  # why it was refused (a rule name from answer/refusals.py)
+    frame: Frame | None = None  # how it reads in another language (None: as written)
 
 
 class Answerer(Protocol):
