@@ -99,6 +99,17 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
+@lru_cache(maxsize=1)
+def detectable_languages() -> frozenset[str]:
+    """The ISO 639-1 codes detect_language can return (lingua has no model for some, e.g. Maltese)."""
+    from lingua import Language
+
+    codes = (
+        getattr(Language, name).iso_code_639_1.name.lower() for name in _LINGUA_LANGUAGES if hasattr(Language, name)
+    )
+    return frozenset({"nn": "nb"}.get(code, code) for code in codes)
+
+
 def warm_language_detector() -> None:
     """Load lingua's models now (about a second) rather than at the first question."""
     detect_language("Where was the summit held?")
