@@ -60,6 +60,11 @@ def test_a_language_without_a_file_has_an_empty_lexicon() -> None:
         ("valtionpäämiehet", "fi", "leaders"),
         ("maahanmuutto", "fi", None),  # immigration, not "maa" (country): "maa$" is exact
         ("paysage", "fr", None),
+        ("krajobraz", "pl", None),  # a landscape, not a country
+        ("страница", "bg", None),  # a page, not a country
+        ("aiheuttaa", "fi", None),  # to cause, not a theme
+        ("dönüşüm", "tr", None),  # a transformation, not a return
+        ("šalia", "lt", None),  # beside, not a country
         ("határozat", "hu", None),  # a resolution, not a border
         ("kufizim", "sq", None),  # a restriction, not a border
         ("", "de", None),
