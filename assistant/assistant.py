@@ -18,6 +18,7 @@ from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import standalone_question
+from assistant.answer.lexicon import lexicon_gloss
 from assistant.answer.outline import Outline, build_outline
 from assistant.answer.question import analyse, detect_language, document_keys, named_documents, respell
 from assistant.chunking import chunk_corpus
@@ -303,9 +304,12 @@ class Assistant:
         english = served.answerer.translate(standalone, deadline)
         named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
-        gloss = {}
-        if served.glossary is not None and detect_language(text) != "en":
-            gloss = served.glossary.gloss(word_list(strip_markup(standalone)))
+        gloss: dict[str, str] = {}
+        language = detect_language(text)
+        if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
+            question_words = word_list(strip_markup(standalone))
+            gloss = served.glossary.gloss(question_words) if served.glossary is not None else {}
+            gloss |= lexicon_gloss(question_words, language)
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -49,3 +50,18 @@ def concept_of(word: str, language: str) -> str | None:
             if length > best[0]:
                 best = (length, concept)
     return best[1]
+
+
+# Concepts that name the document itself rather than anything in it: no help in finding what a question asks
+_NOT_A_TOPIC = frozenset({"statement"})
+
+
+def lexicon_gloss(words: Iterable[str], language: str) -> dict[str, str]:
+    """Each word of a question in `language` that the lexicon knows, with its English concept word ("Länder" ->
+    "countries", "Polsce" -> "Poland")."""
+    found = {}
+    for word in dict.fromkeys(words):
+        concept = concept_of(word, language)
+        if concept is not None and concept not in _NOT_A_TOPIC:
+            found[word] = concept
+    return found

@@ -650,6 +650,17 @@ def without_instructions(text: str) -> str:
     return " ".join(kept) if kept and len(kept) < len(sentences) else text
 
 
+def _foreign_kind(kind: Kind, concepts: set[str]) -> Kind:
+    """The kind of a question in another language, from the document words its words mean (the lexicon's and the
+    glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" whether a
+    country is among the signatories."""
+    if kind in (Kind.FACT, Kind.LIST) and "title" in concepts:
+        return Kind.TITLE
+    if kind in (Kind.FACT, Kind.LIST) and "signatories" in concepts and any(c[:1].isupper() for c in concepts):
+        return Kind.YES_NO
+    return kind
+
+
 def analyse(
     text: str,
     standalone: str | None = None,
@@ -668,6 +679,8 @@ def analyse(
         kind = Kind.COMMAND  # nothing is asked (markup alone), or only to do something else
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
+    if language != "en":
+        kind = _foreign_kind(kind, set(glossed.values()))
     listed = plural_nouns(english_words) or _LIST_NOUNS.search(resolved)
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
