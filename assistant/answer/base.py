@@ -1,4 +1,4 @@
-"""The contract every answerer meets: question and evidence in (plain data), text pieces then a Draft out."""
+"""The contract every answerer meets: question and evidence in (plain data); quotes, text pieces, then a Draft out."""
 
 from __future__ import annotations
 
@@ -25,6 +25,17 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     best_similarity: float = 0.0
     reason: str | None = None  # why it was refused (a rule name from answer/refusals.py)
+    by: str = "extractive"  # whose text it is: the model answerer's name when the model's answer was kept
+
+
+@dataclass
+class Found:
+    """The extractive stage's quotes, before verification: an answerer's first item, before any text.
+
+    `refused` when the documents do not answer the question (the citations are then what they say nearby)."""
+
+    citations: list[Citation]
+    refused: bool
 
 
 class Answerer(Protocol):
@@ -42,8 +53,9 @@ class Answerer(Protocol):
 
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """Text pieces of the answer as they are ready, then the Draft (the authority on text and citations).
+    ) -> Iterator[Found | str | Draft]:
+        """The extractive stage's quotes (Found) first, then text pieces of the answer as they are ready, then the
+        Draft (the authority on text and citations).
 
         A model-backed answerer stops its model at the `deadline` and answers without it."""
         ...

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.answer.base import Draft
+from assistant.answer.base import Draft, Found
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
@@ -124,9 +124,10 @@ class ExtractiveAnswerer:
 
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """The answer at once (no model: far inside any deadline)."""
+    ) -> Iterator[Found | str | Draft]:
+        """The answer at once (no model: far inside any deadline): its quotes, its text, its Draft."""
         draft = self.answer(question, evidence)
+        yield Found(draft.citations, draft.refused)
         yield from word_pieces(draft.text)
         yield draft
 
