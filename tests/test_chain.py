@@ -53,7 +53,7 @@ def test_stream_fires_callbacks_and_stage_events(bot: Assistant) -> None:
     *text, answer = pieces
     assert isinstance(answer, Answer) and len(text) > 1 and "".join(text) == answer.text  # type: ignore[arg-type]
     run, _ = recorder.run_of(NAME)
-    assert [kind for kind, *_ in recorder.events] == ["start", "custom", "custom", "end"]
+    assert [kind for kind, *_ in recorder.events] == ["start", "custom", "custom", "custom", "end"]
     assert recorder.outputs[run] == answer  # the run's output is the Answer the stream ended with
     evidence = recorder.custom["retrieval"]["evidence"]
     assert [e["chunk_id"] for e in evidence] == answer.retrieved
@@ -63,7 +63,7 @@ def test_stream_fires_callbacks_and_stage_events(bot: Assistant) -> None:
 def test_invoke_fires_the_same_stage_events(bot: Assistant) -> None:
     recorder = Recorder()
     answer = bot.chain.invoke(AGENCIES, config={"callbacks": [recorder]})
-    assert [name for kind, name, *_ in recorder.events if kind == "custom"] == ["retrieval", "citations"]
+    assert [name for kind, name, *_ in recorder.events if kind == "custom"] == ["retrieval", "quotes", "citations"]
     assert recorder.outputs[recorder.run_of(NAME)[0]] == answer
 
 
@@ -95,7 +95,7 @@ def test_astream_events_v2_shows_the_run_its_pieces_and_its_stages(bot: Assistan
     assert isinstance(answer, Answer) and streamed[-1] == answer
     assert "".join(p for p in streamed if isinstance(p, str)) == answer.text
     custom = [e for e in events if e["event"] == "on_custom_event"]
-    assert [e["name"] for e in custom] == ["retrieval", "citations"]
+    assert [e["name"] for e in custom] == ["retrieval", "quotes", "citations"]
     assert all(e["run_id"] == ours[0]["run_id"] for e in custom)  # attributed to the assistant's run
     assert custom[0]["data"]["evidence"] and events[-1]["data"]["output"] == answer.text
 
@@ -108,7 +108,7 @@ def test_ainvoke_sends_stage_events_to_async_handlers(bot: Assistant) -> None:
             seen.append(name)
 
     answer = asyncio.run(bot.chain.ainvoke(AGENCIES, config={"callbacks": [AsyncRecorder()]}))
-    assert isinstance(answer, Answer) and seen == ["retrieval", "citations"]
+    assert isinstance(answer, Answer) and seen == ["retrieval", "quotes", "citations"]
 
 
 class WatchedAssistant:

@@ -135,7 +135,7 @@ def quotes_html(citations: Sequence[Citation], refused: bool = False) -> str:
 
 def prose_html(content: str, busy: bool = False) -> str:
     """The region the answer's text streams into, beneath the quotes."""
-    return f'<div class="prose" aria-busy="{"true" if busy else "false"}">{content}</div>'
+    return f'<div class="answer-body" aria-busy="{"true" if busy else "false"}">{content}</div>'
 
 
 def turn_html(turn: Turn, index: int, last: bool = True, busy: bool = False) -> str:
