@@ -14,7 +14,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 from assistant import Assistant
 from assistant.chain import AssistantChain, answer_text
 from assistant.errors import QuestionError
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 
 AGENCIES = "Which agencies does the statement mention?"
 NAME = "agenda_assistant"
@@ -118,9 +118,9 @@ class WatchedAssistant:
         self.bot = bot
         self.log = log
 
-    def stream(self, question: str, history: Any, on_stage: Any = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Any, on_stage: Any = None) -> Iterator[Quotes | str | Answer]:
         for piece in self.bot.stream(question, history, on_stage):
-            self.log.append("made")
+            self.log.append("quotes" if isinstance(piece, Quotes) else "made")
             yield piece
 
 
@@ -134,7 +134,8 @@ def test_astream_passes_each_piece_on_as_it_is_made(bot: Assistant) -> None:
 
     asyncio.run(consume())
     assert log.count("made") > 3
-    assert log == ["made", "got"] * log.count("made")  # never two pieces made before the first is passed on
+    # the quotes go as an event, then never two pieces made before the first is passed on
+    assert log == ["quotes"] + ["made", "got"] * log.count("made")
 
 
 def test_answer_text_gives_plain_text_invoked_or_streamed(bot: Assistant) -> None:
