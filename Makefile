@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test eval bench bench-quick clean-index messages
+.PHONY: install run browser test eval bench bench-quick bench-evidence clean-index messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick
+
+bench-evidence: $(STAMP)
+	# a few minutes: time to the first verified quote per answerer beside the reference's first token (6 questions)
+	$(PY) -m bench --sections evidence_first --out bench/out/evidence-first
 
 clean-index:
 	rm -rf index/chroma index/lexical

@@ -184,11 +184,13 @@ def run_chat(bot: Assistant, read: Callable[[], str]) -> None:
 def stream_answer(bot: Assistant, question: str, history: list[tuple[str, str]]) -> Answer | None:
     """Print the answer as it comes, then its citations; a question that cannot be answered (or an answer that
     fails, e.g. an unreachable server) prints why in one line and returns None: the session goes on."""
-    from assistant.models import Answer
+    from assistant.models import Answer, Quotes
 
     shown: list[str] = []
     try:
         for piece in bot.stream(question, history):
+            if isinstance(piece, Quotes):  # a terminal prints the quotes after the answer, with their markers
+                continue
             if isinstance(piece, Answer):
                 if "".join(shown).strip() != piece.text.strip():  # the final answer is the authority
                     typer.echo(("\n" if shown else "") + piece.text, nl=False)

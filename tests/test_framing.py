@@ -18,7 +18,9 @@ from assistant.answer.question import analyse, detect_language
 from assistant.i18n import LANGUAGES
 from assistant.models import Answer, Citation
 
-CITATION = Citation(marker=1, quote="at the  European Political Community Summit", source="d", title="T", start=0, end=42)
+CITATION = Citation(
+    marker=1, quote="at the  European Political Community Summit", source="d", title="T", start=0, end=42
+)
 
 
 def outside_quotes(answer: Answer) -> str:
@@ -41,7 +43,7 @@ def test_english_and_languages_without_a_catalog_are_not_framed() -> None:
 
 def test_a_framed_answer_is_the_lead_then_each_quote_verbatim_with_its_marker() -> None:
     text = framed_text(Frame(QUOTE), [CITATION], refused=False, language="de")
-    lead, _, rest = text.partition(" ")
+    _lead, _, rest = text.partition(" ")
     assert "European Political Community Summit" in rest and rest.endswith("[1].")
     assert quoted(CITATION.quote, "de") in text  # whitespace folded, inside German quotation marks
     assert quoted("x", "de") != "“x”"

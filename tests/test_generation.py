@@ -30,7 +30,7 @@ from assistant.generation.languages import answer_language, fallback_lead
 from assistant.generation.output import ClaimReader, answer_grammar
 from assistant.generation.support import SupportChecker, planted_phrases
 from assistant.generation.translation import check_translation
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 from assistant.packaged_gguf import PACKAGED_MODELS, PackagedModel, assemble, model_file, sha256_of
 from tests.conftest import free_port, stop_process
 
@@ -276,10 +276,11 @@ def test_instructions_in_a_document_do_not_reach_the_model(private_config: Confi
 
 
 def test_streaming_yields_claims_before_the_final_answer(local_bot: Assistant) -> None:
-    stamps: list[tuple[float, str | Answer]] = []
+    stamps: list[tuple[float, Quotes | str | Answer]] = []
     for piece in local_bot.stream("Which agencies does the statement mention?"):
         stamps.append((time.perf_counter(), piece))
-    *deltas, (_end, final) = stamps
+    (_found, quotes), *deltas, (_end, final) = stamps
+    assert isinstance(quotes, Quotes)  # the verified quotes come first, before any text
     assert isinstance(final, Answer) and deltas and all(isinstance(p, str) for _, p in deltas)
     assert "".join(p for _, p in deltas) == final.text  # type: ignore[misc]
     assert_verbatim(local_bot, final)
@@ -557,8 +558,9 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
         embedder=embedder,
     )
     assert bot.answerer.name == "openai:qwen-0.5b"
-    pieces = list(bot.stream("Which agencies does the statement mention?"))
+    quotes, *pieces = list(bot.stream("Which agencies does the statement mention?"))
     final = pieces[-1]
+    assert isinstance(quotes, Quotes) and quotes.citations
     assert isinstance(final, Answer) and all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 1
     assert not final.refused and "UNHCR" in final.text + " ".join(c.quote for c in final.citations)
     assert_verbatim(bot, final)

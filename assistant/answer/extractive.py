@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.answer import framing
-from assistant.answer.base import Draft, Frame
+from assistant.answer.base import Draft, Found, Frame
 from assistant.answer.framing import localise
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
@@ -126,9 +126,10 @@ class ExtractiveAnswerer:
 
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """The answer at once (no model: far inside any deadline)."""
+    ) -> Iterator[Found | str | Draft]:
+        """The answer at once (no model: far inside any deadline): its quotes, its text, its Draft."""
         draft = self.answer(question, evidence)
+        yield Found(draft.citations, draft.refused)
         yield from word_pieces(draft.text)
         yield draft
 

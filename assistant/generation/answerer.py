@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from cachetools import LRUCache
 
-from assistant.answer.base import Draft
+from assistant.answer.base import Draft, Found
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.framing import framed
 from assistant.answer.outline import Outline
@@ -163,10 +163,11 @@ class GeneratingAnswerer:
     # --- answering ---
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """Checked claims as text deltas, then the Draft (the extractive one when the model gave nothing usable or
-        the deadline passed first)."""
+    ) -> Iterator[Found | str | Draft]:
+        """The extractive answer's quotes, checked claims as text deltas, then the Draft (the extractive one when
+        the model gave nothing usable or the deadline passed first)."""
         fallback = self.extractive.answer(question, evidence)
+        yield Found(fallback.citations, fallback.refused)  # before the model: the reader has the evidence at once
         if fallback.refused:  # the refusal rules, in code: the model never sees what the documents do not answer
             yield from word_pieces(fallback.text)
             yield fallback
@@ -226,7 +227,7 @@ class GeneratingAnswerer:
             log.info("no checked claim in the model's answer to %r; answering extractively", asked)
             yield from _framed(question, fallback)
             return
-        yield Draft(shown, False, list(markers.values()), fallback.best_similarity)
+        yield Draft(shown, False, list(markers.values()), fallback.best_similarity, by=self.name)
 
     def _hints(
         self, passages: NumberedPassages, question: Question, evidence: list[Evidence], draft: Draft

@@ -21,7 +21,7 @@ from assistant.config import Config
 from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 from assistant.web.conversation import (
     CONVERSATION_JS,
     Live,
@@ -42,6 +42,8 @@ EXAMPLES = (
     "What does it say about returns?",
     "What are the key themes?",
 )
+QUOTES_FOUND = "Quotes found: {count}. Writing the answer…"
+QUOTES_NOTE = "Highlighted: the {count} quotes found for answer {turn}, while the answer is written."
 SAVED_RATING = "Thanks! Your rating is saved."
 SAVED_FEEDBACK = "Thanks! Your feedback is saved."
 # Each event that re-renders the conversation shows its own progress (the live region's aria-busy, "Searching...")
@@ -229,13 +231,20 @@ class ChatView:
             yield unanswered(f"The assistant is busy: {error}")
             return
         try:
-            text = ""
+            live = Live(question)
+            status = ""
             for piece in self.bot.stream(question, history):
                 if isinstance(piece, Answer):
                     answer = piece
                     continue
-                text += piece
-                yield self.view(turns, Live(question, text)), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                if isinstance(piece, Quotes):  # the evidence first: shown (and highlighted) before the prose
+                    live = dataclasses.replace(live, quotes=piece)
+                    status = QUOTES_FOUND.format(count=len(piece.citations)) if piece.citations else ""
+                    document = self.quotes_document(piece, len(turns))
+                    yield self.view(turns, live, status=status), gr.skip(), gr.skip(), document, gr.skip()
+                    continue
+                live = dataclasses.replace(live, text=live.text + piece)
+                yield self.view(turns, live, status=status), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except QuestionError as error:
             yield unanswered(f"Please rephrase: {error}")
             return
@@ -250,6 +259,13 @@ class ChatView:
         turn = Turn(question=answer.question, history=history, answer=answer, suggestions=suggestions)
         turns = [*turns, turn]
         yield self.view(turns), gr.skip(), turns, self.document_for(turns, len(turns) - 1), None
+
+    def quotes_document(self, quotes: Quotes, turn: int) -> Any:
+        """The document view with the quotes found for the answer being written (unchanged when there are none)."""
+        if not quotes.citations:
+            return gr.skip()
+        note = QUOTES_NOTE.format(count=len(quotes.citations), turn=turn + 1)
+        return document_html(list(self.bot.documents.values()), quotes.citations, turn, note)
 
     def document_for(self, turns: Sequence[Turn], turn: int) -> str:
         answer = turns[turn].answer

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.feedback import MAX_TEXT
-from assistant.models import Answer
+from assistant.models import Answer, Citation, Quotes
 from assistant.web import safe_html
 from assistant.web.document import mark_id
 
@@ -31,6 +31,9 @@ REASON_CHOICES = (
 )
 WELCOME = "Ask a question about the statement, or start with one of these:"
 THINKING = "Searching the statement…"
+WRITING = "Writing the answer…"
+QUOTES_HEAD = "Found in the statement"
+NEARBY_HEAD = "Nearby in the statement"
 _PROBLEM = '<span aria-hidden="true">⚠ </span><span class="sr-only">Problem: </span>'
 _MARKER = re.compile(r"\[(\d+)\]")
 # One thumb (a 24-unit path); the thumbs down is the same shape turned over
@@ -54,10 +57,12 @@ class Turn:
 
 @dataclass(frozen=True)
 class Live:
-    """The turn being answered: its question and the text streamed so far (empty while searching)."""
+    """The turn being answered: its question, the verified quotes once found (None while searching) and the text
+    streamed so far."""
 
     question: str
     text: str = ""
+    quotes: Quotes | None = None
 
 
 def conversation_html(
@@ -76,7 +81,7 @@ def conversation_html(
     busy = live is not None
     body = "".join(turn_html(turn, i, last=i == len(turns) - 1 and not busy, busy=busy) for i, turn in enumerate(turns))
     if live is not None:
-        body += question_html(live.question) + live_answer_html(live.text, len(turns))
+        body += question_html(live.question) + live_answer_html(live, len(turns))
     welcome = welcome_html(examples) if not turns and not busy else ""
     form = feedback_form_html(feedback_for) if feedback_for is not None and 0 <= feedback_for < len(turns) else ""
     return (
@@ -100,9 +105,37 @@ def question_html(question: str) -> str:
     return f'<div class="msg user"><span class="sr-only">You asked: </span>{safe_html.lines(question)}</div>'
 
 
-def live_answer_html(text: str, turn: int) -> str:
-    content = answer_html(text, turn) if text else f'<p class="thinking">{THINKING}</p>'
-    return f'<div class="msg bot" data-turn="{turn}"><span class="sr-only">Answer {turn + 1}: </span>{content}</div>'
+def live_answer_html(live: Live, turn: int) -> str:
+    """The answer being written: "Searching..." until the quotes are found, then the quotes, and beneath them the
+    prose region (its room kept from the start, aria-busy until the answer is complete) where the text streams in."""
+    if live.quotes is None:
+        content = f'<p class="thinking">{THINKING}</p>'
+    else:
+        text = answer_html(live.text, turn) if live.text else f'<p class="thinking">{WRITING}</p>'
+        content = quotes_html(live.quotes.citations, live.quotes.refused) + prose_html(text, busy=True)
+    return (
+        f'<div class="msg bot live" data-turn="{turn}"><span class="sr-only">Answer {turn + 1}: </span>{content}</div>'
+    )
+
+
+def quotes_html(citations: Sequence[Citation], refused: bool = False) -> str:
+    """The verified quotes, shown above the prose as soon as they are found (and left where they are after)."""
+    if not citations:
+        return ""
+    head = NEARBY_HEAD if refused else QUOTES_HEAD
+    several = len({c.title for c in citations}) > 1
+    items = "".join(
+        f"<li>“{safe_html.text(c.prose)}”"
+        + (f' <span class="source-title">— {safe_html.text(c.title)}</span>' if several else "")
+        + "</li>"
+        for c in citations
+    )
+    return f'<section class="quotes" aria-label="{head}"><p class="quotes-head">{head}</p><ul>{items}</ul></section>'
+
+
+def prose_html(content: str, busy: bool = False) -> str:
+    """The region the answer's text streams into, beneath the quotes."""
+    return f'<div class="answer-body" aria-busy="{"true" if busy else "false"}">{content}</div>'
 
 
 def turn_html(turn: Turn, index: int, last: bool = True, busy: bool = False) -> str:
@@ -112,7 +145,8 @@ def turn_html(turn: Turn, index: int, last: bool = True, busy: bool = False) -> 
     markers = {c.marker for c in answer.citations}
     parts = [
         f'<span class="sr-only">Answer {index + 1}: </span>',
-        answer_html(answer.text, index, markers, answer.refused),
+        quotes_html(answer.quotes, answer.refused),
+        prose_html(answer_html(answer.text, index, markers, answer.refused)),
         sources_html(answer, index) if answer.citations else "",
         suggestions_html(turn.suggestions) if answer.refused and last and turn.suggestions else "",
         thumbs_html(index, turn.rating, disabled=busy),
