@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test eval bench bench-quick clean-index
+.PHONY: install run browser test eval bench bench-quick clean-index messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -48,3 +48,11 @@ bench-quick: $(STAMP)
 
 clean-index:
 	rm -rf index/chroma index/lexical
+
+# The page's message template, from the tr()/trn()/N_() calls in assistant/web (keywords as in assistant/web/texts.py).
+# Then update a language's catalog with `$(VENV)/bin/pybabel update -D page -i assistant/locales/page.pot -d
+# assistant/locales -l xx` (or copy page.pot to assistant/locales/xx/LC_MESSAGES/page.po for a new language).
+PAGE_KEYWORDS := -k tr:2 -k trn:2,3 -k tr_html:2 -k trn_html:2,3 -k N_
+messages:
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(PAGE_KEYWORDS) --add-comments=TRANSLATORS: \
+		--sort-by-file --no-wrap --omit-header --project="Agenda Assistant" -o assistant/locales/page.pot .
