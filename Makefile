@@ -56,3 +56,7 @@ PAGE_KEYWORDS := -k tr:2 -k trn:2,3 -k tr_html:2 -k trn_html:2,3 -k N_
 messages:
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(PAGE_KEYWORDS) --add-comments=TRANSLATORS: \
 		--sort-by-file --no-wrap --omit-header --project="Agenda Assistant" -o assistant/locales/page.pot .
+
+# docs/page-de.png, page-pl.png, page-el.png: the page in German, Polish and Greek with a question answered (README)
+screenshots: $(STAMP) browser
+	$(PY) -m bench.screenshots
