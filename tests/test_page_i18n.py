@@ -187,7 +187,8 @@ def test_the_document_view_names_each_document_and_switches_between_them(tmp_pat
     quote = Citation(marker=1, quote="east quay", source=harbour.id, title=harbour.title, start=start, end=start + 9)
     pressed = re.compile(r'data-doc="([^"]+)" data-turn="[^"]*" aria-pressed="true"')
     cited = document_html([ferry, harbour], [quote], turn=0, lang="de")
-    assert pressed.findall(cited) == [harbour.id] and "(1 Zitat)" in html.unescape(cited) and 'aria-label="Dokumente"' in cited
+    assert pressed.findall(cited) == [harbour.id] and "(1 Zitat)" in html.unescape(cited)
+    assert 'aria-label="Dokumente"' in cited
     assert "Ferry plan" in cited and "Boats moor" in cited and "ferry runs" not in cited
     switched = document_html([ferry, harbour], [quote], turn=0, shown=ferry.id)
     assert pressed.findall(switched) == [ferry.id] and "ferry runs" in switched and "<mark" not in switched

@@ -116,13 +116,12 @@ def welcome_html(examples: Sequence[str], page: Page = ENGLISH) -> str:
 
 def question_html(question: str, lang: str = "en", language: str | None = None) -> str:
     """A question as asked; `language` (when known) is the language it was asked in."""
-    said = f' lang="{safe_html.text(language)}"' if language else ""
+    text = safe_html.lines(question)
+    if language:
+        text = f'<span lang="{safe_html.text(language)}">{text}</span>'
     # TRANSLATORS: read out (not shown) before each question of the conversation
     asked = safe_html.text(tr(lang, "You asked:"))
-    return (
-        f'<div class="msg user"><span class="sr-only">{asked} </span>'
-        f"<span{said}>{safe_html.lines(question)}</span></div>"
-    )
+    return f'<div class="msg user"><span class="sr-only">{asked} </span>{text}</div>'
 
 
 def answer_label(turn: int, lang: str = "en") -> str:
