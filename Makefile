@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test eval bench bench-quick bench-evidence clean-index messages
+.PHONY: install run browser test eval bench bench-quick bench-evidence clean-index messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,7 +53,16 @@ bench-evidence: $(STAMP)
 clean-index:
 	rm -rf index/chroma index/lexical
 
-# Re-extract the message catalogs' templates from the code (then `pybabel update` the .po files)
+# The message templates: answers.pot from assistant/answer/framing.py (N_, NP_), page.pot from the tr()/trn()/N_()
+# calls in assistant/web (keywords as in assistant/web/texts.py). Then update a language's catalog with
+# `$(VENV)/bin/pybabel update -D page -i assistant/locales/page.pot -d assistant/locales -l xx`.
+PAGE_KEYWORDS := -k tr:2 -k trn:2,3 -k tr_html:2 -k trn_html:2,3 -k N_
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract --no-default-keywords -k N_ -k NP_:1,2 --add-comments=Translators: --no-location \
 	  --project="Agenda Assistant" -o assistant/locales/answers.pot assistant/answer/framing.py
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(PAGE_KEYWORDS) --add-comments=TRANSLATORS: \
+		--sort-by-file --no-wrap --omit-header --project="Agenda Assistant" -o assistant/locales/page.pot .
+
+# docs/page-de.png, page-pl.png, page-el.png: the page in German, Polish and Greek with a question answered (README)
+screenshots: $(STAMP) browser
+	$(PY) -m bench.screenshots

@@ -146,7 +146,7 @@ class Answer(BaseModel):
     answerer: str = Field("extractive", description="The answerer served (extractive, local, ...)")
     answered_by: str = Field(
         "extractive",
-        description="Whose text and citations these are: the model answerer's name, or \"extractive\" (also when the "
+        description='Whose text and citations these are: the model answerer\'s name, or "extractive" (also when the '
         "model's answer was rejected or too late and the extractive answer, built on `quotes`, replaced it)",
     )
     quotes: list[Citation] = Field(

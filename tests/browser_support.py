@@ -33,11 +33,17 @@ def require_chromium() -> None:
 
 @contextmanager
 def open_page(
-    browser: Browser, url: str, width: int = 1200, height: int = 820, scheme: Literal["light", "dark"] = "light"
+    browser: Browser,
+    url: str,
+    width: int = 1200,
+    height: int = 820,
+    scheme: Literal["light", "dark"] = "light",
+    locale: str | None = None,
 ) -> Iterator[Page]:
-    """A fresh context (its own Gradio session) on the chat, ready for typing; Gradio follows the colour scheme."""
+    """A fresh context (its own Gradio session) on the chat, ready for typing; Gradio follows the colour scheme, and
+    `locale` (e.g. "de-DE") is the browser's language (its Accept-Language)."""
     context = browser.new_context(
-        viewport={"width": width, "height": height}, device_scale_factor=1, color_scheme=scheme
+        viewport={"width": width, "height": height}, device_scale_factor=1, color_scheme=scheme, locale=locale
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -65,7 +71,7 @@ def ask(page: Page, question: str) -> None:
         waited = time.monotonic() - started
         raise AssertionError(f"no answer to {question!r} after {waited:.0f} s; {toasts=}; {chat=}") from None
     page.wait_for_function(
-        "turn => document.querySelector('#doc-view .doc-legend')?.innerText.toLowerCase().includes('answer ' + turn)",
+        "turn => document.querySelector('#doc-view .doc-legend')?.dataset.turn === String(turn)",
         arg=turns(page),
     )
 

@@ -32,26 +32,44 @@ from assistant.web.conversation import (
     reason_of,
 )
 from assistant.web.document import SCROLL_JS, document_html
+from assistant.web.texts import N_, Page, tr, trn
 
 log = logging.getLogger(__name__)
 
+# TRANSLATORS: the example questions, asked when clicked: each must stay a plain question the statement answers
+# (tests ask every one of them in each language and fail on a refusal)
 EXAMPLES = (
-    "Where was the summit held?",
-    "Which countries signed the statement?",
-    "Which agencies does the statement mention?",
-    "What does it say about returns?",
-    "What are the key themes?",
+    N_("Where was the summit held?"),
+    N_("Which countries signed the statement?"),
+    N_("Which agencies does the statement mention?"),
+    N_("What does it say about returns?"),
+    N_("What are the key themes?"),
 )
-QUOTES_FOUND = "Quotes found: {count}. Writing the answer…"
-QUOTES_NOTE = "Highlighted: the {count} quotes found for answer {turn}, while the answer is written."
-SAVED_RATING = "Thanks! Your rating is saved."
-SAVED_FEEDBACK = "Thanks! Your feedback is saved."
+# TRANSLATORS: status line while the answer is written beneath the quotes already found
+QUOTES_FOUND = N_("Quotes found: {count}. Writing the answer…")
+# TRANSLATORS: the document view's note while answer {turn} is written; {count} quotes are highlighted
+QUOTES_NOTE = N_("Highlighted: the {count} quotes found for answer {turn}, while the answer is written.")
+SAVED_RATING = N_("Thanks! Your rating is saved.")
+SAVED_FEEDBACK = N_("Thanks! Your feedback is saved.")
 # Each event that re-renders the conversation shows its own progress (the live region's aria-busy, "Searching...")
 _QUIET: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-FEEDBACK_NOT_SAVED = (
+FEEDBACK_NOT_SAVED = N_(
     "Sorry, your rating could not be saved right now (our feedback database is unavailable). Answers still work; "
     "please try again later."
 )
+
+
+def examples(lang: str) -> tuple[str, ...]:
+    """The example questions in a language (its catalog's translations; English without one)."""
+    return tuple(tr(lang, question) for question in EXAMPLES)
+
+
+def suggestions_in(questions: Sequence[str], lang: str) -> tuple[str, ...]:
+    """Suggested questions to show on a page in `lang`. In English, all of them; in another language, the example
+    questions in that language (each checked to be answered there), as the section questions exist only in English."""
+    if lang == "en":
+        return tuple(questions)
+    return tuple(tr(lang, question) for question in questions if question in EXAMPLES)
 
 
 @dataclass
@@ -98,10 +116,11 @@ def rated(turns: Sequence[Turn], index: int, rating: Rating | None) -> list[Turn
     return [dataclasses.replace(t, rating=rating) if i == index else t for i, t in enumerate(turns)]
 
 
-def picked_example(event: gr.SelectData) -> str:
-    """The example question a person picked (by its place in the list, never by text from the page)."""
+def picked_example(lang: str, event: gr.SelectData) -> str:
+    """The example question a person picked, in the page language (by its place in the list, never by text from the
+    page)."""
     index = event.index
-    return EXAMPLES[index] if isinstance(index, int) and 0 <= index < len(EXAMPLES) else ""
+    return examples(lang)[index] if isinstance(index, int) and 0 <= index < len(EXAMPLES) else ""
 
 
 def picked_option(turns: list[Turn], event: gr.SelectData) -> str:
@@ -126,12 +145,15 @@ class ChatView:
         self.store = store
         self.suggestions = suggestions
 
+    def page(self, lang: str) -> Page:
+        return Page(lang, several=len(self.bot.documents) > 1)
+
     # --- layout ---
     def build(self) -> None:
         with gr.Row(equal_height=False, elem_id="main"):
             with gr.Column(scale=3, min_width=300, elem_id="chat-column"):
                 self.chat = gr.HTML(
-                    conversation_html([], EXAMPLES),
+                    conversation_html([], EXAMPLES, page=self.page("en")),
                     elem_id="chat",
                     js_on_load=CONVERSATION_JS,
                     label="Conversation",
@@ -141,7 +163,7 @@ class ChatView:
                 with gr.Row(elem_id="ask-row"):
                     self.question = gr.Textbox(
                         label="Your question",
-                        placeholder="e.g. What does the statement say about returns?",
+                        placeholder=self.placeholder("en"),
                         lines=1,
                         max_lines=5,
                         max_length=self.config.max_question_tokens * 8,
@@ -154,21 +176,46 @@ class ChatView:
                 self.new = gr.Button("New conversation", variant="secondary", size="sm", elem_id="new-conversation")
             with gr.Column(scale=2, min_width=300, elem_id="doc-column"):
                 self.document = gr.HTML(
-                    self.blank_document(),
+                    self.blank_document("en"),
                     elem_id="doc-view",
                     js_on_load=SCROLL_JS,
-                    label="The statement",
+                    label=self.document_label("en"),
                     container=True,
                     show_label=True,
                 )
         self.turns = gr.State([])
         self.pending = gr.State(None)  # the answer whose thumbs down waits for its optional reason
+        self.lang = gr.State("en")  # the page language (app.py sets it when the page loads, the menu changes it)
         self._wire()
 
-    def blank_document(self) -> str:
+    def blank_document(self, lang: str = "en") -> str:
         return document_html(
             list(self.bot.documents.values()),
-            note="Ask a question: the quotes behind the answer are highlighted here.",
+            note=tr(lang, "Ask a question: the quotes behind the answer are highlighted here."),
+            lang=lang,
+        )
+
+    def document_label(self, lang: str) -> str:
+        return self.page(lang).says(N_("The statement"), N_("The documents"))
+
+    def placeholder(self, lang: str) -> str:
+        # TRANSLATORS: the question box's placeholder; {example} is one of the example questions
+        return tr(lang, "e.g. {example}", example=examples(lang)[3])
+
+    @property
+    def localized(self) -> list[Any]:
+        """The components whose fixed text depends on the page language (see localize)."""
+        return [self.chat, self.question, self.ask, self.new, self.document]
+
+    def localize(self, lang: str, turns: Sequence[Turn], pending: int | None) -> tuple[Any, ...]:
+        """The chat column and the document view in `lang`, the conversation so far kept."""
+        document = self.document_for(turns, len(turns) - 1, lang) if turns else self.blank_document(lang)
+        return (
+            gr.HTML(self.view(turns, pending=pending, lang=lang), label=tr(lang, "Conversation")),
+            gr.Textbox(label=tr(lang, "Your question"), placeholder=self.placeholder(lang)),
+            gr.Button(tr(lang, "Ask")),
+            gr.Button(tr(lang, "New conversation")),
+            gr.HTML(document, label=self.document_label(lang)),
         )
 
     def _wire(self) -> None:
@@ -178,19 +225,21 @@ class ChatView:
             "concurrency_id": "answer",
             **_QUIET,
         }
-        inputs = [self.question, self.turns, self.pending]
+        inputs = [self.question, self.turns, self.pending, self.lang]
         self.question.submit(self.respond, inputs, answer_outputs, **answering)
         self.ask.click(self.respond, inputs, answer_outputs, **answering)
-        self.chat.example_select(picked_example, None, self.question, **_QUIET).then(
+        self.chat.example_select(picked_example, self.lang, self.question, **_QUIET).then(
             self.respond, inputs, answer_outputs, **answering
         )
         self.chat.option_select(picked_option, self.turns, self.question, **_QUIET).then(
             self.respond, inputs, answer_outputs, **answering
         )
-        self.chat.select(self.show_turn, self.turns, self.document, **_QUIET)
-        self.chat.like(self.rate, [self.turns, self.pending], [self.chat, self.turns, self.pending], **_QUIET)
-        self.chat.submit(self.send_reason, [self.turns, self.pending], [self.chat, self.pending], **_QUIET)
-        self.new.click(self.reset, [self.turns, self.pending], answer_outputs, **_QUIET).then(
+        self.chat.select(self.show_turn, [self.turns, self.lang], self.document, **_QUIET)
+        self.document.select(self.show_document, [self.turns, self.lang], self.document, **_QUIET)
+        rating = [self.turns, self.pending, self.lang]
+        self.chat.like(self.rate, rating, [self.chat, self.turns, self.pending], **_QUIET)
+        self.chat.submit(self.send_reason, rating, [self.chat, self.pending], **_QUIET)
+        self.new.click(self.reset, rating, answer_outputs, **_QUIET).then(
             None, js="() => document.querySelector('#question textarea')?.focus()"
         )
 
@@ -201,11 +250,14 @@ class ChatView:
         pending: int | None = None,
         status: str = "",
         problem: bool = False,
+        lang: str = "en",
     ) -> str:
-        return conversation_html(turns, EXAMPLES, live, pending, status, problem)
+        return conversation_html(turns, examples(lang), live, pending, status, problem, self.page(lang))
 
     # --- event handlers ---
-    def respond(self, question: str, turns: list[Turn], pending: int | None) -> Iterator[tuple[Any, ...]]:
+    def respond(
+        self, question: str, turns: list[Turn], pending: int | None, lang: str = "en"
+    ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat, then its sources (or suggestions) and its highlights in the document.
         A question that cannot be answered now keeps its text in the box and says why in the status region."""
         self._flush(pending, turns)
@@ -214,21 +266,21 @@ class ChatView:
         history = history[-self.config.max_history_turns :] if self.config.max_history_turns else []
 
         def unanswered(why: str) -> tuple[Any, ...]:
-            return self.view(turns, status=why, problem=True), question, turns, gr.skip(), None
+            return self.view(turns, status=why, problem=True, lang=lang), question, turns, gr.skip(), None
 
         try:
             if not question.strip():
-                raise QuestionError("Type a question first, or pick one of the examples.")
+                raise QuestionError(tr(lang, "Type a question first, or pick one of the examples."))
             check_limits(question, history, self.config)
         except QuestionError as error:
-            yield unanswered(f"Please rephrase: {error}")
+            yield unanswered(tr(lang, "Please rephrase: {reason}", reason=error))
             return
-        yield self.view(turns, Live(question)), "", turns, gr.skip(), None
+        yield self.view(turns, Live(question), lang=lang), "", turns, gr.skip(), None
         answer: Answer | None = None
         try:
             self.slots.acquire()
         except Busy as error:
-            yield unanswered(f"The assistant is busy: {error}")
+            yield unanswered(tr(lang, "The assistant is busy: {reason}", reason=error))
             return
         try:
             live = Live(question)
@@ -239,52 +291,74 @@ class ChatView:
                     continue
                 if isinstance(piece, Quotes):  # the evidence first: shown (and highlighted) before the prose
                     live = dataclasses.replace(live, quotes=piece)
-                    status = QUOTES_FOUND.format(count=len(piece.citations)) if piece.citations else ""
-                    document = self.quotes_document(piece, len(turns))
-                    yield self.view(turns, live, status=status), gr.skip(), gr.skip(), document, gr.skip()
+                    status = tr(lang, QUOTES_FOUND, count=len(piece.citations)) if piece.citations else ""
+                    document = self.quotes_document(piece, len(turns), lang)
+                    yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), document, gr.skip()
                     continue
                 live = dataclasses.replace(live, text=live.text + piece)
-                yield self.view(turns, live, status=status), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except QuestionError as error:
-            yield unanswered(f"Please rephrase: {error}")
+            yield unanswered(tr(lang, "Please rephrase: {reason}", reason=error))
             return
         except Exception:
             log.exception("answering %r failed", question)
-            yield unanswered("Something went wrong on our side. Please try again.")
+            yield unanswered(tr(lang, "Something went wrong on our side. Please try again."))
             return
         finally:
             self.slots.release()
         assert answer is not None, "Assistant.stream ends with the Answer"
-        suggestions = tuple(self.suggestions.near(answer)) if answer.refused else ()
+        near = self.suggestions.near(answer, len(self.suggestions.questions)) if answer.refused else []
+        suggestions = suggestions_in(near, lang)[:3]
         turn = Turn(question=answer.question, history=history, answer=answer, suggestions=suggestions)
         turns = [*turns, turn]
-        yield self.view(turns), gr.skip(), turns, self.document_for(turns, len(turns) - 1), None
+        yield self.view(turns, lang=lang), gr.skip(), turns, self.document_for(turns, len(turns) - 1, lang), None
 
-    def quotes_document(self, quotes: Quotes, turn: int) -> Any:
+    def quotes_document(self, quotes: Quotes, turn: int, lang: str = "en") -> Any:
         """The document view with the quotes found for the answer being written (unchanged when there are none)."""
         if not quotes.citations:
             return gr.skip()
-        note = QUOTES_NOTE.format(count=len(quotes.citations), turn=turn + 1)
-        return document_html(list(self.bot.documents.values()), quotes.citations, turn, note)
+        note = tr(lang, QUOTES_NOTE, count=len(quotes.citations), turn=turn + 1)
+        return document_html(list(self.bot.documents.values()), quotes.citations, turn, note, lang)
 
-    def document_for(self, turns: Sequence[Turn], turn: int) -> str:
+    def document_for(self, turns: Sequence[Turn], turn: int, lang: str = "en", shown: str | None = None) -> str:
         answer = turns[turn].answer
         count = len(answer.citations)
         if answer.refused or not count:
-            note = f"Answer {turn + 1} quotes nothing: the statement does not answer that question."
+            note = self.page(lang).says(
+                N_("Answer {number} quotes nothing: the statement does not answer that question."),
+                N_("Answer {number} quotes nothing: the documents do not answer that question."),
+                number=turn + 1,
+            )
         else:
             markers = " ".join(f"[{c.marker}]" for c in answer.citations)
-            note = f"Highlighted: the {count} quote{'s' if count != 1 else ''} behind answer {turn + 1} ({markers})."
-        return document_html(list(self.bot.documents.values()), answer.citations, turn, note)
+            note = trn(
+                lang,
+                "Highlighted: {n} quote behind answer {number} ({markers}).",
+                "Highlighted: {n} quotes behind answer {number} ({markers}).",
+                count,
+                number=turn + 1,
+                markers=markers,
+            )
+        return document_html(list(self.bot.documents.values()), answer.citations, turn, note, lang, shown)
 
-    def show_turn(self, turns: list[Turn], event: gr.SelectData) -> Any:
+    def show_turn(self, turns: list[Turn], lang: str, event: gr.SelectData) -> Any:
         """Clicking an answer (or one of its [n]) shows that answer's quotes in the document view."""
         turn = event.index
         if not isinstance(turn, int) or not 0 <= turn < len(turns):
             return gr.skip()
-        return self.document_for(turns, turn)
+        return self.document_for(turns, turn, lang)
 
-    def rate(self, turns: list[Turn], pending: int | None, event: gr.LikeData) -> tuple[Any, ...]:
+    def show_document(self, turns: list[Turn], lang: str, event: gr.SelectData) -> Any:
+        """A document button in the document view: that document, with the quotes of the answer shown (if any)."""
+        turn, wanted = event.index, event.value
+        if not isinstance(wanted, str) or wanted not in self.bot.documents:
+            return gr.skip()
+        if isinstance(turn, int) and 0 <= turn < len(turns):
+            return self.document_for(turns, turn, lang, wanted)
+        note = tr(lang, "Ask a question: the quotes behind the answer are highlighted here.")
+        return document_html(list(self.bot.documents.values()), note=note, lang=lang, shown=wanted)
+
+    def rate(self, turns: list[Turn], pending: int | None, lang: str, event: gr.LikeData) -> tuple[Any, ...]:
         """Thumbs up is saved at once; thumbs down opens the optional reason, saved on Send or the next action.
         Pressing a pressed thumb takes the rating back (a thumbs down waiting for its reason is then not saved)."""
         turn = event.index
@@ -294,26 +368,27 @@ class ChatView:
         if turns[turn].rating == wanted:
             pending = None if pending == turn else pending
             turns = rated(turns, turn, None)
-            return self.view(turns, pending=pending), turns, pending
+            return self.view(turns, pending=pending, lang=lang), turns, pending
         self._flush(pending if pending != turn else None, turns)
         turns = rated(turns, turn, wanted)
         if wanted == "up":
             saved = self._save(turns[turn], "up")
-            return self.view(turns, status=SAVED_RATING if saved else FEEDBACK_NOT_SAVED), turns, None
-        return self.view(turns, pending=turn), turns, turn
+            status = tr(lang, SAVED_RATING if saved else FEEDBACK_NOT_SAVED)
+            return self.view(turns, status=status, lang=lang), turns, None
+        return self.view(turns, pending=turn, lang=lang), turns, turn
 
-    def send_reason(self, turns: list[Turn], pending: int | None, event: gr.EventData) -> tuple[Any, ...]:
+    def send_reason(self, turns: list[Turn], pending: int | None, lang: str, event: gr.EventData) -> tuple[Any, ...]:
         """The feedback form's Send: the reason must be one of the form's, the comment is cut to the store's limit."""
         status = ""
         if pending is not None and getattr(event, "index", None) == pending and 0 <= pending < len(turns):
             reason = reason_of(getattr(event, "reason", None))
             saved = self._save(turns[pending], "down", reason, comment_of(getattr(event, "comment", None)))
-            status = SAVED_FEEDBACK if saved else FEEDBACK_NOT_SAVED
-        return self.view(turns, status=status), None
+            status = tr(lang, SAVED_FEEDBACK if saved else FEEDBACK_NOT_SAVED)
+        return self.view(turns, status=status, lang=lang), None
 
-    def reset(self, turns: list[Turn], pending: int | None) -> tuple[Any, ...]:
+    def reset(self, turns: list[Turn], pending: int | None, lang: str = "en") -> tuple[Any, ...]:
         self._flush(pending, turns)
-        return self.view([]), "", [], self.blank_document(), None
+        return self.view([], lang=lang), "", [], self.blank_document(lang), None
 
     def _flush(self, pending: int | None, turns: Sequence[Turn]) -> None:
         """A thumbs-down left without a reason is still a rating: save it before moving on."""

@@ -1,0 +1,214 @@
+"""The page in the asker's language: its catalogs match the page's messages, the language comes from ?lang= or
+Accept-Language, example questions are answered in their language, and several documents are named, not "the
+statement". The browser side (html lang, the language menu, axe) is in tests/test_page_languages.py."""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from assistant import i18n
+from assistant.config import PROJECT_ROOT
+from assistant.web import texts
+
+WEB = PROJECT_ROOT / "assistant" / "web"
+LOCALES = PROJECT_ROOT / "assistant" / "locales"
+POT = LOCALES / "page.pot"
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as source:
+        return read_po(source, locale=locale)
+
+
+def msgids_in_code() -> set[str | tuple[str, str]]:
+    """Every message the page's code passes to tr/trn/tr_html/trn_html/N_ as a literal, found with Python's own parser
+    (so a call inside an f-string, which Babel's extractor does not see, is found too)."""
+    found: set[str | tuple[str, str]] = set()
+    for path in WEB.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in texts.KEYWORDS):
+                continue
+            positions = texts.KEYWORDS[node.func.id] or (1,)
+            args = [node.args[p - 1] if p - 1 < len(node.args) else None for p in positions]
+            values = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in args]
+            if any(v is None for v in values):
+                continue  # a variable: its value is a constant marked with N_ where it is defined
+            found.add(values[0] if len(values) == 1 else (values[0], values[1]))  # type: ignore[arg-type]
+    return found
+
+
+def catalog_ids(catalog: Catalog) -> set[str | tuple[str, str]]:
+    return {m.id for m in catalog if m.id}  # type: ignore[misc]
+
+
+def test_every_message_of_the_page_is_in_the_template() -> None:
+    in_code = msgids_in_code()
+    assert len(in_code) > 50
+    missing = in_code - catalog_ids(read_catalog(POT))
+    assert not missing, f"not in {POT.name} (run `make messages`): {sorted(map(str, missing))}"
+
+
+def page_catalogs() -> list[Path]:
+    return sorted(LOCALES.glob("*/LC_MESSAGES/page.po"))
+
+
+def test_the_required_languages_have_page_catalogs() -> None:
+    have = {path.parent.parent.name for path in page_catalogs()}
+    assert {"de", "pl", "el", "fr", "es", "it"} <= have
+    assert have <= set(i18n.LANGUAGES) - {"en"}
+
+
+@pytest.mark.parametrize("path", page_catalogs(), ids=lambda p: p.parent.parent.name)
+def test_a_page_catalog_translates_every_message_with_the_same_placeholders(path: Path) -> None:
+    """Each language is complete or absent: every msgid of page.pot translated, none fuzzy, placeholders kept."""
+    lang = path.parent.parent.name
+    catalog = read_catalog(path, lang)
+    template = read_catalog(POT)
+    missing = catalog_ids(template) - catalog_ids(catalog)
+    assert not missing, f"{lang}: missing {missing}"
+    for message in template:
+        if not message.id:
+            continue
+        translated = catalog[message.id]
+        assert translated is not None and not translated.fuzzy, (lang, message.id)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = translated.string if isinstance(translated.string, tuple) else (translated.string,)
+        assert len(strings) == catalog.num_plurals if isinstance(message.id, tuple) else len(strings) == 1
+        wanted = set(PLACEHOLDER.findall(" ".join(ids))) - ({"n"} if isinstance(message.id, tuple) else set())
+        for string in strings:
+            assert string.strip(), (lang, message.id)
+            assert wanted <= set(PLACEHOLDER.findall(string)) <= wanted | {"n"}, (lang, message.id, string)
+            assert string.count("[n]") == " ".join(ids).count("[n]"), (lang, message.id, string)
+
+
+# --- the page language ---
+def test_the_url_choice_wins_over_accept_language_and_unknown_codes_fall_back() -> None:
+    german_browser = {"accept-language": "de-AT,de;q=0.9,en;q=0.5"}
+    assert texts.page_language({}, german_browser) == "de"
+    assert texts.page_language({"lang": "el"}, german_browser) == "el"
+    assert texts.page_language({"lang": "pl-PL"}, {}) == "pl"
+    assert texts.page_language({"lang": "xx"}, german_browser) == "de"  # not a language of the menu: the browser's
+    assert texts.page_language({"lang": "<script>"}, {}) == "en"
+    assert texts.page_language({}, {"accept-language": "ja, zh;q=0.8"}) == "en"
+
+
+def test_the_language_menu_lists_every_language_by_its_own_name_and_selects_the_page_language() -> None:
+    from assistant.web.app import language_menu_html
+
+    menu = language_menu_html("pl", "Asystent Agenda")
+    options = re.findall(r'<option value="(\w+)" lang="(\w+)"( selected)?>([^<]+)</option>', menu)
+    assert [code for code, *_ in options] == sorted(i18n.LANGUAGES)
+    assert all(code == lang for code, lang, *_ in options)
+    assert [(code, name) for code, _, chosen, name in options if chosen] == [("pl", "polski")]
+    assert 'data-lang="pl"' in menu and '<label for="page-language">Język</label>' in menu
+
+
+def test_messages_are_translated_with_their_placeholders_and_plurals() -> None:
+    assert texts.tr("de", "Answer {number}:", number=3) == "Antwort 3:"
+    assert texts.tr("xx", "Answer {number}:", number=3) == "Answer 3:"
+    quotes = ("{n} quote", "{n} quotes")
+    assert [texts.trn("pl", *quotes, n) for n in (1, 3, 5, 22)] == ["1 cytat", "3 cytaty", "5 cytatów", "22 cytaty"]
+    assert texts.long_date("2025-10-02", "de") == "2. Oktober 2025" and texts.long_date("soon", "el") == "soon"
+
+
+def test_html_messages_escape_the_text_and_keep_only_the_markup_given() -> None:
+    filled = texts.fill_html("Ask <b>about</b> {title} & {n}", {"title": "<strong>T</strong>"}, n="<i>2</i>")
+    assert filled == "Ask &#60;b&#62;about&#60;/b&#62; <strong>T</strong> &#38; &#60;i&#62;2&#60;/i&#62;"
+
+
+def test_example_questions_and_suggestions_are_in_the_page_language() -> None:
+    from assistant.web.chat import EXAMPLES, examples, suggestions_in
+
+    assert examples("en") == EXAMPLES and examples("xx") == EXAMPLES
+    assert examples("de")[0] == "Wo fand der Gipfel statt?" and len(set(examples("el"))) == len(EXAMPLES)
+    section = "What does the statement say under “Returns”?"
+    assert suggestions_in([section, EXAMPLES[3]], "en") == (section, EXAMPLES[3])
+    assert suggestions_in([section, EXAMPLES[3]], "pl") == ("Co oświadczenie mówi o powrotach?",)
+
+
+@pytest.mark.parametrize("lang", sorted(p.parent.parent.name for p in page_catalogs()))
+def test_every_example_question_is_answered_in_its_language(bot, lang: str) -> None:
+    """The real Assistant answers each translated example (a translation that gets refused fails here)."""
+    from assistant.web.chat import examples
+
+    for question in examples(lang):
+        answer = bot.ask(question)
+        assert not answer.refused and answer.citations, (lang, question, answer.text)
+        assert answer.analysis is not None and answer.analysis.language == lang, (question, answer.analysis)
+
+
+# --- several documents ---
+def test_front_matter_is_not_shown_and_quotes_keep_their_place(tmp_path: Path) -> None:
+    from assistant.corpus import read_document
+    from assistant.models import Citation
+    from assistant.web.document import body, document_html
+
+    source = tmp_path / "plan.md"
+    source.write_text("---\ntitle: Ferry plan\nlanguage: en\n---\n# Ferries\n\nThe ferry runs in winter.\n")
+    document = read_document(source, tmp_path)
+    text, offset = body(document)
+    assert text.startswith("# Ferries") and document.text[offset:] == text
+    start = document.text.index("runs in winter")
+    quote = Citation(
+        marker=1,
+        quote="runs in winter",
+        source=document.id,
+        title=document.title,
+        start=start,
+        end=start + len("runs in winter"),
+    )
+    rendered = document_html([document], [quote], turn=0)
+    assert "title:" not in rendered and "---" not in rendered
+    assert re.search(r'<mark class="quote"><span class="quote-no"[^>]*>\[1\]</span>runs in winter</mark>', rendered)
+
+
+def two_documents(tmp_path: Path):
+    from assistant.corpus import read_document
+
+    (tmp_path / "a.md").write_text("---\ntitle: Ferry plan\n---\nThe ferry runs in winter.\n")
+    (tmp_path / "b.txt").write_text("Harbour rules\n\nBoats moor at the east quay.\n")
+    return [read_document(tmp_path / "a.md", tmp_path), read_document(tmp_path / "b.txt", tmp_path)]
+
+
+def test_the_document_view_names_each_document_and_switches_between_them(tmp_path: Path) -> None:
+    from assistant.models import Citation
+    from assistant.web.document import document_html
+
+    ferry, harbour = two_documents(tmp_path)
+    start = harbour.text.index("east quay")
+    quote = Citation(marker=1, quote="east quay", source=harbour.id, title=harbour.title, start=start, end=start + 9)
+    pressed = re.compile(r'data-doc="([^"]+)" data-turn="[^"]*" aria-pressed="true"')
+    cited = document_html([ferry, harbour], [quote], turn=0, lang="de")
+    assert pressed.findall(cited) == [harbour.id] and "(1 Zitat)" in html.unescape(cited)
+    assert 'aria-label="Dokumente"' in cited
+    assert "Ferry plan" in cited and "Boats moor" in cited and "ferry runs" not in cited
+    switched = document_html([ferry, harbour], [quote], turn=0, shown=ferry.id)
+    assert pressed.findall(switched) == [ferry.id] and "ferry runs" in switched and "<mark" not in switched
+    assert "doc-pick" not in document_html([ferry])  # one document: nothing to switch
+
+
+def test_with_several_documents_the_page_says_documents_not_the_statement(bot, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from assistant.web.app import header_html
+    from assistant.web.conversation import answer_html, conversation_html
+    from assistant.web.texts import Page
+
+    ferry, harbour = two_documents(tmp_path)
+    several = SimpleNamespace(documents={d.id: d for d in (ferry, harbour)})
+    header = header_html(several, "en")  # type: ignore[arg-type]
+    assert "“Ferry plan”" in header and "“Harbour rules”" in header and "1 more document" in header
+    assert "statement" not in header.replace("Statement", "")
+    many = Page("en", several=True)
+    assert "statement" not in conversation_html([], ("Q?",), page=many)
+    assert "Not answered by the documents" in answer_html("No.", 0, set(), refused=True, page=many)
+    assert "Nicht durch die Erklärung beantwortet" in answer_html("Nein.", 0, set(), True, Page("de"))
+    assert "statement" in header_html(bot, "en")
