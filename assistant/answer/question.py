@@ -650,6 +650,12 @@ def without_instructions(text: str) -> str:
     return " ".join(kept) if kept and len(kept) < len(sentences) else text
 
 
+# What a document lists, as the glossary and lexicon name it: what an ordinal in another language counts along
+LISTED_CONCEPTS = frozenset(
+    {"themes", "points", "countries", "agencies", "conventions", "leaders", "signatories", "priorities", "items"}
+)
+
+
 def _foreign_kind(kind: Kind, concepts: set[str]) -> Kind:
     """The kind of a question in another language, from the document words its words mean (the lexicon's and the
     glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" whether a
@@ -681,14 +687,14 @@ def analyse(
     english_words = " ".join(glossed.values())
     if language != "en":
         kind = _foreign_kind(kind, set(glossed.values()))
-    listed = plural_nouns(english_words) or _LIST_NOUNS.search(resolved)
+    listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind is Kind.COUNT:
         list_noun = counted_foreign(resolved, glossed)
     elif language != "en" and kind is Kind.ORDINAL:
-        list_noun = next(iter(plural_nouns(english_words)), None)
+        list_noun = next((n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS), None)
     elif kind is Kind.ORDINAL and list_noun is None and language == "en":
         list_noun = next(iter(asked_nouns(resolved)), None)  # "Which theme is listed last?"
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
