@@ -7,14 +7,13 @@ question gets the English text unchanged.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from assistant import Assistant
 from assistant.answer.base import Draft, Frame
 from assistant.answer.framing import COUNT, NOT_MENTIONED, QUOTE, framed, framed_text, localise, quoted
 from assistant.answer.question import analyse, detect_language
+from assistant.evals.languages import own_words
 from assistant.i18n import LANGUAGES
 from assistant.models import Answer, Citation
 
@@ -24,11 +23,8 @@ CITATION = Citation(
 
 
 def outside_quotes(answer: Answer) -> str:
-    """The answer's own words: its text without the cited quotes, markers and quotation marks."""
-    text = answer.text
-    for citation in answer.citations:
-        text = text.replace(re.sub(r"\s+", " ", citation.quote).strip(), " ")
-    return re.sub(r"\[\d+\]|[„“”«»‚‘’\"']", " ", text)
+    """The answer's own words, as the eval harness judges them: without the cited quotes, markers and quotations."""
+    return own_words(answer.text, [c.quote for c in answer.citations])
 
 
 @pytest.mark.parametrize("code", sorted(set(LANGUAGES) - {"en"}))
