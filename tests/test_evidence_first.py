@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
 from assistant import Answer, Assistant, Config, Quotes
-from assistant.deadline import Deadline
 from assistant.server import create_app
 from tests.browser_support import ANSWER_DONE, CHROMIUM, LAUNCH_ARGS, open_page, require_chromium, shot
 from tests.conftest import serve_in_thread
+from tests.test_generation import CountingBackend, Scripted
 
 AGENCIES = "Which agencies does the statement mention?"
 QUESTIONS = (AGENCIES, "What does the statement say about returns?", "What is the capital of France?")
@@ -34,48 +34,6 @@ def local_bot(config: Config, embedder: Any) -> Assistant:
 def assert_verbatim(bot: Assistant, quotes: Quotes) -> None:
     for citation in quotes.citations:
         assert bot.documents[citation.source].text[citation.start : citation.end] == citation.quote
-
-
-class Counting:
-    """The real model backend, counting the calls that reach the model (to see the quotes come before it runs)."""
-
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
-        self.name = backend.name
-        self.calls = 0
-
-    def warm(self, system: str) -> None:
-        self.backend.warm(system)
-
-    def stream(
-        self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
-    ) -> Iterator[str]:
-        self.calls += 1
-        yield from self.backend.stream(system, user, grammar, max_tokens, deadline)
-
-    def complete(self, system: str, user: str, max_tokens: int, deadline: Deadline | None = None) -> str:
-        self.calls += 1
-        return str(self.backend.complete(system, user, max_tokens, deadline))
-
-
-class Scripted:
-    """A stand-in for the model that writes a given reply: a model's slip cannot be produced on demand (and differs
-    between CPUs), so it is replayed through the real checking code. The only stand-in in this file."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str) -> None:
-        self.reply = reply
-
-    def warm(self, system: str) -> None: ...
-
-    def stream(
-        self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
-    ) -> Iterator[str]:
-        yield from (self.reply[i : i + 5] for i in range(0, len(self.reply), 5))
-
-    def complete(self, system: str, user: str, max_tokens: int, deadline: Deadline | None = None) -> str:
-        return ""
 
 
 @contextmanager
@@ -117,7 +75,7 @@ def test_ask_is_unchanged_and_keeps_the_quotes_on_the_answer(bot: Assistant) -> 
 
 
 def test_the_local_model_streams_beneath_quotes_found_before_it_runs(local_bot: Assistant) -> None:
-    with backend(local_bot, Counting(local_bot.answerer.backend)) as counting:  # type: ignore[attr-defined]
+    with backend(local_bot, CountingBackend(local_bot.answerer.backend)) as counting:  # type: ignore[attr-defined]
         pieces = local_bot.stream(AGENCIES)
         first = next(pieces)
         calls_before_quotes = counting.calls

@@ -5,18 +5,17 @@ reload), and axe-core finds nothing on the translated pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from assistant import Config
 from assistant.web.app import TITLE
 from assistant.web.chat import SAVED_RATING, examples
 from assistant.web.texts import tr, trn
-from tests.browser_support import CHROMIUM, LAUNCH_ARGS, ask, open_page, require_chromium, shot, wait_for_feedback
-from tests.test_accessibility import AXE, axe, report
+from tests.browser_support import ask, open_page, require_chromium, shot, wait_for_feedback
+from tests.test_accessibility import axe, report
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -30,21 +29,6 @@ BROWSERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> str:
-    if not AXE.exists():  # a missing checker is a failure, never a skip
-        pytest.fail(f"{AXE} is missing: run `make browser`", pytrace=False)
-    return AXE.read_text(encoding="utf-8")
-
-
 def wait_for_language(page: Page, lang: str) -> None:
     page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
 
@@ -54,7 +38,7 @@ def test_the_page_speaks_the_browsers_language(
     browser: Browser,
     live_server: str,
     web_config: Config,
-    axe_script: str,
+    axe_source: str,
     lang: str,
 ) -> None:
     locale, refused = BROWSERS[lang]
@@ -65,13 +49,13 @@ def test_the_page_speaks_the_browsers_language(
         expect(page.locator("#ask")).to_have_text(tr(lang, "Ask"))
         expect(page.locator("#chat .welcome button.example").first).to_have_text(examples(lang)[0])
         assert page.title().startswith(tr(lang, TITLE))
-        found["landing"] = axe(page, axe_script)
+        found["landing"] = axe(page, axe_source)
 
         ask(page, refused)
         refusal = page.locator("#chat .msg.bot").last.locator(".refusal")
         expect(refusal.locator(".refusal-head")).to_contain_text(tr(lang, "Not answered by the statement"))
         expect(refusal.locator("p[lang]")).to_have_attribute("lang", lang)
-        found["refusal"] = axe(page, axe_script)
+        found["refusal"] = axe(page, axe_source)
         # a new conversation: a question in another language is read against the one before it (see the report)
         page.locator("#new-conversation").click()
         expect(page.locator("#chat .msg")).to_have_count(0)
@@ -91,7 +75,7 @@ def test_the_page_speaks_the_browsers_language(
         )
         expect(answer.locator("button.sources-toggle")).to_have_text(sources)
         expect(page.locator("#doc-view mark.quote").first).to_be_visible()
-        found["answer"] = axe(page, axe_script)
+        found["answer"] = axe(page, axe_source)
 
         answer.locator("button.thumb-up").click()
         expect(page.locator("#chat .chat-status")).to_have_text(tr(lang, SAVED_RATING))
@@ -105,7 +89,7 @@ def test_the_page_speaks_the_browsers_language(
 def test_the_language_menu_switches_the_page_and_keeps_the_conversation(
     browser: Browser,
     live_server: str,
-    axe_script: str,
+    axe_source: str,
 ) -> None:
     with open_page(browser, live_server, 1366, 900, locale="de-DE") as page:
         wait_for_language(page, "de")
@@ -127,7 +111,7 @@ def test_the_language_menu_switches_the_page_and_keeps_the_conversation(
             "aria-label", tr("el", "Rate answer {number}", number=1)
         )
         assert page.evaluate("document.activeElement.id") == "page-language"  # focus stays on the menu
-        found = axe(page, axe_script)
+        found = axe(page, axe_source)
         assert not found, report({"switched to Greek": found})
         page.reload()
         page.wait_for_selector("#question textarea")
