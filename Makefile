@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test eval bench bench-quick clean-index messages screenshots
+.PHONY: install run browser test eval bench bench-quick bench-evidence clean-index messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,14 +46,20 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick
 
+bench-evidence: $(STAMP)
+	# a few minutes: time to the first verified quote per answerer beside the reference's first token (6 questions)
+	$(PY) -m bench --sections evidence_first --out bench/out/evidence-first
+
 clean-index:
 	rm -rf index/chroma index/lexical
 
-# The page's message template, from the tr()/trn()/N_() calls in assistant/web (keywords as in assistant/web/texts.py).
-# Then update a language's catalog with `$(VENV)/bin/pybabel update -D page -i assistant/locales/page.pot -d
-# assistant/locales -l xx` (or copy page.pot to assistant/locales/xx/LC_MESSAGES/page.po for a new language).
+# The message templates: answers.pot from assistant/answer/framing.py (N_, NP_), page.pot from the tr()/trn()/N_()
+# calls in assistant/web (keywords as in assistant/web/texts.py). Then update a language's catalog with
+# `$(VENV)/bin/pybabel update -D page -i assistant/locales/page.pot -d assistant/locales -l xx`.
 PAGE_KEYWORDS := -k tr:2 -k trn:2,3 -k tr_html:2 -k trn_html:2,3 -k N_
-messages:
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract --no-default-keywords -k N_ -k NP_:1,2 --add-comments=Translators: --no-location \
+	  --project="Agenda Assistant" -o assistant/locales/answers.pot assistant/answer/framing.py
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(PAGE_KEYWORDS) --add-comments=TRANSLATORS: \
 		--sort-by-file --no-wrap --omit-header --project="Agenda Assistant" -o assistant/locales/page.pot .
 

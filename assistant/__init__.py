@@ -24,13 +24,14 @@ _EXPORTS = {
     "Citation": "assistant.models",
     "Document": "assistant.models",
     "Evidence": "assistant.models",
+    "Quotes": "assistant.models",
 }
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
     from assistant.config import Config
     from assistant.errors import AssistantError, ConfigError, DocumentError, QuestionError, StoreUnavailable
-    from assistant.models import Answer, Chunk, Citation, Document, Evidence
+    from assistant.models import Answer, Chunk, Citation, Document, Evidence, Quotes
 
 
 __getattr__, __dir__ = lazy_exports("assistant", _EXPORTS, globals())
@@ -48,5 +49,6 @@ __all__ = [
     "DocumentError",
     "Evidence",
     "QuestionError",
+    "Quotes",
     "StoreUnavailable",
 ]

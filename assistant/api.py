@@ -24,7 +24,7 @@ from assistant.assistant import Assistant
 from assistant.config import Config
 from assistant.feedback import MAX_TEXT, FeedbackStore
 from assistant.limits import AnswerSlots, check_limits
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 from assistant.problems import (
     BODY_NOT_UTF8,
     BUSY,
@@ -105,11 +105,16 @@ _ANSWERING = problem_responses(BODY_NOT_UTF8, OVER_LIMIT, INVALID_REQUEST, QUEST
 _RATING = problem_responses(BODY_NOT_UTF8, UNKNOWN_ANSWER, OVER_LIMIT, INVALID_REQUEST, FEEDBACK_UNAVAILABLE)
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": 'Server-sent events: `delta` events ({"text": ...}) in order, then one `answer` event '
-        "(the full answer with its citations and answer_id), or one `error` event (a problem, as RFC 9457).",
+        "description": "Server-sent events: first one `quotes` event (the extractive stage's verified quotes, as "
+        'Quotes: {"citations": [...], "refused": ..., "elapsed_ms": ...}, sent before any model writes), then '
+        '`delta` events ({"text": ...}) in order, then one `answer` event (the full answer with its citations and '
+        "answer_id; `answered_by` says whether the model's text or the extractive answer won), or one `error` event "
+        "(a problem, as RFC 9457).",
         "content": {
             "text/event-stream": {
-                "example": 'event: delta\ndata: {"text": "Under "}\n\n'
+                "example": 'event: quotes\ndata: {"citations": [{"marker": 1, "quote": "...", "source": "...", '
+                '"start": 120, "end": 180, ...}], "refused": false, "elapsed_ms": 41.2}\n\n'
+                'event: delta\ndata: {"text": "Under "}\n\n'
                 'event: answer\ndata: {"text": "...", "refused": false, "citations": [...], "answer_id": "..."}\n\n'
             }
         },
@@ -140,7 +145,8 @@ def build_router(
 
     @router.post("/ask/stream", response_class=EventSourceResponse, responses=_SSE_DOC)
     def ask_stream(request: AskRequest) -> EventSourceResponse:
-        """The answer as server-sent events: text deltas, then the whole answer with its citations."""
+        """The answer as server-sent events: the verified quotes first, then text deltas, then the whole answer with
+        its citations."""
         check_limits(request.question, request.history, config)
         slots.acquire()
         pieces = bot.stream(request.question, request.history)
@@ -204,17 +210,19 @@ def serve(answer: Answer, history: list[Turn], served: ServedAnswers) -> ServedA
 
 
 async def _events(
-    first: str | Answer,
-    pieces: Iterator[str | Answer],
+    first: Quotes | str | Answer,
+    pieces: Iterator[Quotes | str | Answer],
     slots: AnswerSlots,
     finish: Callable[[Answer], ServedAnswerOut],
 ) -> AsyncIterator[dict[str, str]]:
     """SSE events; the answer slot is released when the stream ends, fails or the client goes away."""
     try:
-        piece: str | Answer | None = first
+        piece: Quotes | str | Answer | None = first
         while piece is not None:
             if isinstance(piece, Answer):
                 yield _event("answer", finish(piece).model_dump(mode="json"))
+            elif isinstance(piece, Quotes):
+                yield _event("quotes", piece.model_dump(mode="json"))
             else:
                 yield _event("delta", {"text": piece})
             # not abandoned on cancel: a client that goes away waits here for the piece being computed

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.base import Answerer, Draft
+from assistant.answer import framing
+from assistant.answer.base import Answerer, Draft, Found, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import standalone_question
+from assistant.answer.lexicon import lexicon_gloss
 from assistant.answer.outline import Outline, build_outline
 from assistant.answer.question import analyse, detect_language, document_keys, named_documents, respell
 from assistant.chunking import chunk_corpus
@@ -28,7 +30,7 @@ from assistant.embeddings import Embedder
 from assistant.errors import ConfigError, DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, ServedBuild, VectorIndex, build_id, fingerprint
-from assistant.models import Answer, Chunk, Document, Evidence
+from assistant.models import Answer, Chunk, Document, Evidence, Quotes
 from assistant.multilingual import Glossary, MultilingualEncoder
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
@@ -280,17 +282,20 @@ class Assistant:
 
     def stream(
         self, question: str, history: History | None = None, on_stage: StageListener | None = None
-    ) -> Iterator[str | Answer]:
-        """Text deltas of the answer, then the final Answer (with its citations).
+    ) -> Iterator[Quotes | str | Answer]:
+        """The verified quotes (Quotes) first, then text deltas of the answer, then the final Answer.
 
-        A generating answerer's deltas are its checked claims as the model writes them; the final Answer is the
-        authority (its text is what was streamed, or the extractive fallback)."""
+        The quotes come from the fast extractive stage, before any model runs. A generating answerer's deltas are its
+        checked claims as the model writes them; the final Answer is the authority (its text is what was streamed, or
+        the extractive fallback: then `answered_by` is "extractive" and its citations are the quotes).
+        `on_stage` is told "quotes" too (the Quotes as JSON), between "retrieval" and "citations"."""
         yield from self._answer(question, history, streaming=True, on_stage=on_stage)
 
     def _answer(
         self, question: str, history: History | None, streaming: bool, on_stage: StageListener | None = None
-    ) -> Iterator[str | Answer]:
-        """Question analysis -> retrieval -> answer -> verified citations, the model stopped at the deadline."""
+    ) -> Iterator[Quotes | str | Answer]:
+        """Question analysis -> retrieval -> quotes -> answer -> verified citations, the model stopped at the
+        deadline."""
         t0 = time.perf_counter()
         deadline = Deadline(self.config.answer_deadline_seconds)
         served = self._served  # one build for the whole answer, whatever is switched meanwhile
@@ -302,9 +307,12 @@ class Assistant:
         english = served.answerer.translate(standalone, deadline)
         named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
-        gloss = {}
-        if served.glossary is not None and detect_language(text) != "en":
-            gloss = served.glossary.gloss(word_list(strip_markup(standalone)))
+        gloss: dict[str, str] = {}
+        language = detect_language(text)
+        if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
+            question_words = word_list(strip_markup(standalone))
+            gloss = served.glossary.gloss(question_words) if served.glossary is not None else {}
+            gloss |= lexicon_gloss(question_words, language)
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),
@@ -324,9 +332,15 @@ class Assistant:
         first: float | None = None
         streamed = False
         draft = Draft("", True)
+        quotes = Quotes(refused=True, elapsed_ms=0.0)
         for piece in served.answerer.stream(asked, retrieval.evidence, deadline):
             if isinstance(piece, Draft):
                 draft = piece
+            elif isinstance(piece, Found):
+                quotes = verified_quotes(piece, served.documents, t0)
+                if on_stage:
+                    on_stage("quotes", quotes.model_dump(mode="json"))
+                yield quotes
             elif streaming and piece:
                 first = first or time.perf_counter()
                 streamed = True
@@ -334,9 +348,10 @@ class Assistant:
         answer_text, citations = verify_citations(draft.text, draft.citations, served.documents)
         refused = draft.refused or not citations
         if refused and not draft.refused:  # every citation was dropped: nothing left to stand on
-            answer_text = "The statement doesn't say."
+            answer_text = framing.message(Frame(framing.NOT_SAID), asked.language)
         t2 = time.perf_counter()
         timings = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        timings["quotes"] = quotes.elapsed_ms
         if first is not None:
             timings["first_delta"] = (first - t0) * 1000
         answer = Answer(
@@ -350,6 +365,8 @@ class Assistant:
             analysis=asked,
             retrieved=[e.chunk.id for e in retrieval.evidence],
             answerer=served.answerer.name,
+            answered_by=draft.by,
+            quotes=quotes.citations,
             timings_ms=timings,
             degraded=retrieval.degraded,
             deadline_exceeded=deadline.reached,
@@ -390,6 +407,12 @@ class Assistant:
             "answerer": served.answerer.name,
             "embedding_model": self.embedder.label,
         }
+
+
+def verified_quotes(found: Found, documents: dict[str, Document], started: float) -> Quotes:
+    """The extractive stage's quotes as shown first: only those that are verbatim text of their document."""
+    _, citations = verify_citations("", found.citations, documents)
+    return Quotes(citations=citations, refused=found.refused, elapsed_ms=(time.perf_counter() - started) * 1000)
 
 
 def index_corpus(config: Config, rebuild: bool = False, embedder: Embedder | None = None) -> tuple[IndexStats, Corpus]:

@@ -3,7 +3,8 @@
 `invoke`/`batch`/`ainvoke` return an `Answer`; `stream`/`astream` yield the answer's text pieces as they are written,
 then the `Answer` (the chunks' running sum, as LangChain adds them up, is that `Answer`). Every call is a run of its
 own: callbacks fire, `astream_events(version="v2")` sees it, and inside `pre | chain | post` it is a step of the
-sequence. Two custom events mark the stages: `retrieval` (the evidence found) and `citations` (the quotes kept).
+sequence. Three custom events mark the stages: `retrieval` (the evidence found), `quotes` (the extractive stage's
+verified quotes, a `Quotes` as JSON, sent before the first text piece) and `citations` (the quotes kept).
 `chain | answer_text` gives the plain text (a string, or its pieces when streamed).
 """
 
@@ -20,7 +21,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 from pydantic import BaseModel, Field
 
 from assistant.errors import QuestionError
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
@@ -125,7 +126,8 @@ class AssistantChain(Runnable[ChainInput | dict | str, Answer]):
 
     def _pieces(self, inputs: Iterator[Any], config: RunnableConfig) -> Iterator[Piece]:
         question, history = parse_input(_last(inputs))
-        yield from self.bot.stream(question, history, on_stage=lambda name, data: _dispatch(name, data, config))
+        pieces = self.bot.stream(question, history, on_stage=lambda name, data: _dispatch(name, data, config))
+        yield from (piece for piece in pieces if not isinstance(piece, Quotes))  # the quotes go as an event
 
     async def atransform(  # type: ignore[override]
         self, input: AsyncIterator[ChainInput | dict | str], config: RunnableConfig | None = None, **kwargs: Any
@@ -152,7 +154,8 @@ class AssistantChain(Runnable[ChainInput | dict | str, Answer]):
                     await adispatch_custom_event(name, data, config=config)
                 if piece is _DONE:
                     return
-                yield piece  # type: ignore[misc]
+                if not isinstance(piece, Quotes):  # the quotes went as their event
+                    yield piece  # type: ignore[misc]
         finally:
             if isinstance(pieces, Generator):
                 with suppress(ValueError):  # cancelled while a worker thread still runs it: it ends by itself

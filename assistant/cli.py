@@ -184,11 +184,13 @@ def run_chat(bot: Assistant, read: Callable[[], str]) -> None:
 def stream_answer(bot: Assistant, question: str, history: list[tuple[str, str]]) -> Answer | None:
     """Print the answer as it comes, then its citations; a question that cannot be answered (or an answer that
     fails, e.g. an unreachable server) prints why in one line and returns None: the session goes on."""
-    from assistant.models import Answer
+    from assistant.models import Answer, Quotes
 
     shown: list[str] = []
     try:
         for piece in bot.stream(question, history):
+            if isinstance(piece, Quotes):  # a terminal prints the quotes after the answer, with their markers
+                continue
             if isinstance(piece, Answer):
                 if "".join(shown).strip() != piece.text.strip():  # the final answer is the authority
                     typer.echo(("\n" if shown else "") + piece.text, nl=False)
@@ -239,6 +241,10 @@ def eval_command(
     baseline: Annotated[Path | None, typer.Option(help="Fail (exit 1) when a quality metric regresses vs this")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON instead of tables")] = False,
     write_baseline: Annotated[Path | None, typer.Option(help="Save this run's summary as the baseline")] = None,
+    languages: Annotated[bool, typer.Option("--languages", help="Also print the per-language table")] = False,
+    language_table: Annotated[
+        bool, typer.Option("--language-table", help="Print the per-language table as Markdown (README's) instead")
+    ] = False,
 ) -> None:
     """Score the assistant on a question set, write a report, and gate on a baseline's quality metrics."""
     import json
@@ -246,6 +252,7 @@ def eval_command(
     from rich.console import Console
 
     from assistant.evals import baseline as gate
+    from assistant.evals import language_table as languages_of
     from assistant.evals.report import print_summary, summary_json, write_reports
     from assistant.evals.runner import run_eval
 
@@ -262,8 +269,10 @@ def eval_command(
         gate.write_baseline(result, write_baseline)
     if as_json:
         typer.echo(json.dumps(summary_json(result, regressions, saved), indent=2))
+    elif language_table:
+        typer.echo(languages_of.markdown_table(languages_of.language_table(result)), nl=False)
     else:
-        print_summary(result, Console(), saved, regressions)
+        print_summary(result, Console(), saved, regressions, languages=languages)
         typer.echo(f"report: {paths[-1]}" + (f"; baseline written to {write_baseline}" if write_baseline else ""))
     raise typer.Exit(code=1 if regressions else 0)
 

@@ -110,6 +110,21 @@ class Citation(BaseModel):
         )
 
 
+class Quotes(BaseModel):
+    """The quotes the fast extractive stage found, verified: what `Assistant.stream()` yields first, before any text.
+
+    A model-backed answer streams after them (they stay whatever the model writes); when the model's answer is
+    rejected, the extractive answer built on these quotes replaces it (then `Answer.answered_by` is "extractive")."""
+
+    citations: list[Citation] = Field(
+        default_factory=list, description="Verbatim quotes of the documents (document text[start:end] == quote)"
+    )
+    refused: bool = Field(
+        description="True when the documents do not answer the question: the quotes, if any, are what they say nearby"
+    )
+    elapsed_ms: float = Field(description="From the question to these verified quotes")
+
+
 class Answer(BaseModel):
     """What the assistant says, with the evidence behind it."""
 
@@ -128,7 +143,15 @@ class Answer(BaseModel):
     )
     analysis: Question | None = Field(None, description="What the question asks for (language, kind, focus, ...)")
     retrieved: list[str] = Field(default_factory=list, description="Chunk ids, best first")
-    answerer: str = "extractive"
+    answerer: str = Field("extractive", description="The answerer served (extractive, local, ...)")
+    answered_by: str = Field(
+        "extractive",
+        description='Whose text and citations these are: the model answerer\'s name, or "extractive" (also when the '
+        "model's answer was rejected or too late and the extractive answer, built on `quotes`, replaced it)",
+    )
+    quotes: list[Citation] = Field(
+        default_factory=list, description="The extractive stage's verified quotes, streamed first (see Quotes)"
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
     degraded: bool = Field(False, description="True when the vector store was down and only BM25 was used")
     deadline_exceeded: bool = Field(

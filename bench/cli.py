@@ -3,6 +3,7 @@
 python -m bench                          # quality, latency, ingestion, scale at 1k and 10k chunks, app start
 python -m bench --scale 1000,10000,100000   # add 100k (about 20 min of both cores to embed, once; then cached)
 python -m bench --quick                  # CI: small sizes, no LLM, under ~2 minutes; proves it runs
+python -m bench --sections evidence_first   # time to the first verified quote vs the reference's first token
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("latency", "quality", "ingestion", "scale", "app_start")
+SECTIONS = ("evidence_first", "latency", "quality", "ingestion", "scale", "app_start")
 DEFAULT_SEED = 20251002
 
 
@@ -50,6 +51,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=None,
         help="Ask generating answerers (ours and the reference's LLM) only N evenly spaced dev questions (default all)",
+    )
+    parser.add_argument(
+        "--evidence-questions", type=int, default=6, help="Dev questions in the evidence_first section (default 6)"
     )
     parser.add_argument("--sections", default=",".join(SECTIONS), help=f"Comma list of {', '.join(SECTIONS)}")
     parser.add_argument(
@@ -148,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant import Assistant, Config
     from assistant.embeddings import Embedder
-    from bench import appstart, ingestion, latency, quality, scale
+    from bench import appstart, evidence_first, ingestion, latency, quality, scale
     from bench.llm import find_generator
     from bench.reference import ReferencePipeline, UncachedEmbeddings
 
@@ -177,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     reference = ReferencePipeline(bots[0].corpus.documents, UncachedEmbeddings(embedder), generator)
     results["settings"]["reference_llm_found"] = llm
     recorded: dict[str, Any] = {}
+
+    section("evidence_first", lambda: evidence_first.run(bots, reference, args.dataset, args.evidence_questions))
 
     def run_latency() -> dict[str, Any]:
         figures, answers = latency.run(bots, reference, args.dataset, args.max_questions, args.llm_sample)

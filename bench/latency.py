@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, Assistant, QuestionError
+from assistant import Answer, Assistant, QuestionError, Quotes
 from assistant.evals.dataset import Case, load_dataset
 from assistant.evals.runner import WARMUP_QUESTIONS
 from bench.quality import Key, key
@@ -43,6 +43,8 @@ def _ask_timed(bot: Assistant, question: str, history: list[tuple[str, str]]) ->
         for piece in bot.stream(question, history):
             if isinstance(piece, Answer):
                 answer = piece
+            elif isinstance(piece, Quotes):
+                continue
             elif first is None:
                 first = (time.perf_counter() - started) * 1000
     except QuestionError as error:

@@ -80,7 +80,7 @@ def run_one(answerer: str, dataset: Path, limit: int | None, index_dir: Path, ev
         for piece in pieces:
             if isinstance(piece, Answer):
                 final = piece
-            elif first is None:
+            elif isinstance(piece, str) and first is None:
                 first = time.perf_counter()
         end = time.perf_counter()
         timings.append(((first or end) - t0, end - t0))

@@ -49,6 +49,30 @@ def _check(value: Any, check: Check | None) -> bool | None:
     return bool(check(float(value)))
 
 
+def evidence_rows(evidence: dict[str, Any]) -> list[Row]:
+    """Time to the first verified quote (≤ 100 ms) beside the reference's first token; a model's whole answer against
+    the reference's (≤ 0.6×)."""
+    out = []
+    reference = evidence.get("reference") or {}
+    first_token = _get(reference, "first_token", "p50_ms")
+    whole = _get(reference, "ask", "p50_ms") if reference.get("generated") else None
+    for name, data in (evidence.get("ours") or {}).items():
+        mine = _get(data, "first_quote", "p50_ms")
+        label = f"{name}: time to the first verified quote p50 (reference: first token)"
+        ratio = _ratio(mine, first_token)
+        out.append(
+            Row("evidence first", label, mine, "≤ 100 ms", _check(mine, lambda v: v <= 100), first_token, ratio, "ms")
+        )
+        if name != "extractive":
+            mine = _get(data, "ask", "p50_ms")
+            ratio = _ratio(mine, whole)
+            met = None if ratio is None else ratio <= 0.6
+            out.append(
+                Row("evidence first", f"{name}: whole answer p50", mine, "≤ 0.6× reference", met, whole, ratio, "ms")
+            )
+    return out
+
+
 def rows(results: dict[str, Any]) -> list[Row]:
     out: list[Row] = []
     quality = results.get("quality") or {}
@@ -92,6 +116,7 @@ def rows(results: dict[str, Any]) -> list[Row]:
             for key, label, _ in quality_figures[:5]:
                 out.append(Row("quality", f"{name}: {label} (all {summary.get('cases')} cases)", summary.get(key)))
 
+    out.extend(evidence_rows(results.get("evidence_first") or {}))
     latency = results.get("latency") or {}
     ref_l = latency.get("reference") or {}
     ref_generated_l = bool(ref_l.get("generated"))

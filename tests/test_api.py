@@ -76,9 +76,9 @@ def test_stream_sends_text_deltas_then_the_whole_answer(client: TestClient) -> N
     assert response.headers["content-type"].startswith("text/event-stream")
     events = sse_events(response.text)
     names = [name for name, _ in events]
-    assert names[-1] == "answer" and set(names[:-1]) == {"delta"} and len(names) > 2
+    assert names[0] == "quotes" and names[-1] == "answer" and set(names[1:-1]) == {"delta"} and len(names) > 3
     final = events[-1][1]
-    assert "".join(data["text"] for _, data in events[:-1]) == final["text"]
+    assert "".join(data["text"] for _, data in events[1:-1]) == final["text"]
     assert final["citations"] and not final["refused"]
     assert elapsed < 10
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant import Answer, Assistant, Citation, QuestionError
+from assistant import Answer, Assistant, Citation, QuestionError, Quotes
 from assistant.citations import verify_citations
 from assistant.config import PROJECT_ROOT
 
@@ -162,8 +162,9 @@ def test_hostile_but_valid_text_is_just_a_question(bot: Assistant) -> None:
         assert answer.refused
 
 
-def test_stream_yields_text_then_the_answer(bot: Assistant) -> None:
-    pieces = list(bot.stream("Which agencies does the statement mention?"))
+def test_stream_yields_quotes_then_text_then_the_answer(bot: Assistant) -> None:
+    quotes, *pieces = list(bot.stream("Which agencies does the statement mention?"))
+    assert isinstance(quotes, Quotes) and quotes.citations
     *deltas, final = pieces
     assert all(isinstance(d, str) for d in deltas) and len(deltas) > 3
     assert isinstance(final, Answer) and "".join(deltas) == final.text

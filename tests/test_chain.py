@@ -14,7 +14,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 from assistant import Assistant
 from assistant.chain import AssistantChain, answer_text
 from assistant.errors import QuestionError
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 
 AGENCIES = "Which agencies does the statement mention?"
 NAME = "agenda_assistant"
@@ -53,7 +53,7 @@ def test_stream_fires_callbacks_and_stage_events(bot: Assistant) -> None:
     *text, answer = pieces
     assert isinstance(answer, Answer) and len(text) > 1 and "".join(text) == answer.text  # type: ignore[arg-type]
     run, _ = recorder.run_of(NAME)
-    assert [kind for kind, *_ in recorder.events] == ["start", "custom", "custom", "end"]
+    assert [kind for kind, *_ in recorder.events] == ["start", "custom", "custom", "custom", "end"]
     assert recorder.outputs[run] == answer  # the run's output is the Answer the stream ended with
     evidence = recorder.custom["retrieval"]["evidence"]
     assert [e["chunk_id"] for e in evidence] == answer.retrieved
@@ -63,7 +63,7 @@ def test_stream_fires_callbacks_and_stage_events(bot: Assistant) -> None:
 def test_invoke_fires_the_same_stage_events(bot: Assistant) -> None:
     recorder = Recorder()
     answer = bot.chain.invoke(AGENCIES, config={"callbacks": [recorder]})
-    assert [name for kind, name, *_ in recorder.events if kind == "custom"] == ["retrieval", "citations"]
+    assert [name for kind, name, *_ in recorder.events if kind == "custom"] == ["retrieval", "quotes", "citations"]
     assert recorder.outputs[recorder.run_of(NAME)[0]] == answer
 
 
@@ -95,7 +95,7 @@ def test_astream_events_v2_shows_the_run_its_pieces_and_its_stages(bot: Assistan
     assert isinstance(answer, Answer) and streamed[-1] == answer
     assert "".join(p for p in streamed if isinstance(p, str)) == answer.text
     custom = [e for e in events if e["event"] == "on_custom_event"]
-    assert [e["name"] for e in custom] == ["retrieval", "citations"]
+    assert [e["name"] for e in custom] == ["retrieval", "quotes", "citations"]
     assert all(e["run_id"] == ours[0]["run_id"] for e in custom)  # attributed to the assistant's run
     assert custom[0]["data"]["evidence"] and events[-1]["data"]["output"] == answer.text
 
@@ -108,7 +108,7 @@ def test_ainvoke_sends_stage_events_to_async_handlers(bot: Assistant) -> None:
             seen.append(name)
 
     answer = asyncio.run(bot.chain.ainvoke(AGENCIES, config={"callbacks": [AsyncRecorder()]}))
-    assert isinstance(answer, Answer) and seen == ["retrieval", "citations"]
+    assert isinstance(answer, Answer) and seen == ["retrieval", "quotes", "citations"]
 
 
 class WatchedAssistant:
@@ -118,9 +118,9 @@ class WatchedAssistant:
         self.bot = bot
         self.log = log
 
-    def stream(self, question: str, history: Any, on_stage: Any = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Any, on_stage: Any = None) -> Iterator[Quotes | str | Answer]:
         for piece in self.bot.stream(question, history, on_stage):
-            self.log.append("made")
+            self.log.append("quotes" if isinstance(piece, Quotes) else "made")
             yield piece
 
 
@@ -134,7 +134,8 @@ def test_astream_passes_each_piece_on_as_it_is_made(bot: Assistant) -> None:
 
     asyncio.run(consume())
     assert log.count("made") > 3
-    assert log == ["made", "got"] * log.count("made")  # never two pieces made before the first is passed on
+    # the quotes go as an event, then never two pieces made before the first is passed on
+    assert log == ["quotes"] + ["made", "got"] * log.count("made")
 
 
 def test_answer_text_gives_plain_text_invoked_or_streamed(bot: Assistant) -> None:

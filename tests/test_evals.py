@@ -18,6 +18,7 @@ from assistant.evals import metrics as m
 from assistant.evals.baseline import DEFAULT_TOLERANCES, Tolerance, check, compare, load_baseline, write_baseline
 from assistant.evals.dataset import QuoteFinder
 from assistant.evals.feedback_export import append_draft, draft_for, export_feedback
+from assistant.evals.languages import in_language
 from assistant.evals.report import html_report
 from assistant.feedback import FeedbackStore
 from assistant.models import fold_whitespace
@@ -322,6 +323,15 @@ def test_every_metric_is_broken_down_by_tag_and_language(result: EvalResult) -> 
     assert sum(s.cases for s in result.by_lang.values()) == result.summary.cases
 
 
+def test_a_non_english_answer_is_judged_by_its_own_words(result: EvalResult) -> None:
+    rows = {row.id: row for row in result.cases}
+    german = rows["sprachen"]
+    assert german.in_language is not None  # whatever the answerer wrote, it is judged
+    assert german.in_language == in_language(german.answer, [c.quote for c in german.citations], "de")
+    assert rows["agencies"].in_language is None  # English: not judged
+    assert result.non_english is not None and result.non_english.cases == 1
+
+
 def test_run_eval_accepts_a_config_and_rejects_a_bad_dataset_before_loading_the_model(tmp_path: Path) -> None:
     invented = case(id="invented", quotes=["the leaders agreed a €1 billion fund"])
     path = write_jsonl(tmp_path / "d.jsonl", ["not json", invented])
@@ -438,6 +448,16 @@ def test_agenda_eval_gates_on_a_baseline(
     assert failing.exit_code == 1, failing.output
     assert "gate failed" in failing.stdout and "pass_rate" in failing.stdout
     assert load_baseline(tmp_path / "new.json").summary.cases == len(SMALL)
+
+
+def test_agenda_eval_prints_readmes_language_table(cli_env: None, small_dataset: Path, tmp_path: Path) -> None:
+    args = ["eval", "--dataset", str(small_dataset), "--out", str(tmp_path / "out"), "--language-table"]
+    outcome = CliRunner().invoke(app, args)
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.stdout.splitlines()
+    assert lines[0] == "| language | cases | pass rate | answered in language | refusals in language |"
+    assert lines[2].startswith("| English (en) | 5 |") and lines[3].startswith("| Deutsch (de) | 1 |")
+    assert lines[-1].startswith("pass rate: English ")
 
 
 def test_agenda_eval_exits_2_naming_the_bad_line(tmp_path: Path) -> None:

@@ -167,9 +167,7 @@ def test_database_urls_are_checked_in_one_line() -> None:
     assert "secret" not in str(error.value) and "\n" not in str(error.value)
 
 
-def test_export_reads_the_configured_database(
-    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_export_reads_the_configured_database(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.cli import app
 
     FeedbackStore(database).add("down", ANSWER, reason="wrong", comment="Frontex fehlt.")

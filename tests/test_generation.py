@@ -25,12 +25,13 @@ from assistant.answer.base import Draft, answer_of
 from assistant.answer.question import analyse, detect_language
 from assistant.deadline import Deadline, DeadlineReached
 from assistant.errors import ConfigError
+from assistant.evals.languages import own_words
 from assistant.generation.answerer import GeneratingAnswerer
 from assistant.generation.languages import answer_language, fallback_lead
 from assistant.generation.output import ClaimReader, answer_grammar
 from assistant.generation.support import SupportChecker, planted_phrases
 from assistant.generation.translation import check_translation
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 from assistant.packaged_gguf import PACKAGED_MODELS, PackagedModel, assemble, model_file, sha256_of
 from tests.conftest import free_port, stop_process
 
@@ -191,10 +192,9 @@ def counted(bot: Assistant) -> Iterator[CountingBackend]:
 
 def in_the_askers_language(answer: Answer, code: str) -> bool:
     """The design's guarantee for a question in another language: the answer is the model's checked claims, each
-    in that language, or the extractive answer led by the fixed sentence in that language."""
-    lead = fallback_lead(code)
-    if lead and answer.text.startswith(lead):
-        return True
+    in that language, or the extractive answer framed in that language (its words outside the quotes)."""
+    if detect_language(own_words(answer.text, [c.quote for c in answer.citations])) == code:
+        return True  # the extractive answer, framed in that language from its catalog around the quotes
     claims = [c for c in re.split(r"\s*(?:\[\d+\]\s*)+[.!?]?\s*", answer.text) if c.strip()]
     return bool(claims) and all(detect_language(c) == code for c in claims)
 
@@ -276,10 +276,11 @@ def test_instructions_in_a_document_do_not_reach_the_model(private_config: Confi
 
 
 def test_streaming_yields_claims_before_the_final_answer(local_bot: Assistant) -> None:
-    stamps: list[tuple[float, str | Answer]] = []
+    stamps: list[tuple[float, Quotes | str | Answer]] = []
     for piece in local_bot.stream("Which agencies does the statement mention?"):
         stamps.append((time.perf_counter(), piece))
-    *deltas, (_end, final) = stamps
+    (_found, quotes), *deltas, (_end, final) = stamps
+    assert isinstance(quotes, Quotes)  # the verified quotes come first, before any text
     assert isinstance(final, Answer) and deltas and all(isinstance(p, str) for _, p in deltas)
     assert "".join(p for _, p in deltas) == final.text  # type: ignore[misc]
     assert_verbatim(local_bot, final)
@@ -425,7 +426,7 @@ def test_past_the_deadline_the_extractive_answer_is_given(
     assert answer.text == bot.ask("Which agencies does the statement mention?").text
     assert_verbatim(local_bot, answer)
     assert german.deadline_exceeded and german.english_question is None
-    assert german.text.startswith(f"{fallback_lead('de')} ") and german.citations
+    assert in_the_askers_language(german, "de") and german.citations
     assert_verbatim(local_bot, german)
     assert refused.refused and not refused.deadline_exceeded  # a refusal is decided in code: no model to wait for
 
@@ -557,8 +558,9 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
         embedder=embedder,
     )
     assert bot.answerer.name == "openai:qwen-0.5b"
-    pieces = list(bot.stream("Which agencies does the statement mention?"))
+    quotes, *pieces = list(bot.stream("Which agencies does the statement mention?"))
     final = pieces[-1]
+    assert isinstance(quotes, Quotes) and quotes.citations
     assert isinstance(final, Answer) and all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 1
     assert not final.refused and "UNHCR" in final.text + " ".join(c.quote for c in final.citations)
     assert_verbatim(bot, final)

@@ -1,4 +1,4 @@
-"""The contract every answerer meets: question and evidence in (plain data), text pieces then a Draft out."""
+"""The contract every answerer meets: question and evidence in (plain data); quotes, text pieces, then a Draft out."""
 
 from __future__ import annotations
 
@@ -14,6 +14,19 @@ if TYPE_CHECKING:
     from assistant.deadline import Deadline
 
 
+@dataclass(frozen=True)
+class Frame:
+    """How an answer reads in another language (answer/framing.py): the catalog message that leads it (an English
+    msgid, with its plural form when it counts), the values it takes, and what a refusal covers nearby."""
+
+    lead: str
+    plural: str | None = None
+    n: int | None = None
+    subject: str | None = None
+    topics: tuple[str, ...] = ()
+    by_document: bool = False  # each quote says which document it is from
+
+
 @dataclass
 class Draft:
     """An answerer's output before citation verification.
@@ -25,6 +38,18 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     best_similarity: float = 0.0
     reason: str | None = None  # why it was refused (a rule name from answer/refusals.py)
+    frame: Frame | None = None  # how it reads in another language (None: as written)
+    by: str = "extractive"  # whose text it is: the model answerer's name when the model's answer was kept
+
+
+@dataclass
+class Found:
+    """The extractive stage's quotes, before verification: an answerer's first item, before any text.
+
+    `refused` when the documents do not answer the question (the citations are then what they say nearby)."""
+
+    citations: list[Citation]
+    refused: bool
 
 
 class Answerer(Protocol):
@@ -42,8 +67,9 @@ class Answerer(Protocol):
 
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """Text pieces of the answer as they are ready, then the Draft (the authority on text and citations).
+    ) -> Iterator[Found | str | Draft]:
+        """The extractive stage's quotes (Found) first, then text pieces of the answer as they are ready, then the
+        Draft (the authority on text and citations).
 
         A model-backed answerer stops its model at the `deadline` and answers without it."""
         ...

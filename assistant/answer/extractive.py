@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.answer.base import Draft
+from assistant.answer import framing
+from assistant.answer.base import Draft, Found, Frame
+from assistant.answer.framing import localise
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
@@ -124,9 +126,10 @@ class ExtractiveAnswerer:
 
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """The answer at once (no model: far inside any deadline)."""
+    ) -> Iterator[Found | str | Draft]:
+        """The answer at once (no model: far inside any deadline): its quotes, its text, its Draft."""
         draft = self.answer(question, evidence)
+        yield Found(draft.citations, draft.refused)
         yield from word_pieces(draft.text)
         yield draft
 
@@ -182,10 +185,14 @@ class ExtractiveAnswerer:
 
     # --- answering ---
     def answer(self, question: Question, evidence: list[Evidence]) -> Draft:
-        """The answer to `question` from the evidence (a refusal when the evidence does not hold it)."""
+        """The answer to `question` from the evidence (a refusal when the evidence does not hold it), in the
+        asker's language: its framing from the message catalogs, its quotes verbatim."""
+        return localise(self._answer(question, evidence), question)
+
+    def _answer(self, question: Question, evidence: list[Evidence]) -> Draft:
         corpus = _corpus_name(evidence, self._outlines, question)
         if is_command(question):
-            return Draft(refusal_text(Refusal.COMMAND, evidence, corpus_name=corpus), True, reason=Refusal.COMMAND)
+            return self._refuse(Refusal.COMMAND, evidence, corpus)
         unknown = unknown_names(question, self._vocabulary)
         named = ", ".join(_echoable(unknown, question)) or None
         if unknown and question.kind is not Kind.YES_NO:  # "is France among them?" is answered: no
@@ -237,9 +244,11 @@ class ExtractiveAnswerer:
             source = f"{window.chunk.title}: " if several else ""
             parts.append(f"{source}{_phrase(window)} [{marker}]")
         text = _join_sentences(parts)
+        lead = framing.QUOTE
         if question.kind is Kind.YES_NO and self._all_focus_in(question, chosen):
             text = f"Yes: {text}"
-        return Draft(text, False, citations, best_cosine)
+            lead = framing.YES_QUOTE
+        return Draft(text, False, citations, best_cosine, frame=Frame(lead, by_document=several))
 
     def _detail_absent(
         self,
@@ -265,7 +274,8 @@ class ExtractiveAnswerer:
             nearby=f"{_phrase(nearby).rstrip('.;:, ')} [1].",
             corpus_name=corpus,
         )
-        return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT)
+        frame = framing.refusal_frame(Refusal.DETAIL_ABSENT, evidence, expects=expects)
+        return Draft(text, True, [citation], best_cosine, reason=Refusal.DETAIL_ABSENT, frame=frame)
 
     def _shares_focus(self, question: Question, window: Window, leave_out: set[str]) -> bool:
         """Whether the window's passage holds one of the question's content words besides `leave_out`."""
@@ -285,7 +295,9 @@ class ExtractiveAnswerer:
     def _refuse(
         self, reason: Refusal, evidence: list[Evidence], corpus: str, subject: str | None = None, best: float = 0.0
     ) -> Draft:
-        return Draft(refusal_text(reason, evidence, subject=subject, corpus_name=corpus), True, [], best, reason=reason)
+        text = refusal_text(reason, evidence, subject=subject, corpus_name=corpus)
+        frame = framing.refusal_frame(reason, evidence, subject=subject)
+        return Draft(text, True, [], best, reason=reason, frame=frame)
 
     def _outlines_for(self, question: Question, evidence: list[Evidence]) -> list[Outline]:
         if question.document is not None and question.document in self._outlines:

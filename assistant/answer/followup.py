@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.lexicon import concept_of
 from assistant.answer.question import (
+    LISTED_CONCEPTS,
     NEXT_RE,
     ORDINAL_WORDS,
     counted_noun,
@@ -99,8 +101,7 @@ def _ordinal_followup(question: str, previous: str) -> str | None:
     noun = _list_noun(previous)
     word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else str(position)
     if noun:
-        singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-        return f"What is the {word} {singular}?"
+        return f"What is the {word} {_singular(noun)}?"
     return f"What is the {word} one? ({previous})"
 
 
@@ -121,6 +122,23 @@ def _ask_as(wh: str, previous: str) -> str:
     return f"{wh[0].upper()}{wh[1:]} {rest}" if rest != previous else f"{wh[0].upper()}{wh[1:]}: {previous}"
 
 
+# Lexicon concepts that make a short question in another language stand alone: what a document lists (a topic word
+# such as "partnerships" may just as well continue the previous question)
+_STANDALONE_CONCEPTS = LISTED_CONCEPTS | {"title"}
+
+
+def names_its_topic(question: str) -> bool:
+    """Whether a question in another language names what it is about: a name after its first word ("Wetter in
+    Berlin?") or a word of the lexicon ("Które kraje podpisały deklarację?"), so it stands alone however short."""
+    language = detect_language(question)
+    found = words(question)
+    if any(w[:1].isupper() for w in found[1:]):
+        return True
+    return any(
+        concept_of(w, language) in _STANDALONE_CONCEPTS or (concept_of(w, language) or "")[:1].isupper() for w in found
+    )
+
+
 def standalone_question(question: str, history: History) -> tuple[str, bool]:
     """The question rewritten to stand alone against the last turn, and whether it was rewritten."""
     if not history:
@@ -131,7 +149,7 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
         ordinal = _ordinal_followup(question, history[-1][0].strip()) if _SHORT.match(question) else None
         if ordinal is not None:
             return ordinal, True
-        if len(words(question)) <= FOREIGN_FOLLOWUP_WORDS:
+        if len(words(question)) <= FOREIGN_FOLLOWUP_WORDS and not names_its_topic(question):
             return f"{question.strip()} ({history[-1][0].strip()})", True
         return question, False
     if not leans_on_history(question):
@@ -157,14 +175,20 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
         return _swap_subject(ellipsis.group("topic"), previous), True
     quoted = _QUOTED.search(answer)
     if quoted and noun and ordinal_of(previous) is not None:  # "what does it say?" after "the last theme is “X”"
-        singular = noun[:-1] if noun.endswith("s") else noun
-        return f"{question.strip()} (the {singular} “{quoted.group(1)}”)", True
+        return f"{question.strip()} (the {_singular(noun)} “{quoted.group(1)}”)", True
     if quoted:
         return f"{question.strip()} (“{quoted.group(1)}”)", True
     context = focus_terms(previous) + [n for n in names_in(answer) if len(n) > 2][:4]
     if not context:
         return question, False
     return f"{question.strip()} ({', '.join(dict.fromkeys(context))})", True
+
+
+def _singular(noun: str) -> str:
+    """'countries' -> 'country', 'themes' -> 'theme' (a noun already singular stays)."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def _plural(noun: str) -> str:

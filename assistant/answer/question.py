@@ -99,6 +99,17 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
+@lru_cache(maxsize=1)
+def detectable_languages() -> frozenset[str]:
+    """The ISO 639-1 codes detect_language can return (lingua has no model for some, e.g. Maltese)."""
+    from lingua import Language
+
+    codes = (
+        getattr(Language, name).iso_code_639_1.name.lower() for name in _LINGUA_LANGUAGES if hasattr(Language, name)
+    )
+    return frozenset({"nn": "nb"}.get(code, code) for code in codes)
+
+
 def warm_language_detector() -> None:
     """Load lingua's models now (about a second) rather than at the first question."""
     detect_language("Where was the summit held?")
@@ -639,6 +650,23 @@ def without_instructions(text: str) -> str:
     return " ".join(kept) if kept and len(kept) < len(sentences) else text
 
 
+# What a document lists, as the glossary and lexicon name it: what an ordinal in another language counts along
+LISTED_CONCEPTS = frozenset(
+    {"themes", "points", "countries", "agencies", "conventions", "leaders", "signatories", "priorities", "items"}
+)
+
+
+def _foreign_kind(kind: Kind, concepts: set[str]) -> Kind:
+    """The kind of a question in another language, from the document words its words mean (the lexicon's and the
+    glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" whether a
+    country is among the signatories."""
+    if kind in (Kind.FACT, Kind.LIST) and "title" in concepts:
+        return Kind.TITLE
+    if kind in (Kind.FACT, Kind.LIST) and "signatories" in concepts and any(c[:1].isupper() for c in concepts):
+        return Kind.YES_NO
+    return kind
+
+
 def analyse(
     text: str,
     standalone: str | None = None,
@@ -657,14 +685,16 @@ def analyse(
         kind = Kind.COMMAND  # nothing is asked (markup alone), or only to do something else
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
-    listed = plural_nouns(english_words) or _LIST_NOUNS.search(resolved)
+    if language != "en":
+        kind = _foreign_kind(kind, set(glossed.values()))
+    listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind is Kind.COUNT:
         list_noun = counted_foreign(resolved, glossed)
     elif language != "en" and kind is Kind.ORDINAL:
-        list_noun = next(iter(plural_nouns(english_words)), None)
+        list_noun = next((n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS), None)
     elif kind is Kind.ORDINAL and list_noun is None and language == "en":
         list_noun = next(iter(asked_nouns(resolved)), None)  # "Which theme is listed last?"
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.base import Draft
+from assistant.answer import framing
+from assistant.answer.base import Draft, Frame
 from assistant.answer.outline import Enumeration, Outline, OutlineList
 from assistant.answer.question import ORDINAL_WORDS, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
@@ -97,7 +98,10 @@ def title_answer(outline: Outline) -> Draft | None:
     if outline.title is None:
         return None
     return Draft(
-        f"The title is “{fold_whitespace(outline.title.text)}” [1].", False, [_cite(1, outline, outline.title)]
+        f"The title is “{fold_whitespace(outline.title.text)}” [1].",
+        False,
+        [_cite(1, outline, outline.title)],
+        frame=Frame(framing.TITLE),
     )
 
 
@@ -127,6 +131,7 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
             True,
             cite,
             reason=Refusal.OUT_OF_RANGE,
+            frame=Frame(*framing.OUT_OF_RANGE, n=count),
         )
     index = count - 1 if position == -1 else position - 1
     item = chosen.items[index]
@@ -139,7 +144,8 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
     if detail is not None:
         citations.append(_cite(2, chosen.outline, detail))
         text += f": {fold_whitespace(detail.text)} [2]"
-    return Draft(text + ".", False, citations)
+    frame = Frame(framing.LAST) if position == -1 else Frame(framing.ORDINAL, n=position)
+    return Draft(text + ".", False, citations, frame=frame)
 
 
 def _trim(text: str) -> tuple[int, str]:
@@ -213,7 +219,7 @@ def item_answer(question: Question, outlines: Sequence[Outline], similarity: Sim
             if detail is not None:
                 citations.append(_cite(2, outline, detail))
                 text += f": {fold_whitespace(detail.text)} [2]"
-            return Draft(text + ".", False, citations)
+            return Draft(text + ".", False, citations, frame=Frame(framing.QUOTE))
     return None
 
 
@@ -255,7 +261,7 @@ def neighbour_answer(question: Question, outlines: Sequence[Outline]) -> Draft |
         if where == "between"
         else f"{name} comes {where} {fold_whitespace(item.text)} [1]: the list names {_names(enumeration)}."
     )
-    return Draft(text, False, [_cite(1, outline, enumeration.span)])
+    return Draft(text, False, [_cite(1, outline, enumeration.span)], frame=Frame(framing.NEIGHBOUR))
 
 
 def list_answer(chosen: Sequence_, counting: bool) -> Draft:
@@ -264,7 +270,10 @@ def list_answer(chosen: Sequence_, counting: bool) -> Draft:
         names = [fold_whitespace(i.text) for i in chosen.items]
         head = f"{number_in_words(count)}: " if counting else ""
         span = chosen.intro or chosen.items[0]
-        return Draft(f"{head}{', '.join(names[:-1])} and {names[-1]} [1].", False, [_cite(1, chosen.outline, span)])
+        frame = Frame(*framing.COUNT, n=count) if counting else Frame(framing.LIST)
+        return Draft(
+            f"{head}{', '.join(names[:-1])} and {names[-1]} [1].", False, [_cite(1, chosen.outline, span)], frame=frame
+        )
     citations = [_cite(1, chosen.outline, chosen.intro)] if chosen.intro else []
     lines = []
     for n, item in enumerate(chosen.items, start=len(citations) + 1):
@@ -273,7 +282,8 @@ def list_answer(chosen: Sequence_, counting: bool) -> Draft:
     head = fold_whitespace(chosen.intro.text).rstrip(":") + " [1]" if chosen.intro else ""
     if counting:
         head = f"{number_in_words(count)} {chosen.noun}. {head}".strip()
-    return Draft(f"{head}:\n" + "\n".join(lines), False, citations)
+    frame = Frame(*framing.COUNT, n=count) if counting else Frame(framing.LIST)
+    return Draft(f"{head}:\n" + "\n".join(lines), False, citations, frame=frame)
 
 
 def themes_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
@@ -326,7 +336,10 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
         lead = _lead(enumeration)
         subject = subject if subject[:1].isupper() else fold_whitespace(_item.text)
         return Draft(
-            f"Yes: {subject} is among {lead}{_names(enumeration)} [1].", False, [_cite(1, outline, enumeration.span)]
+            f"Yes: {subject} is among {lead}{_names(enumeration)} [1].",
+            False,
+            [_cite(1, outline, enumeration.span)],
+            frame=Frame(framing.MEMBER, subject=subject),
         )
     if not _MEMBERSHIP_CUE.search(question.standalone):
         return None
@@ -341,7 +354,7 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
     if present is not None and _names_subject(present.text, subject):  # "Is the Commission's President one of them?"
         text = text[:-1] + f", {fold_whitespace(present.text)} [2]."
         citations.append(_cite(2, outline, present))
-    return Draft(text, False, citations)
+    return Draft(text, False, citations, frame=Frame(framing.NOT_MEMBER, subject=subject))
 
 
 # Who else a sentence listing the participants says was there ("..., in the presence of the President of ...")
@@ -390,7 +403,7 @@ def authors_answer(outlines: Sequence[Outline]) -> Draft | None:
     if present is not None:  # "..., in the presence of the President of the European Commission"
         text = text[:-1] + f"; {fold_whitespace(present.text)} [2]."
         citations.append(_cite(2, outline, present))
-    return Draft(text.strip(), False, citations)
+    return Draft(text.strip(), False, citations, frame=Frame(*framing.AUTHORS, n=len(enumeration.items)))
 
 
 def summary_answer(outlines: Sequence[Outline], first_paragraphs: dict[str, Span]) -> Draft | None:
@@ -414,7 +427,8 @@ def summary_answer(outlines: Sequence[Outline], first_paragraphs: dict[str, Span
             parts.append(f"Its {lst.noun or 'points'}:\n" + "\n".join(items))
     if not citations:
         return None
-    return Draft(": ".join(parts[:2]) + ("\n" + "\n".join(parts[2:]) if parts[2:] else ""), False, citations)
+    text = ": ".join(parts[:2]) + ("\n" + "\n".join(parts[2:]) if parts[2:] else "")
+    return Draft(text, False, citations, frame=Frame(framing.SUMMARY))
 
 
 def structural_answer(

@@ -32,6 +32,7 @@ class Tolerance(BaseModel):
         return max(by_factor, baseline + self.absolute)
 
 
+NON_ENGLISH = "non_english."  # tolerances under this prefix judge the non-English cases' summary
 EPSILON = 1e-9  # float noise: 0.8 - 0.02 must still admit 0.78
 QUALITY = Tolerance(absolute=0.02)
 DEFAULT_TOLERANCES: dict[str, Tolerance] = {
@@ -52,8 +53,12 @@ DEFAULT_TOLERANCES: dict[str, Tolerance] = {
             "citation_char_precision",
             "refusal_precision",
             "refusal_recall",
+            "answered_in_language",
+            "refused_in_language",
         )
     },
+    # The same kind of figure over the non-English cases alone (EvalResult.non_english), under the prefix
+    "non_english.pass_rate": QUALITY,
     "false_refusal_rate": Tolerance(higher_is_better=False, absolute=0.02),
     "forbidden_violations": Tolerance(higher_is_better=False, absolute=0),
 }
@@ -71,6 +76,7 @@ class Baseline(BaseModel):
     assistant: dict[str, Any] = Field(default_factory=dict)
     machine: Machine | None = Field(None, description="Where the baseline's timings were measured (None: not recorded)")
     summary: Summary
+    non_english: Summary | None = Field(None, description="The summary of the non-English cases (None: not recorded)")
     tolerances: dict[str, Tolerance] = Field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
 
 
@@ -115,6 +121,7 @@ def baseline_from(result: EvalResult) -> Baseline:
         assistant=result.assistant,
         machine=result.machine,
         summary=result.summary,
+        non_english=result.non_english,
     )
 
 
@@ -155,8 +162,17 @@ def compare(current: Summary, baseline: Summary, tolerances: dict[str, Tolerance
 
 
 def check(result: EvalResult, baseline: Baseline) -> list[Regression]:
-    """Gate a run against a saved baseline with the tolerances stored in it (defaults for metrics it lacks)."""
-    return compare(result.summary, baseline.summary, {**DEFAULT_TOLERANCES, **baseline.tolerances})
+    """Gate a run against a saved baseline with the tolerances stored in it (defaults for metrics it lacks): the
+    whole run's summary, then the non-English cases' summary by the tolerances named `non_english.<metric>`."""
+    rules = {**DEFAULT_TOLERANCES, **baseline.tolerances}
+    found = compare(result.summary, baseline.summary, rules)
+    if baseline.non_english is not None and result.non_english is not None:
+        own = {name.removeprefix(NON_ENGLISH): rule for name, rule in rules.items() if name.startswith(NON_ENGLISH)}
+        found += [
+            r.model_copy(update={"metric": NON_ENGLISH + r.metric})
+            for r in compare(result.non_english, baseline.non_english, own)
+        ]
+    return found
 
 
 def timings(current: Summary, baseline: Summary | None) -> list[Timing]:

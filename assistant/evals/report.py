@@ -17,6 +17,7 @@ from rich.markup import escape as escape_markup
 from rich.table import Table
 
 from assistant.evals.baseline import TIMINGS, Baseline, Regression, timings
+from assistant.evals.language_table import Count, LanguageTable, language_table, markdown_table, totals_line
 from assistant.evals.runner import CaseResult, EvalResult, Summary
 from assistant.models import Citation
 
@@ -38,6 +39,8 @@ METRICS: list[tuple[str, str, str]] = [
     ("refusal_precision", "refusal precision", "rate"),
     ("refusal_recall", "refusal recall", "rate"),
     ("false_refusal_rate", "false refusals (answerable)", "rate"),
+    ("answered_in_language", "answered in the asker's language", "rate"),
+    ("refused_in_language", "refusals in the asker's language", "rate"),
     ("latency_p50_ms", "latency p50", "ms"),
     ("latency_p95_ms", "latency p95", "ms"),
     ("init_seconds", "initialisation", "s"),
@@ -105,6 +108,7 @@ def summary_json(
     """The run without its per-case rows (what `agenda eval --json` prints), with its timings beside the baseline's."""
     data = result.model_dump(mode="json", exclude={"cases"})
     data["failures"] = [row.id for row in result.failures]
+    data["languages"] = languages_json(language_table(result))
     data["timings"] = [
         t.model_dump() | {"ratio": t.ratio} for t in timings(result.summary, baseline.summary if baseline else None)
     ]
@@ -114,6 +118,33 @@ def summary_json(
         data["regressions"] = [r.model_dump() for r in regressions]
         data["gate"] = "fail" if regressions else "pass"
     return data
+
+
+def languages_json(table: LanguageTable) -> dict[str, object]:
+    """The language table as JSON: per language its counts and rates, then the totals and the pass-rate gap."""
+    return {
+        "rows": [
+            {
+                "lang": row.lang,
+                "cases": row.passed.n,
+                "passed": row.passed.k,
+                "pass_rate": row.passed.rate,
+                "judged": row.judged,
+                **_count_json("answered_in_language", row.answered_in_language),
+                **_count_json("refused_in_language", row.refused_in_language),
+            }
+            for row in table.rows
+        ],
+        "english_pass_rate": table.english.rate,
+        "non_english_pass_rate": table.other.rate,
+        "gap": table.gap,
+        **_count_json("answered_in_language", table.answered_in_language),
+        **_count_json("refused_in_language", table.refused_in_language),
+    }
+
+
+def _count_json(name: str, count: Count) -> dict[str, object]:
+    return {name: count.rate, f"{name}_k": count.k, f"{name}_n": count.n}
 
 
 def ordered_cases(result: EvalResult) -> list[CaseResult]:
@@ -148,7 +179,8 @@ def markdown_report(
         lines.append(_md_row(["---"] * (len(BREAKDOWN) + 2)))
         for key, summary in groups.items():
             lines.append(_md_row([key, str(summary.cases), *_breakdown_cells(summary)]))
-    lines += ["", f"## Failures ({len(result.failures)})", ""]
+    lines += ["", "## Languages", "", markdown_table(language_table(result))]
+    lines += [f"## Failures ({len(result.failures)})", ""]
     for row in result.failures:
         lines += [
             f"### {row.id} ({', '.join(row.tags)}; {row.lang})",
@@ -242,6 +274,7 @@ def html_report(
         machine=str(result.machine) if result.machine else "machine not recorded",
         baseline_machine=(str(baseline.machine) if baseline.machine else "machine not recorded") if baseline else "",
         plots=[("Latency per question", latency_plot(result)), ("Pass rate by tag", pass_rate_plot(result))],
+        languages=language_table(result),
         breakdowns=[
             {
                 "anchor": anchor,
@@ -324,14 +357,29 @@ def _short(value: float | int | None, unit: str) -> str:
     return f"{value:.2f}" if unit == "rate" else f"{value:.0f}"
 
 
+def language_rich_table(table: LanguageTable) -> Table:
+    """The per-language table for the terminal: cases, pass rate, answers and refusals in the asker's language."""
+    view = Table(title="by language", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("language", "n", "pass", "answered in lang.", "refusals in lang."):
+        view.add_column(column, justify="left" if column == "language" else "right")
+    for row in table.rows:
+        judged = (str(row.answered_in_language), str(row.refused_in_language)) if row.judged else ("n/a", "n/a")
+        view.add_row(
+            escape_markup(f"{row.lang} {row.name}"), str(row.passed.n), _short(row.passed.rate, "rate"), *judged
+        )
+    return view
+
+
 def print_summary(
     result: EvalResult,
     console: Console,
     baseline: Baseline | None = None,
     regressions: list[Regression] | None = None,
+    languages: bool = False,
 ) -> None:
     """The quality table (with the baseline's numbers and the gate's verdict when given), the timings beside the
-    baseline's with both machines (never gated), the per-tag table and the gate's verdict."""
+    baseline's with both machines (never gated), the per-tag table, the languages' totals (with `languages`, the
+    per-language table too) and the gate's verdict."""
     s = result.summary
     table = Table(title=f"{result.dataset}: {s.passed}/{s.cases} pass (k={result.k})")
     table.add_column("metric")
@@ -367,6 +415,10 @@ def print_summary(
         cells = [_short(getattr(summary, name), unit) for name, _, unit in TERMINAL_BREAKDOWN]
         tags.add_row(escape_markup(key), str(summary.cases), *cells)
     console.print(tags)
+    spoken = language_table(result)
+    if languages:
+        console.print(language_rich_table(spoken))
+    console.print(f"languages: {totals_line(spoken)}", markup=False, highlight=False)
     if baseline is not None and (baseline.dataset, baseline.k) != (result.dataset, result.k):
         console.print(
             f"[yellow]note[/yellow]: the baseline is of {escape_markup(baseline.dataset)} with k={baseline.k}",

@@ -14,10 +14,11 @@ from tqdm import tqdm
 from assistant import Answer, Assistant, Chunk, Citation, Config, Document, QuestionError
 from assistant.config import PROJECT_ROOT
 from assistant.corpus import load_corpus
-from assistant.evals import metrics
+from assistant.evals import languages, metrics
 from assistant.evals.dataset import Case, DatasetError, Location, Problem, load_dataset
 from assistant.evals.machine import Machine, this_machine
 from assistant.evals.metrics import Span
+from assistant.i18n import SOURCE_LANGUAGE
 
 # Asked (untimed) before the first case so per-question latency is steady state: one English, one not (the
 # multilingual encoder loads on first use).
@@ -75,6 +76,12 @@ class CaseResult(BaseModel):
     fact_recall: float | None = None
     missing_facts: list[list[str]] = Field(default_factory=list)
     forbidden_found: list[str] = Field(default_factory=list)
+    answer_language: str | None = Field(
+        None, description="The language of the answer's own words, quotes removed (None: too short to judge)"
+    )
+    in_language: bool | None = Field(
+        None, description="Whether the answer's own words are in the case's language (None: English or undetectable)"
+    )
     passed: bool
     reasons: list[str] = Field(default_factory=list, description="Why the case failed (empty when it passed)")
 
@@ -102,6 +109,12 @@ class Summary(BaseModel):
     refusal_precision: float | None
     refusal_recall: float | None
     false_refusal_rate: float | None
+    answered_in_language: float | None = Field(
+        None, description="Of the answered non-English cases lingua can judge, the share answered in their language"
+    )
+    refused_in_language: float | None = Field(
+        None, description="Of the refused non-English cases lingua can judge, the share refused in their language"
+    )
     latency_p50_ms: float | None
     latency_p95_ms: float | None
     init_seconds: float | None = Field(None, description="Assistant start-up (whole-run summary only)")
@@ -121,6 +134,7 @@ class EvalResult(BaseModel):
     summary: Summary
     by_tag: dict[str, Summary]
     by_lang: dict[str, Summary]
+    non_english: Summary | None = Field(None, description="The summary of the cases not in English")
     cases: list[CaseResult]
 
     @property
@@ -179,6 +193,7 @@ def run_eval(
         summary=summarize(rows, init_seconds=bot.init_seconds),
         by_tag=breakdown(rows, lambda row: row.tags or ["(untagged)"]),
         by_lang=breakdown(rows, lambda row: [row.lang]),
+        non_english=non_english(rows),
         cases=rows,
     )
 
@@ -233,6 +248,7 @@ def score_case(bot: Assistant, case: Case, quotes: list[list[Span]], chunks: dic
     ]
     cited = [span for span in cited_all if span is not None]
     judged = case.answerable and bool(quotes)
+    quoted = [c.quote for c in citations]
     # A refusal asserts nothing, so its text (which names nearby topics) earns no facts.
     facts_missing = [list(f) for f in case.facts] if refused else metrics.missing_facts(text, case.facts)
     forbidden = metrics.forbidden_found(text, case.forbidden)
@@ -274,6 +290,8 @@ def score_case(bot: Assistant, case: Case, quotes: list[list[Span]], chunks: dic
         fact_recall=1 - len(facts_missing) / len(case.facts) if case.facts else None,
         missing_facts=facts_missing,
         forbidden_found=forbidden,
+        answer_language=languages.answer_language(text, quoted) if answer else None,
+        in_language=languages.in_language(text, quoted, case.lang) if answer else None,
         passed=False,
     )
     row.reasons = failure_reasons(row, any(valid))
@@ -326,6 +344,10 @@ def summarize(rows: Sequence[CaseResult], init_seconds: float | None = None) -> 
         refusal_precision=metrics.refusal_precision(refused, expected),
         refusal_recall=metrics.refusal_recall(refused, expected),
         false_refusal_rate=metrics.false_refusal_rate(refused, expected),
+        answered_in_language=metrics.share(
+            [r.in_language for r in rows if r.in_language is not None and not r.refused]
+        ),
+        refused_in_language=metrics.share([r.in_language for r in rows if r.in_language is not None and r.refused]),
         latency_p50_ms=metrics.percentile(latencies, 50),
         latency_p95_ms=metrics.percentile(latencies, 95),
         init_seconds=init_seconds,
@@ -339,6 +361,12 @@ def breakdown(rows: Sequence[CaseResult], keys: Callable[[CaseResult], list[str]
         for key in keys(row):
             groups.setdefault(key, []).append(row)
     return {key: summarize(groups[key]) for key in sorted(groups)}
+
+
+def non_english(rows: Sequence[CaseResult]) -> Summary | None:
+    """The summary of the cases asked in another language than English (None when there are none)."""
+    others = [r for r in rows if r.lang.split("-")[0] != SOURCE_LANGUAGE]
+    return summarize(others) if others else None
 
 
 def _recall(hits: list[set[int]], n_quotes: int, cutoff: int, k: int) -> float | None:

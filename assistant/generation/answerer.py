@@ -24,8 +24,9 @@ from dataclasses import dataclass, field, replace
 
 from cachetools import LRUCache
 
-from assistant.answer.base import Draft
+from assistant.answer.base import Draft, Found
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
+from assistant.answer.framing import framed
 from assistant.answer.outline import Outline
 from assistant.answer.question import Kind, Question, analyse, detect_language
 from assistant.deadline import Deadline, DeadlineReached
@@ -162,10 +163,11 @@ class GeneratingAnswerer:
     # --- answering ---
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]:
-        """Checked claims as text deltas, then the Draft (the extractive one when the model gave nothing usable or
-        the deadline passed first)."""
+    ) -> Iterator[Found | str | Draft]:
+        """The extractive answer's quotes, checked claims as text deltas, then the Draft (the extractive one when
+        the model gave nothing usable or the deadline passed first)."""
         fallback = self.extractive.answer(question, evidence)
+        yield Found(fallback.citations, fallback.refused)  # before the model: the reader has the evidence at once
         if fallback.refused:  # the refusal rules, in code: the model never sees what the documents do not answer
             yield from word_pieces(fallback.text)
             yield fallback
@@ -225,7 +227,7 @@ class GeneratingAnswerer:
             log.info("no checked claim in the model's answer to %r; answering extractively", asked)
             yield from _framed(question, fallback)
             return
-        yield Draft(shown, False, list(markers.values()), fallback.best_similarity)
+        yield Draft(shown, False, list(markers.values()), fallback.best_similarity, by=self.name)
 
     def _hints(
         self, passages: NumberedPassages, question: Question, evidence: list[Evidence], draft: Draft
@@ -287,9 +289,9 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _framed(question: Question, fallback: Draft) -> Iterator[str | Draft]:
-    """The extractive answer, streamed; to a question in another language, led by a fixed sentence in that language
-    saying that what follows is the source's English."""
-    lead = fallback_lead(question.language)
+    """The extractive answer, streamed. It is framed in the asker's language when that language has a catalog;
+    otherwise, to a question in another language, it is led by a fixed sentence saying the source's English follows."""
+    lead = None if framed(question.language) else fallback_lead(question.language)  # framed: in their language
     draft = replace(fallback, text=f"{lead} {fallback.text}") if lead else fallback
     yield from word_pieces(draft.text)
     yield draft

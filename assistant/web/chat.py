@@ -21,7 +21,7 @@ from assistant.config import Config
 from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
-from assistant.models import Answer
+from assistant.models import Answer, Quotes
 from assistant.web.conversation import (
     CONVERSATION_JS,
     Live,
@@ -45,6 +45,10 @@ EXAMPLES = (
     N_("What does it say about returns?"),
     N_("What are the key themes?"),
 )
+# TRANSLATORS: status line while the answer is written beneath the quotes already found
+QUOTES_FOUND = N_("Quotes found: {count}. Writing the answer…")
+# TRANSLATORS: the document view's note while answer {turn} is written; {count} quotes are highlighted
+QUOTES_NOTE = N_("Highlighted: the {count} quotes found for answer {turn}, while the answer is written.")
 SAVED_RATING = N_("Thanks! Your rating is saved.")
 SAVED_FEEDBACK = N_("Thanks! Your feedback is saved.")
 # Each event that re-renders the conversation shows its own progress (the live region's aria-busy, "Searching...")
@@ -279,13 +283,20 @@ class ChatView:
             yield unanswered(tr(lang, "The assistant is busy: {reason}", reason=error))
             return
         try:
-            text = ""
+            live = Live(question)
+            status = ""
             for piece in self.bot.stream(question, history):
                 if isinstance(piece, Answer):
                     answer = piece
                     continue
-                text += piece
-                yield self.view(turns, Live(question, text), lang=lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                if isinstance(piece, Quotes):  # the evidence first: shown (and highlighted) before the prose
+                    live = dataclasses.replace(live, quotes=piece)
+                    status = tr(lang, QUOTES_FOUND, count=len(piece.citations)) if piece.citations else ""
+                    document = self.quotes_document(piece, len(turns), lang)
+                    yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), document, gr.skip()
+                    continue
+                live = dataclasses.replace(live, text=live.text + piece)
+                yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except QuestionError as error:
             yield unanswered(tr(lang, "Please rephrase: {reason}", reason=error))
             return
@@ -301,6 +312,13 @@ class ChatView:
         turn = Turn(question=answer.question, history=history, answer=answer, suggestions=suggestions)
         turns = [*turns, turn]
         yield self.view(turns, lang=lang), gr.skip(), turns, self.document_for(turns, len(turns) - 1, lang), None
+
+    def quotes_document(self, quotes: Quotes, turn: int, lang: str = "en") -> Any:
+        """The document view with the quotes found for the answer being written (unchanged when there are none)."""
+        if not quotes.citations:
+            return gr.skip()
+        note = tr(lang, QUOTES_NOTE, count=len(quotes.citations), turn=turn + 1)
+        return document_html(list(self.bot.documents.values()), quotes.citations, turn, note, lang)
 
     def document_for(self, turns: Sequence[Turn], turn: int, lang: str = "en", shown: str | None = None) -> str:
         answer = turns[turn].answer

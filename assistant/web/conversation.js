@@ -74,7 +74,12 @@ const settle = () => {
   if (count === 0) opened.clear(); // a new conversation numbers its answers from 1 again
   const box = element.querySelector('.chat-box');
   const busy = element.querySelector('.log')?.getAttribute('aria-busy') === 'true';
-  if (box && (count !== messages || busy || wasBusy)) box.scrollTop = box.scrollHeight; // follow a new answer
+  if (box && (count !== messages || busy || wasBusy)) {
+    // follow a new answer, but never so far that its question and quotes leave the top while its prose comes in
+    const asked = busy || wasBusy ? [...element.querySelectorAll('.msg.user')].pop() : null;
+    const top = asked ? box.scrollTop + asked.getBoundingClientRect().top - box.getBoundingClientRect().top : Infinity;
+    box.scrollTop = Math.min(box.scrollHeight, top);
+  }
   messages = count;
   wasBusy = busy;
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.feedback import MAX_TEXT
-from assistant.models import Answer
+from assistant.models import Answer, Citation, Quotes
 from assistant.web import safe_html
 from assistant.web.document import mark_id
 from assistant.web.texts import ENGLISH, N_, Page, tr, trn
@@ -35,6 +35,14 @@ WELCOME = N_("Ask a question about the statement, or start with one of these:")
 WELCOME_MANY = N_("Ask a question about the documents, or start with one of these:")
 THINKING = N_("Searching the statement…")
 THINKING_MANY = N_("Searching the documents…")
+# TRANSLATORS: shown beneath the quotes already found while the answer is written
+WRITING = N_("Writing the answer…")
+# TRANSLATORS: heading of the quotes shown before the answer
+QUOTES_HEAD = N_("Found in the statement")
+QUOTES_HEAD_MANY = N_("Found in the documents")
+# TRANSLATORS: heading of the quotes shown with a refusal (what the text says near the question's topic)
+NEARBY_HEAD = N_("Nearby in the statement")
+NEARBY_HEAD_MANY = N_("Nearby in the documents")
 _MARKER = re.compile(r"\[(\d+)\]")
 # One thumb (a 24-unit path); the thumbs down is the same shape turned over
 _THUMB = (
@@ -57,10 +65,12 @@ class Turn:
 
 @dataclass(frozen=True)
 class Live:
-    """The turn being answered: its question and the text streamed so far (empty while searching)."""
+    """The turn being answered: its question, the verified quotes once found (None while searching) and the text
+    streamed so far."""
 
     question: str
     text: str = ""
+    quotes: Quotes | None = None
 
 
 def conversation_html(
@@ -83,7 +93,7 @@ def conversation_html(
         turn_html(turn, i, last=i == len(turns) - 1 and not busy, busy=busy, page=page) for i, turn in enumerate(turns)
     )
     if live is not None:
-        body += question_html(live.question, page.lang) + live_answer_html(live.text, len(turns), page)
+        body += question_html(live.question, page.lang) + live_answer_html(live, len(turns), page)
     welcome = welcome_html(examples, page) if not turns and not busy else ""
     form = (
         feedback_form_html(feedback_for, page.lang)
@@ -124,16 +134,45 @@ def question_html(question: str, lang: str = "en", language: str | None = None) 
     return f'<div class="msg user"><span class="sr-only">{asked} </span>{text}</div>'
 
 
+def live_answer_html(live: Live, turn: int, page: Page = ENGLISH) -> str:
+    """The answer being written: "Searching..." until the quotes are found, then the quotes, and beneath them the
+    prose region (its room kept from the start, aria-busy until the answer is complete) where the text streams in."""
+    if live.quotes is None:
+        thinking = safe_html.text(page.says(THINKING, THINKING_MANY))
+        content = f'<p class="thinking">{thinking}</p>'
+    else:
+        writing = safe_html.text(tr(page.lang, WRITING))
+        text = answer_html(live.text, turn, page=page) if live.text else f'<p class="thinking">{writing}</p>'
+        content = quotes_html(live.quotes.citations, live.quotes.refused, page) + prose_html(text, busy=True)
+    return f'<div class="msg bot live" data-turn="{turn}">{answer_label(turn, page.lang)}{content}</div>'
+
+
+def quotes_html(citations: Sequence[Citation], refused: bool = False, page: Page = ENGLISH) -> str:
+    """The verified quotes, shown above the prose as soon as they are found (and left where they are after)."""
+    if not citations:
+        return ""
+    head = safe_html.text(
+        page.says(NEARBY_HEAD, NEARBY_HEAD_MANY) if refused else page.says(QUOTES_HEAD, QUOTES_HEAD_MANY)
+    )
+    several = len({c.title for c in citations}) > 1
+    items = "".join(
+        f"<li>“{safe_html.text(c.prose)}”"
+        + (f' <span class="source-title">— {safe_html.text(c.title)}</span>' if several else "")
+        + "</li>"
+        for c in citations
+    )
+    return f'<section class="quotes" aria-label="{head}"><p class="quotes-head">{head}</p><ul>{items}</ul></section>'
+
+
+def prose_html(content: str, busy: bool = False) -> str:
+    """The region the answer's text streams into, beneath the quotes."""
+    return f'<div class="answer-body" aria-busy="{"true" if busy else "false"}">{content}</div>'
+
+
 def answer_label(turn: int, lang: str = "en") -> str:
     # TRANSLATORS: read out (not shown) before each answer; {number} counts the answers from 1
     label = safe_html.text(tr(lang, "Answer {number}:", number=turn + 1))
     return f'<span class="sr-only">{label} </span>'
-
-
-def live_answer_html(text: str, turn: int, page: Page = ENGLISH) -> str:
-    thinking = safe_html.text(page.says(THINKING, THINKING_MANY))
-    content = answer_html(text, turn, page=page) if text else f'<p class="thinking">{thinking}</p>'
-    return f'<div class="msg bot" data-turn="{turn}">{answer_label(turn, page.lang)}{content}</div>'
 
 
 def language_of(answer: Answer) -> str | None:
@@ -150,7 +189,8 @@ def turn_html(turn: Turn, index: int, last: bool = True, busy: bool = False, pag
     language = language_of(answer)
     parts = [
         answer_label(index, page.lang),
-        answer_html(answer.text, index, markers, answer.refused, page, language),
+        quotes_html(answer.quotes, answer.refused, page),
+        prose_html(answer_html(answer.text, index, markers, answer.refused, page, language)),
         sources_html(answer, index, page.lang) if answer.citations else "",
         suggestions_html(turn.suggestions, page) if answer.refused and last and turn.suggestions else "",
         thumbs_html(index, turn.rating, disabled=busy, lang=page.lang),

@@ -1,0 +1,67 @@
+"""A hand-checked lexicon of document-structure words per language: which English concept word a word stands for.
+
+Each ``assistant/locales/<lang>/lexicon.json`` maps an English concept word (or an English country name) to lowercase
+stems: a word of that language means the concept when it starts with a stem; a stem ending in ``$`` matches only the
+whole word. The multilingual embedding glossary is too noisy for these short structural words.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+EXACT = "$"
+
+
+@cache
+def lexicon(language: str) -> dict[str, tuple[str, ...]]:
+    """The concept -> stems lexicon of a language; empty for a language without a lexicon file."""
+    source = resources.files("assistant").joinpath("locales", language, "lexicon.json")
+    if not source.is_file():
+        return {}
+    data: dict[str, list[str]] = json.loads(source.read_text(encoding="utf-8"))
+    return {concept: tuple(stem.lower() for stem in stems) for concept, stems in data.items()}
+
+
+def _match(word: str, stem: str) -> int:
+    """How many letters of the word a stem covers (0 when it does not match)."""
+    if stem.endswith(EXACT):
+        return len(word) if word == stem[:-1] else 0
+    return len(stem) if word.startswith(stem) else 0
+
+
+def normalized(word: str) -> str:
+    """A word as the stems are written: NFC, lowercase, without the combining dot Turkish "İ" lowercases to."""
+    return unicodedata.normalize("NFC", word.strip()).lower().replace("\u0307", "")
+
+
+def concept_of(word: str, language: str) -> str | None:
+    """The English concept word a word of a language stands for (longest matching stem wins), or None."""
+    lowered = normalized(word)
+    if not lowered:
+        return None
+    best: tuple[int, str | None] = (0, None)
+    for concept, stems in lexicon(language).items():
+        for stem in stems:
+            length = _match(lowered, stem)
+            if length > best[0]:
+                best = (length, concept)
+    return best[1]
+
+
+# Concepts that name the document itself rather than anything in it: no help in finding what a question asks
+_NOT_A_TOPIC = frozenset({"statement"})
+
+
+def lexicon_gloss(words: Iterable[str], language: str) -> dict[str, str]:
+    """Each word of a question in `language` that the lexicon knows, with its English concept word ("Länder" ->
+    "countries", "Polsce" -> "Poland")."""
+    found = {}
+    for word in dict.fromkeys(words):
+        concept = concept_of(word, language)
+        if concept is not None and concept not in _NOT_A_TOPIC:
+            found[word] = concept
+    return found

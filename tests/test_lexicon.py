@@ -1,0 +1,79 @@
+"""The hand-checked lexicon of document-structure words: every language file is well formed and maps real words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.lexicon import EXACT, concept_of, lexicon
+from assistant.i18n import LANGUAGES
+
+CONCEPTS = frozenset(
+    "themes points countries leaders signatories title heading agencies conventions statement summit returns "
+    "smugglers borders asylum partnerships sanctions visa".split()
+)
+COUNTRIES = frozenset(
+    "Andorra,Austria,Belgium,Bulgaria,Cyprus,Czechia,Denmark,Germany,Greece,Italy,Malta,Netherlands,Poland,Sweden,"
+    "United Kingdom".split(",")
+)
+FOREIGN = sorted(code for code in LANGUAGES if code != "en")
+
+
+@pytest.mark.parametrize("language", FOREIGN)
+def test_every_language_has_a_lexicon_of_every_concept(language: str) -> None:
+    assert set(lexicon(language)) == CONCEPTS | COUNTRIES
+
+
+@pytest.mark.parametrize("language", FOREIGN)
+def test_stems_are_lowercase_long_enough_and_unambiguous(language: str) -> None:
+    owner: dict[str, str] = {}
+    for concept, stems in lexicon(language).items():
+        assert stems, f"{language} {concept}: no stems"
+        for stem in stems:
+            assert stem == stem.lower(), f"{language}: {stem!r} is not lowercase"
+            assert len(stem.removesuffix(EXACT)) >= 3, f"{language}: {stem!r} is shorter than 3 letters"
+            assert " " not in stem, f"{language}: {stem!r} has a space"
+            assert owner.setdefault(stem, concept) == concept, f"{language}: {stem!r} means {owner[stem]} and {concept}"
+
+
+def test_a_language_without_a_file_has_an_empty_lexicon() -> None:
+    assert lexicon("en") == {}
+    assert concept_of("themes", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "concept"),
+    [
+        ("άξονες", "el", "themes"),
+        ("ΆΞΟΝΕΣ", "el", "themes"),
+        ("pays", "fr", "countries"),
+        ("pealkiri", "et", "title"),
+        ("България", "bg", "Bulgaria"),
+        ("Polsce", "pl", "Poland"),
+        ("Polskę", "pl", "Poland"),
+        ("Länder", "de", "countries"),
+        ("Staatschefs", "de", "leaders"),  # the longer stem wins over "staat"
+        ("Schwerpunkte", "de", "themes"),
+        ("İtalya", "tr", "Italy"),
+        ("Србија", "sr", None),
+        ("границе", "sr", "borders"),
+        ("granice", "sr", "borders"),
+        ("valtionpäämiehet", "fi", "leaders"),
+        ("maahanmuutto", "fi", None),  # immigration, not "maa" (country): "maa$" is exact
+        ("paysage", "fr", None),
+        ("krajobraz", "pl", None),  # a landscape, not a country
+        ("страница", "bg", None),  # a page, not a country
+        ("aiheuttaa", "fi", None),  # to cause, not a theme
+        ("dönüşüm", "tr", None),  # a transformation, not a return
+        ("šalia", "lt", None),  # beside, not a country
+        ("határozat", "hu", None),  # a resolution, not a border
+        ("kufizim", "sq", None),  # a restriction, not a border
+        ("", "de", None),
+    ],
+)
+def test_concept_of(word: str, language: str, concept: str | None) -> None:
+    assert concept_of(word, language) == concept
+
+
+def test_an_exact_entry_matches_only_the_whole_word() -> None:
+    assert concept_of("land", "de") == "countries"
+    assert concept_of("landung", "de") is None
