@@ -33,18 +33,19 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-# --- what leads an answer (the quotes follow) ---
-QUOTE = N_("The statement says:")
-QUOTE_FROM = N_("{title} says:")
-YES_QUOTE = N_("Yes. The statement says:")
+# --- what leads an answer (the quotes follow); a lead says the quotes are the document's English, and is long
+# enough for a reader (and a language detector) to tell its language ---
+QUOTE = N_("The statement says this, quoted in English:")
+QUOTE_FROM = N_("{title} says this, quoted in English:")
+YES_QUOTE = N_("Yes. The statement says this, quoted in English:")
 MEMBER = N_("Yes: {subject} is among them.")
 NOT_MEMBER = N_("No: {subject} is not among them. The statement names:")
 TITLE = N_("The title of the document is:")
 ORDINAL = N_("Item {n} of the list is:")
 LAST = N_("The last item of the list is:")
-NEIGHBOUR = N_("In the list:")
-LIST = N_("The statement lists:")
-SUMMARY = N_("What the document is about:")
+NEIGHBOUR = N_("This is where it stands in the list, quoted in English:")
+LIST = N_("The statement lists these, quoted in English:")
+SUMMARY = N_("What the document is about, quoted in English:")
 COUNT = NP_("The statement names {n} item:", "The statement names {n} items:")
 AUTHORS = NP_("It names {n} signatory:", "It names {n} signatories:")
 OUT_OF_RANGE = NP_(
