@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
-from assistant.answer.followup import standalone_question
+from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import lexicon_gloss
 from assistant.answer.outline import Outline, build_outline
-from assistant.answer.question import analyse, detect_language, document_keys, named_documents, respell
+from assistant.answer.question import analyse, document_keys, named_documents, respell
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
@@ -302,13 +302,13 @@ class Assistant:
         text = clean_question(question, self.config.max_question_tokens)
         turns = clean_history(history, self.config.max_history_turns, self.config.max_question_tokens)
         standalone, followup = standalone_question(text, turns)
-        if detect_language(text) == "en":
+        language = conversation_language(text, turns)
+        if language == "en":
             standalone = respell(standalone, served.vocabulary, served.acronyms)
         english = served.answerer.translate(standalone, deadline)
         named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
         gloss: dict[str, str] = {}
-        language = detect_language(text)
         if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
             question_words = word_list(strip_markup(standalone))
             gloss = served.glossary.gloss(question_words) if served.glossary is not None else {}
@@ -320,6 +320,7 @@ class Assistant:
             document=document,
             translation=english,
             gloss=gloss,
+            language=language,
         )
         glossed = list(dict.fromkeys(gloss.values()))
         searched = english or (" ".join(glossed) if len(glossed) >= 2 else None)  # one mapped word is too thin

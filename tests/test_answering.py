@@ -12,7 +12,7 @@ import pytest
 from assistant import Assistant, Config
 from assistant.answer.base import answer_of
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.answer.followup import standalone_question
+from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.outline import build_outline
 from assistant.answer.question import Expects, Kind, analyse, detect_language, respell
 from assistant.answer.refusals import Refusal, unknown_names
@@ -318,3 +318,31 @@ def test_the_refusal_reasons_are_documented() -> None:
     text = (Path(__file__).parents[1] / "assistant" / "answer" / "refusals.py").read_text()
     for reason in Refusal:
         assert f"`{reason.name}`" in text, reason
+
+
+FRENCH_TURN = [("Quel est le troisième thème clé de la déclaration ?", "Le troisième thème est « ... » [1].")]
+
+
+def test_a_question_too_short_to_tell_is_answered_in_the_conversations_language() -> None:
+    assert conversation_language("Et le suivant ?", FRENCH_TURN) == "fr"
+    assert conversation_language("and the UK?", FRENCH_TURN) == "en"  # English words: English
+    assert conversation_language("Et le suivant ?", []) == "en"  # nothing to go by
+
+
+def test_a_short_question_in_another_language_that_names_its_topic_stands_alone() -> None:
+    previous = [("Which countries signed?", "15 countries [1].")]
+    assert standalone_question("Wetter in Berlin?", previous) == ("Wetter in Berlin?", False)
+    assert standalone_question("Które kraje podpisały deklarację?", previous)[1] is False
+    assert standalone_question("A kto jeszcze był obecny?", previous)[1] is True  # "and who else was there?"
+    assert standalone_question("Und das zweite?", previous) == ("What is the second country?", True)
+
+
+def test_the_lexicon_tells_a_title_or_a_signatory_question_in_another_language() -> None:
+    title = analyse("Mis on avalduse pealkiri?", gloss={"pealkiri": "title"})
+    assert title.kind is Kind.TITLE
+    member = analyse("България подписа ли декларацията?", gloss={"България": "Bulgaria", "подписа": "signatories"})
+    assert member.kind is Kind.YES_NO and member.subject == "Bulgaria"
+    first_return = analyse(
+        "Welches Datum nennt die Erklärung für die erste Rückführung?", gloss={"Rückführung": "returns"}
+    )
+    assert first_return.kind is not Kind.ORDINAL  # "the first return" is not the first item of a list

@@ -23,9 +23,10 @@ from assistant.answer.question import (
     ordinal_noun,
     ordinal_of,
 )
-from assistant.text import words
+from assistant.text import ENGLISH_STOPWORDS, words
 
 History = list[tuple[str, str]]
+SHORT_WORDS = 3  # a question this short may be too short to tell its language
 FOREIGN_FOLLOWUP_WORDS = 8  # a question in another language this short is read with the previous one
 
 _ELLIPSIS = re.compile(
@@ -137,6 +138,16 @@ def names_its_topic(question: str) -> bool:
     return any(
         concept_of(w, language) in _STANDALONE_CONCEPTS or (concept_of(w, language) or "")[:1].isupper() for w in found
     )
+
+
+def conversation_language(question: str, history: History) -> str:
+    """The language to answer in: the question's, or, when it is too short to tell ("Et le suivant ?", "und?"), the
+    language the conversation was in."""
+    language = detect_language(question)
+    said = [w.lower() for w in words(question)]
+    if language != "en" or not history or len(said) > SHORT_WORDS or any(w in ENGLISH_STOPWORDS for w in said):
+        return language
+    return detect_language(history[-1][0])
 
 
 def standalone_question(question: str, history: History) -> tuple[str, bool]:

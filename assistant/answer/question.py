@@ -675,10 +675,12 @@ def analyse(
     document: str | None = None,
     translation: str | None = None,
     gloss: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> Question:
-    """The typed analysis of a question (`standalone` is it resolved against the conversation)."""
+    """The typed analysis of a question (`standalone` is it resolved against the conversation; `language` the
+    conversation's when the question is too short to tell, else detected)."""
     resolved = without_instructions(standalone or text)
-    language = detect_language(text)
+    language = language or detect_language(text)
     kind = kind_of(resolved, language)
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", resolved.strip()) if s]
     if not any(ch.isalnum() for ch in resolved) or all(INSTRUCTION_CUES.search(s) for s in sentences):
