@@ -64,8 +64,8 @@ def number_in_words(n: int) -> str:
 
 
 def european_script(text: str) -> bool:
-    """Letters only from the Latin, Greek and Cyrillic scripts (the statement's readers' languages)."""
-    return all(ch < "\u0530" or "\u1e00" <= ch <= "\u1fff" for ch in text if ch.isalpha())
+    """Letters only from the Latin, Greek, Cyrillic and Georgian scripts (the statement's readers' languages)."""
+    return all(ch < "\u0530" or "\u10a0" <= ch <= "\u10ff" or "\u1c90" <= ch <= "\u1fff" for ch in text if ch.isalpha())
 
 
 def stem_word(word: str) -> str:
