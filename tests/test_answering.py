@@ -346,3 +346,18 @@ def test_the_lexicon_tells_a_title_or_a_signatory_question_in_another_language()
         "Welches Datum nennt die Erklärung für die erste Rückführung?", gloss={"Rückführung": "returns"}
     )
     assert first_return.kind is not Kind.ORDINAL  # "the first return" is not the first item of a list
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Mitä julkilausuma sanoo palautuksista?", "returns"),
+        ("Mit mond a nyilatkozat az embercsempészekről?", "smugglers"),
+    ],
+)
+def test_a_topic_the_lexicon_finds_in_another_language_is_answered_from_the_passage_on_it(
+    bot: Assistant, question: str, topic: str
+) -> None:
+    answer = bot.ask(question)
+    assert not answer.refused and answer.citations, answer.text
+    assert topic in answer.citations[0].quote

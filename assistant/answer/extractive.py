@@ -19,6 +19,7 @@ import numpy as np
 from assistant.answer import framing
 from assistant.answer.base import Draft, Found, Frame
 from assistant.answer.framing import localise
+from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
@@ -56,6 +57,9 @@ _TOPIC = re.compile(
 )
 TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
 TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line
+# e5: a quote whose passage holds the topic the lexicon found in the question ("palautuksista" -> "returns") may sit
+# this far under the relevance line
+TOPIC_SLACK_MULTILINGUAL = 0.045
 STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
 SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing
 # Types whose things are named ("which treaties?"): any relevant quote naming them answers, not only the closest
@@ -216,6 +220,8 @@ class ExtractiveAnswerer:
         best_cosine = max((s.cosine for s in scored), default=0.0)
         expects = question.expects or (Expects.NUMBER if question.kind is Kind.COUNT else None)
         # in another language a typed question ("where ...?") may sit a little under e5's line: its type decides
+        if cross_lingual and scored and _topic_held(question, scored[0].window):
+            threshold -= TOPIC_SLACK_MULTILINGUAL  # the lexicon says what it is about, and the passage holds it
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
         if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
@@ -414,6 +420,14 @@ class ExtractiveAnswerer:
                 continue  # one quote per sentence
             chosen.append(item.window)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))
+
+
+def _topic_held(question: Question, window: Window) -> bool:
+    """Whether the window's passage holds the topics the lexicon found in a question in another language (its
+    checked topic words: returns, smugglers, borders, ...; not the e5 glossary's guesses)."""
+    topics = {concept for word, concept in question.gloss.items() if concept_of(word, question.language) == concept}
+    stems = set().union(*(content_stems(t) for t in topics & TOPIC_CONCEPTS)) if topics else set()
+    return bool(stems) and stems <= content_stems(window.chunk.embedding_text)
 
 
 def _echoable(names: list[str], question: Question) -> list[str]:

@@ -52,6 +52,9 @@ def concept_of(word: str, language: str) -> str | None:
     return best[1]
 
 
+# Concepts that are what a passage is about (not the document's structure or its parties)
+TOPIC_CONCEPTS = frozenset({"returns", "smugglers", "borders", "asylum", "partnerships", "sanctions", "visa"})
+
 # Concepts that name the document itself rather than anything in it: no help in finding what a question asks
 _NOT_A_TOPIC = frozenset({"statement"})
 
