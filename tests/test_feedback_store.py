@@ -216,7 +216,7 @@ def test_answers_go_on_when_the_database_is_down_and_the_rating_says_it_was_not_
         view = ChatView(bot, web_config, AnswerSlots(2, 5), store, Suggestions())
         answer = bot.ask("Which agencies does the statement mention?")
         like = gr.LikeData(None, {"index": 0, "value": answer.text, "liked": True})  # type: ignore[arg-type]
-        shown, _turns, _pending = view.rate([Turn(answer.question, [], answer)], None, like)
+        shown, _turns, _pending = view.rate([Turn(answer.question, [], answer)], None, "en", like)
         assert FEEDBACK_NOT_SAVED in html.unescape(str(shown))  # the thumbs' status line says so
     finally:
         postgres.start()
