@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant import Assistant, Config
 from assistant.config import PROJECT_ROOT
 from bench.stats import stop_process  # the benchmark's; the tests stop their servers the same way
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 SEED = PROJECT_ROOT / "corpus" / "migration-our-shared-agenda.txt"
 
@@ -157,3 +162,31 @@ def serve_in_thread(config: Config, bot: Assistant):
 def live_server(web_config: Config, bot: Assistant):
     """The app on the session's configuration, served on a free loopback port: its URL."""
     yield from serve_in_thread(web_config, bot)
+
+
+# --- a real Chromium and the pinned axe-core, for the browser and accessibility tests ---
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    import json
+
+    from tests.test_accessibility import AXE, AXE_PIN
+
+    if not AXE.exists():  # a missing checker is a failure, never a skip
+        pytest.fail(f"{AXE} is missing: run `make browser` (npm ci installs axe-core {AXE_PIN})", pytrace=False)
+    installed = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    assert installed == AXE_PIN, f"axe-core {installed} is installed, package.json pins {AXE_PIN}: run `make browser`"
+    return AXE.read_text(encoding="utf-8")

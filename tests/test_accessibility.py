@@ -13,14 +13,12 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from assistant import Config
 from assistant.config import PROJECT_ROOT
 from tests.browser_support import (
-    CHROMIUM,
-    LAUNCH_ARGS,
     ask,
     open_page,
     require_chromium,
@@ -110,23 +108,6 @@ def luminance(rgb: list[float]) -> float:
 def contrast(a: list[float], b: list[float]) -> float:
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():  # a missing checker is a failure, never a skip
-        pytest.fail(f"{AXE} is missing: run `make browser` (npm ci installs axe-core {AXE_PIN})", pytrace=False)
-    installed = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
-    assert installed == AXE_PIN, f"axe-core {installed} is installed, package.json pins {AXE_PIN}: run `make browser`"
-    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -321,7 +321,11 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"month|time)\b|\bwhich (?:date|day|year|month)\b|\bby when\b|\bdeadline\b|\btime ?frame\b|\btimeline\b|"
             r"\bhow (?:long|soon)\b|\buntil when\b|\bin what year\b|\bwann\b|\bquand\b|\bcu[áa]ndo\b|\bquando\b|"
             r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b|\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
-            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bkur\b|\bmillal\b",
+            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bkur\b|\bmillal\b|"
+            # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
+            r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
+            r"\bkuupäev\w*|\bdagsetning\w*|\bημερομηνί\w*|\bдат[аиуеы]\b|\bдатум\w*|თარიღ\w*|"
+            r"\b(?:la|une|quelle) date\b",
             re.I,
         ),
     ),
