@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from assistant.answer.base import Draft, Frame
 from assistant.answer.question import Expects, Question
-from assistant.answer.refusals import Refusal
+from assistant.answer.refusals import Refusal, nearby_topics
 from assistant.i18n import SOURCE_LANGUAGE, gettext, ngettext, supported, translations
 from assistant.models import Citation, Evidence, fold_whitespace
 
@@ -157,7 +157,7 @@ def refusal_frame(
     expects: Expects | None = None,
 ) -> Frame:
     """The frame of a refusal: why (a rule of answer/refusals.py), and the topics covered nearby."""
-    topics = tuple(dict.fromkeys(" > ".join(e.chunk.path[1:]) or e.chunk.title for e in evidence))[:3]
+    topics = nearby_topics(evidence)
     if reason == Refusal.DETAIL_ABSENT:
         lead = ABSENT_DETAIL[expects] if expects is not None else DETAIL
     elif reason in (Refusal.UNKNOWN_NAME, Refusal.NOT_MENTIONED) and subject:

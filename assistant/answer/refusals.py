@@ -238,6 +238,11 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
     return missing if missing and len(missing) == len(asked) else []
 
 
+def nearby_topics(evidence: list[Evidence]) -> tuple[str, ...]:
+    """The headings (or titles) of the evidence a refusal says the documents cover nearby, at most three."""
+    return tuple(dict.fromkeys(" > ".join(e.chunk.path[1:]) or e.chunk.title for e in evidence))[:3]
+
+
 def refusal_text(
     reason: Refusal,
     evidence: list[Evidence],
@@ -267,7 +272,7 @@ def refusal_text(
         lead = f"{corpus_name} {'don' if plural else 'doesn'}'t say."
     if nearby:
         return f"{lead} On this topic it says: {nearby}"
-    topics = list(dict.fromkeys(" > ".join(e.chunk.path[1:]) or e.chunk.title for e in evidence))[:3]
+    topics = nearby_topics(evidence)
     if not topics or reason is Refusal.COMMAND:
         return lead
     return f"{lead} Nearby, it covers: " + "; ".join(f"“{t}”" for t in topics) + "."
