@@ -16,6 +16,7 @@ from assistant.answer.question import (
     LISTED_CONCEPTS,
     NEXT_RE,
     ORDINAL_WORDS,
+    asked_nouns,
     counted_noun,
     detect_language,
     focus_terms,
@@ -23,7 +24,7 @@ from assistant.answer.question import (
     ordinal_noun,
     ordinal_of,
 )
-from assistant.text import ENGLISH_STOPWORDS, words
+from assistant.text import ENGLISH_STOPWORDS, content_stems, words
 
 History = list[tuple[str, str]]
 SHORT_WORDS = 3  # a question this short may be too short to tell its language
@@ -55,11 +56,22 @@ _QUOTED = re.compile(r"“([^”]{3,200})”")
 _HOW_MANY_BARE = re.compile(
     r"^\W*(?:and\s+)?how many(?:\s+(?:are there|is that|in total|altogether|of them|total))*\W*$", re.I
 )
-_WHAT_ARE_THEY = re.compile(r"^\W*(?:and\s+)?(?:what|which) (?:are|were) (?:they|those|these|them)\W*$", re.I)
+_WHAT_ARE_THEY = re.compile(
+    r"^\W*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:(?:what|which) (?:are|were) (?:they|those|these|them)|"
+    r"which ones?(?: (?:are|were) (?:they|those|these|named|listed|mentioned))?|"
+    r"(?:list|name) (?:them|those|these)(?: all)?|"
+    r"what are (?:they|those|these) called)\W*$",
+    re.I,
+)
 _STANDALONE_START = re.compile(
     r"^\W*(?:what|which|who|whom|whose|where|when|why|how|is|are|was|were|does|do|did|can|could|will|would|has|have|"
     r"list|name|give|tell|summar)\b",
     re.IGNORECASE,
+)
+# Nouns of the things documents list: what a follow-up's "they" or "how many" most likely goes along
+LISTED_NOUN_STEMS = content_stems(
+    "themes points items priorities commitments steps areas pillars sections paragraphs countries nations states "
+    "leaders signatories agencies organisations organizations bodies conventions treaties laws partners"
 )
 _CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what else|anything else|more|und|et|y|e|i|en|og|och)\b", re.I)
 
@@ -83,14 +95,22 @@ def leans_on_history(question: str) -> bool:
 
 
 def _list_noun(question: str) -> str | None:
-    return (
-        ordinal_noun(question)
-        or counted_noun(question)
-        or next((w for w in reversed(focus_terms(question)) if w.endswith("s") and len(w) > 3), None)
-    )
+    """What a question counts or lists along: a noun of the kind documents list ("signatories", "themes") first,
+    else the noun after its ordinal or 'how many', else its last plural word."""
+    plurals = [w for w in reversed(focus_terms(question)) if w.endswith("s") and len(w) > 3]
+    named = (ordinal_noun(question), counted_noun(question), *asked_nouns(question), *plurals)
+    candidates = [n for n in named if n]
+    listed = next((n for n in [*candidates, *focus_terms(question)] if content_stems(n) & LISTED_NOUN_STEMS), None)
+    return listed or (candidates[0] if candidates else None)
 
 
-def _ordinal_followup(question: str, previous: str) -> str | None:
+def _conversation_noun(history: History) -> str | None:
+    """The list the conversation is going along: the latest question that names one ("What is the first theme?"
+    before "And the second?")."""
+    return next((n for q, _ in reversed(history) if (n := _list_noun(q.strip()))), None)
+
+
+def _ordinal_followup(question: str, previous: str, noun: str | None = None) -> str | None:
     position = ordinal_of(question)
     before = ordinal_of(previous)
     if position is None and NEXT_RE.search(question):
@@ -99,7 +119,7 @@ def _ordinal_followup(question: str, previous: str) -> str | None:
         position = before - 1
     if position is None:
         return None
-    noun = _list_noun(previous)
+    noun = _list_noun(previous) or noun
     word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else str(position)
     if noun:
         return f"What is the {word} {_singular(noun)}?"
@@ -167,20 +187,23 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
         return question, False
     previous, answer = history[-1]
     previous = previous.strip()
-    ordinal = _ordinal_followup(question, previous)
+    ordinal = _ordinal_followup(question, previous, _conversation_noun(history))
     if ordinal is not None:
         return ordinal, True
-    noun = _list_noun(previous)
+    noun = _list_noun(previous) or _conversation_noun(history)
     if _HOW_MANY_BARE.match(question) and noun:
         return f"How many {_plural(noun)} are there?", True
+    them = _WHAT_ARE_THEY.match(question)
+    if them:  # "what are they?" after "... along five key themes": the things the answer (or question) counted
+        plural = [w for w in focus_terms(_QUOTED.sub(" ", answer)) if w.endswith("s") and len(w) > 3]
+        listed = [w for w in plural if content_stems(w) & LISTED_NOUN_STEMS]
+        things = listed or plural or ([noun] if noun else [])
+        if things:
+            thing = things[-1]
+            return f"What are the {_plural(thing)}?", True
     bare = _BARE_WH.match(question)
     if bare:
         return _ask_as(bare.group("wh").lower(), previous), True
-    them = _WHAT_ARE_THEY.match(question)
-    if them:
-        plural = [w for w in focus_terms(_QUOTED.sub(" ", answer)) if w.endswith("s") and len(w) > 3]
-        if plural:
-            return f"What are the {plural[-1]}?", True
     ellipsis = _ELLIPSIS.match(question)
     if ellipsis and len(_content(ellipsis.group("topic"))) <= 4:
         return _swap_subject(ellipsis.group("topic"), previous), True

@@ -26,11 +26,20 @@ def lexicon(language: str) -> dict[str, tuple[str, ...]]:
     return {concept: tuple(stem.lower() for stem in stems) for concept, stems in data.items()}
 
 
+COMPOUND_STEM = 5  # a stem this long also matches as the head of a compound ("pääteemaa", "Mitgliedsländer")
+COMPOUND_PREFIX = 3
+
+
 def _match(word: str, stem: str) -> int:
-    """How many letters of the word a stem covers (0 when it does not match)."""
+    """How many letters of the word a stem covers (0 when it does not match); a stem found inside a compound
+    counts one letter less than the same stem at the word's start."""
     if stem.endswith(EXACT):
         return len(word) if word == stem[:-1] else 0
-    return len(stem) if word.startswith(stem) else 0
+    if word.startswith(stem):
+        return len(stem)
+    if len(stem) >= COMPOUND_STEM and word.find(stem, COMPOUND_PREFIX) > 0:
+        return len(stem) - 1
+    return 0
 
 
 def normalized(word: str) -> str:

@@ -53,6 +53,7 @@ class Outline:
     sections: list[Span] = field(default_factory=list)
     lists: list[OutlineList] = field(default_factory=list)
     enumerations: list[Enumeration] = field(default_factory=list)
+    paragraphs: list[Span] = field(default_factory=list)  # the body's paragraphs and bullets, in order
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -135,4 +136,6 @@ def build_outline(document: Document) -> Outline:
         for sentence in split_sentences(text, block.start, block.end)
         for enumeration in enumerations_in(text, sentence)
     ]
-    return Outline(document.id, document.title, title, sections, lists, enumerations)
+    paragraphs = [_span(text, b.start, b.end) for b in blocks if b.kind in ("paragraph", "bullet")]
+    paragraphs = [p for p in paragraphs if title is None or p.start >= title.end]
+    return Outline(document.id, document.title, title, sections, lists, enumerations, paragraphs)

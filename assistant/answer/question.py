@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.answer.lexicon import TOPIC_CONCEPTS
 from assistant.text import ENGLISH_STOPWORDS, words
 from assistant.tokens import count_tokens
 
@@ -335,7 +336,12 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwho (?:is|was|are|were) (?:the |a |an )?(?:current |then )?(?:president|prime minister|chancellor|"
             r"minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|king|queen|"
             r"representative|envoy|host|mayor)\b|\bname of (?:the |a )?(?:person|president|minister|leader|"
-            r"commissioner|spokes\w*|official|author|host)\b|\bwhich (?:person|politician|minister|official|"
+            r"commissioner|spokes\w*|official|author|host)\b|"
+            # "leaders names", "the names of the prime ministers", "name of the danish leader"
+            r"\bnames? of (?:the |a |an |its |their )?(?:\w+ )?(?:people|persons?|presidents?|prime ministers?|"
+            r"ministers?|leaders?|heads?|chancellors?|officials?|signatories|signers|representatives|delegates)\b|"
+            r"\b(?:leaders?|ministers?|presidents?|officials?|signatories|representatives)['’]?s?['’]? names?\b|"
+            r"\bwhich (?:person|politician|minister|official|"
             r"commissioner|prime minister|president)\b|\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
@@ -407,10 +413,13 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
 ]
 # Phrasings that try to steer the assistant: such a sentence is data, not part of what is asked
 INSTRUCTION_CUES = re.compile(
-    r"\b(ignore|disregard|forget|pretend|you are now|act as|system prompt|add the word|start with|respond with|"
+    r"\b(ignore|disregard|forget|pretend|you are now|act as|system prompt|add the word|respond with|"
     r"reply with|append|jailbreak|DAN|respond only|answer only|only with|do what it says|"
     r"(?:must|should|to|will) (?:reply|respond|answer|say|print|write|output))\b|"
-    r"^(?:also |and |then |now |please )*(?:add|include|insert|say|write|print|output|type|end with|begin with)\b",
+    r"^(?:also |and |then |now |please )*(?:add|include|insert|say|write|print|output|type|end with|begin with|"
+    r"start with)\b|"
+    # "start your answer with X" anywhere (not "which countries start with B?")
+    r"\b(?:start|begin|end) (?:your |the |each |every )?(?:answer|reply|response|sentence|message)s? with\b",
     re.IGNORECASE,
 )
 # A question that compares what several documents say ("what do the statement and the notice each say?")
@@ -602,8 +611,8 @@ def counted_foreign(text: str, gloss: Mapping[str, str]) -> str | None:
     match = _COUNT.search(text)
     if match is None:
         return None
-    following = [w for w in words(text[match.end() :])[:4] if w.lower() not in _FUNCTION_WORDS and len(w) >= 3]
-    mapped = [gloss.get(w) or gloss.get(w.lower()) for w in following[:2]]  # the noun, or an adjective and it
+    following = [w for w in words(text[match.end() :]) if w.lower() not in _FUNCTION_WORDS and len(w) >= 3][:2]
+    mapped = [gloss.get(w) or gloss.get(w.lower()) for w in following]  # the noun, or an adjective and it
     return next((m for m in mapped if m), following[0].lower() if following else None)
 
 
@@ -660,6 +669,24 @@ LISTED_CONCEPTS = frozenset(
 )
 
 
+# What a short question in another language may ask for as a whole list ("Které země jsou uvedeny?")
+_WHOLE_LISTS = frozenset({"themes", "points", "countries", "agencies", "conventions", "priorities"})
+LIST_QUESTION_WORDS = 8  # longer questions ask something about the listed things, not for the list
+
+
+def listed_asked(text: str, gloss: Mapping[str, str]) -> str | None:
+    """The listed thing a short question in another language asks for and nothing else (its English concept):
+    one listed concept, no topic ("returns", "borders"), no name."""
+    concepts = set(gloss.values())
+    listed = concepts & _WHOLE_LISTS
+    found = words(text)
+    if len(listed) != 1 or concepts & TOPIC_CONCEPTS or len(found) > LIST_QUESTION_WORDS:
+        return None
+    if any(c[:1].isupper() for c in concepts) or any(w[:1].isupper() for w in found[1:]):
+        return None
+    return next(iter(listed))
+
+
 def _foreign_kind(kind: Kind, concepts: set[str]) -> Kind:
     """The kind of a question in another language, from the document words its words mean (the lexicon's and the
     glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" whether a
@@ -703,6 +730,10 @@ def analyse(
         list_noun = next((n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS), None)
     elif kind is Kind.ORDINAL and list_noun is None and language == "en":
         list_noun = next(iter(asked_nouns(resolved)), None)  # "Which theme is listed last?"
+    if language != "en" and kind in (Kind.FACT, Kind.LIST) and list_noun is None:
+        asked_list = listed_asked(resolved, glossed)
+        if asked_list is not None:  # "Welke landen worden genoemd?" asks for the list of countries
+            kind, list_noun = Kind.LIST, asked_list
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
         subject = next((w for w in glossed.values() if w[:1].isupper()), None)

@@ -15,6 +15,7 @@ from assistant.answer.base import Draft, Frame
 from assistant.answer.outline import Enumeration, Outline, OutlineList
 from assistant.answer.question import ORDINAL_WORDS, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
+from assistant.chunking import split_sentences
 from assistant.models import Citation, Span, fold_whitespace
 from assistant.text import NUMBER_WORDS, content_stems, number_in_words
 
@@ -170,28 +171,180 @@ _NAMED_CLASSES = content_stems(
 
 
 def count_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
-    """'How many themes / countries / agencies': the items counted, each cited. A list is counted when its noun
-    (or a structural noun) is asked; an enumeration of names when a class of named things is asked, the one whose
-    names fit the class best."""
+    """'How many themes / countries / agencies': the items counted, each cited."""
     nouns = [question.list_noun] if question.list_noun else plural_nouns(question.standalone)
+    chosen = counted_sequence(question, nouns, outlines, similarity)
+    return list_answer(chosen, counting=True) if chosen is not None else None
+
+
+def counted_sequence(
+    question: Question, nouns: Sequence[str], outlines: Sequence[Outline], similarity: Similarity
+) -> Sequence_ | None:
+    """The list or enumeration a question about `nouns` is about: a list whose noun is asked, else (for a structural
+    noun) the list closest to the question, else (for a class of named things) the enumeration whose names fit the
+    class best. None when no noun is one a document lists ("how many migrants" is a number it would have to give)."""
     sequences = _sequences(outlines)
     for noun in nouns:
         asked = content_stems(noun)
         named = next((s for s in sequences if s.noun and content_stems(s.noun) & asked), None)
         if named is not None:
-            return list_answer(named, counting=True)
+            return named
     for noun in nouns:
         asked = content_stems(noun)
         if asked & _STRUCTURAL_NOUNS:
             lists = [s for s in sequences if s.noun is not None]
             if lists:
-                return list_answer(max(lists, key=lambda s: similarity(question.standalone, s.description)), True)
+                return max(lists, key=lambda s: similarity(question.standalone, s.description))
+        if asked & _PARTY_NOUNS:  # who is behind the document: its longest enumeration of names
+            main = _main_enumeration(outlines)
+            if main is not None:
+                return _of_enumeration(*main)
         if asked & _NAMED_CLASSES:
             enumerations = [s for s in sequences if s.noun is None]
             if enumerations:
-                best = max(enumerations, key=lambda s: _fit(noun, s, similarity))
-                return list_answer(best, counting=True)
+                return max(enumerations, key=lambda s: _fit(noun, s, similarity))
     return None
+
+
+_PARTY_NOUNS = content_stems("signatories signers leaders participants parties")
+
+
+def named_list_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'Welke landen worden genoemd?': the list or enumeration of the thing the question (in any language) names,
+    when its analysis found that it asks for a listed thing and nothing else."""
+    if question.list_noun is None:
+        return None
+    chosen = counted_sequence(question, [question.list_noun], outlines, similarity)
+    return list_answer(chosen, counting=False) if chosen is not None else None
+
+
+_STARTS_WITH = re.compile(
+    r"\b(?:start|starts|starting|begin|begins|beginning|open|opens)\s+with\s+(?:(?:the|a|an)\s+)?"
+    r"(?:(?P<unit>letter|word|name)\s+)?(?P<quote>['\"‘“]?)(?P<prefix>[^\W\d_][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def initial_filter(text: str) -> tuple[str, bool] | None:
+    """What a question filters a list by: ('B', True) for "start with the letter B", ('Take', False) for "begin
+    with the word 'Take'"; None when it names no letter or word ("start with a verb")."""
+    match = _STARTS_WITH.search(text)
+    if match is None:
+        return None
+    prefix = match.group("prefix")
+    if match.group("unit") == "letter" or len(prefix) == 1:
+        return prefix[0], True
+    if match.group("unit") in ("word", "name") or match.group("quote") or prefix[:1].isupper():
+        return prefix, False
+    return None
+
+
+def _starts(item: str, prefix: str, letter: bool) -> bool:
+    name = re.sub(r"^(?:the)\s+", "", item, flags=re.IGNORECASE)
+    if letter:
+        return name[:1].casefold() == prefix.casefold()
+    first = re.split(r"[\s,:;]+", item.strip(), maxsplit=1)[0]
+    return first.casefold() == prefix.casefold()
+
+
+def filtered_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'How many of the countries start with B?', 'Which themes begin with the word "Take"?': the items of the list
+    the question is about that start so, each cited, counted when it asks how many."""
+    found = initial_filter(question.standalone)
+    if found is None or question.kind not in (Kind.COUNT, Kind.LIST, Kind.FACT):
+        return None
+    prefix, letter = found
+    nouns = [n for n in [question.list_noun, *plural_nouns(question.standalone), *question.focus] if n]
+    chosen = counted_sequence(question, nouns, outlines, similarity)
+    if chosen is None:
+        return None
+    counting = question.kind is Kind.COUNT
+    kept = [item for item in chosen.items if _starts(fold_whitespace(item.text), prefix, letter)]
+    if not kept:
+        span = chosen.intro or chosen.items[0]
+        total = number_in_words(len(chosen.items))
+        return Draft(
+            f"None: none of the {total} listed starts with “{prefix}” [1].",
+            False,
+            [_cite(1, chosen.outline, span)],
+            frame=Frame(*framing.COUNT, n=0) if counting else Frame(framing.QUOTE),
+        )
+    citations = [_cite(n, chosen.outline, item) for n, item in enumerate(kept, start=1)]
+    names = [f"{fold_whitespace(item.text)} [{n}]" for n, item in enumerate(kept, start=1)]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    head = f"{number_in_words(len(kept))}: " if counting else ""
+    frame = Frame(*framing.COUNT, n=len(kept)) if counting else Frame(framing.LIST)
+    return Draft(f"{head}{listed}.", False, citations, frame=frame)
+
+
+_PARAGRAPH = re.compile(r"\b(?P<unit>paragraphs?|sentences?)\b", re.IGNORECASE)
+_OPENING = re.compile(
+    r"\bhow does (?:the|this|it)(?: \w+)? (?:open|begin|start)\b|"
+    r"\bopening (?:paragraph|lines?|sentences?|words|part)\b|"
+    r"\b(?:the|its) (?:introduction|intro|preamble)\b(?! (?:of|to)\b)|\bintroductory (?:paragraph|part|words)\b",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"\bhow does (?:the|this|it)(?: \w+)? (?:end|close|conclude|finish)\b|"
+    r"\b(?:closing|concluding|final) (?:paragraph|lines?|sentences?|words|part)\b|\b(?:the|its) conclusion\b(?! of)",
+    re.IGNORECASE,
+)
+
+
+def paragraph_answer(question: Question, outlines: Sequence[Outline]) -> Draft | None:
+    """'What does the first paragraph say?', 'How does the statement open / end?', 'the third sentence', 'how many
+    paragraphs': read off the document's paragraphs (a bullet is a paragraph) or their sentences, in order."""
+    if not question.english or not outlines or not outlines[0].paragraphs:
+        return None
+    text = question.standalone
+    unit = _PARAGRAPH.search(text)
+    position = question.ordinal
+    if _OPENING.search(text):
+        position = 1
+    elif _CLOSING.search(text):
+        position = -1
+    elif unit is None:
+        return None
+    outline = outlines[0]
+    sentences = unit is not None and unit.group("unit").lower().startswith("sentence")
+    parts = outline.paragraphs
+    if sentences:
+        parts = [s for p in outline.paragraphs for s in split_sentences_of(p)]
+    noun = "sentence" if sentences else "paragraph"
+    if question.kind is Kind.COUNT and unit is not None:
+        n = len(parts)
+        return Draft(
+            f"{number_in_words(n)} {noun}s: the first is “{fold_whitespace(parts[0].text)}” [1].",
+            False,
+            [_cite(1, outline, parts[0])],
+            frame=Frame(*framing.COUNT, n=n),
+        )
+    if position is None or position == 0:
+        return None
+    if position > len(parts):
+        return Draft(
+            f"There is no such {noun}: the document has only {number_in_words(len(parts))} {noun}s.",
+            True,
+            [],
+            reason=Refusal.OUT_OF_RANGE,
+            frame=Frame(*framing.OUT_OF_RANGE, n=len(parts)),
+        )
+    part = parts[-1] if position == -1 else parts[position - 1]
+    word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else f"#{position}"
+    return Draft(
+        f"The {word} {noun} says: “{fold_whitespace(part.text)}” [1].",
+        False,
+        [_cite(1, outline, part)],
+        frame=Frame(framing.QUOTE),
+    )
+
+
+def split_sentences_of(paragraph: Span) -> list[Span]:
+    """The sentences of a paragraph span, with offsets into the document."""
+    return [
+        Span(start=paragraph.start + s.start, end=paragraph.start + s.end, text=s.text)
+        for s in split_sentences(paragraph.text, 0, len(paragraph.text))
+    ]
 
 
 def _fit(noun: str, sequence: Sequence_, similarity: Similarity) -> float:
@@ -440,6 +593,16 @@ def structural_answer(
     """The outline's answer to a structural question, or None (then the quotes are scored as usual)."""
     if question.kind is Kind.TITLE and outlines:
         return title_answer(outlines[0])
+    by_paragraph = paragraph_answer(question, outlines)
+    if by_paragraph is not None:
+        return by_paragraph
+    filtered = filtered_answer(question, outlines, similarity) if question.english else None
+    if filtered is not None:
+        return filtered
+    if question.kind is Kind.LIST and not question.english:
+        listed = named_list_answer(question, outlines, similarity)
+        if listed is not None:
+            return listed
     neighbour = neighbour_answer(question, outlines) if question.english else None
     if neighbour is not None:
         return neighbour
