@@ -440,3 +440,24 @@ def test_they_and_how_many_in_a_follow_up_go_along_the_list_the_conversation_is_
         "How many countries are there?",
         "How many signatories are there?",
     )
+
+
+# --- details the statement does not give, however the question dresses them -----------------------------------------
+def test_an_occasion_other_than_the_documents_own_is_not_answered_with_its_own(plain) -> None:
+    for question in ["When is the next summit?", "What was agreed at the previous summit?"]:
+        draft = ask(plain, question, STATEMENT.id)
+        assert draft.refused and draft.reason is Refusal.NOT_MENTIONED and not draft.citations
+
+
+def test_a_typed_answer_must_be_about_what_was_asked(plain) -> None:
+    off = ask(plain, "Which agency will train the border guards?", STATEMENT.id)
+    assert off.refused and off.reason is Refusal.DETAIL_ABSENT
+    on = ask(plain, "Which agencies will the countries work with at source and on transit routes?", STATEMENT.id)
+    assert not on.refused and "IOM" in " ".join(c.quote for c in on.citations)
+
+
+def test_kinds_of_a_thing_the_statement_only_names_are_refused(plain) -> None:
+    data = ask(plain, "What kinds of data will law enforcement be given access to?", STATEMENT.id)
+    assert data.refused and data.reason is Refusal.DETAIL_ABSENT and "kinds of data" in data.text
+    pilots = ask(plain, "What type of pilots are proposed?", STATEMENT.id)
+    assert not pilots.refused and "fair" in " ".join(c.quote for c in pilots.citations)

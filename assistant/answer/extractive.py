@@ -30,6 +30,7 @@ from assistant.answer.refusals import (
     expected_matches,
     is_command,
     mixed_documents,
+    other_occasion,
     refusal_text,
     unknown_names,
 )
@@ -60,6 +61,9 @@ TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a 
 # e5: a quote whose passage holds the topic the lexicon found in the question ("palautuksista" -> "returns") may sit
 # this far under the relevance line
 TOPIC_SLACK_MULTILINGUAL = 0.045
+# A typed answer's sentence must hold this share of the question's other words, or this many of them
+TYPED_FOCUS_COVERAGE = 0.5
+TYPED_FOCUS_WORDS = 2
 STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
 SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing
 # Types whose things are named ("which treaties?"): any relevant quote naming them answers, not only the closest
@@ -210,7 +214,7 @@ class ExtractiveAnswerer:
         mixed = mixed_documents(question, self._document_vocabularies)
         if mixed:
             return self._refuse(Refusal.MIXED_DOCUMENTS, evidence, corpus, subject=mixed)
-        absent = self._absent_subject(question)
+        absent = self._absent_subject(question) or other_occasion(question, evidence)
         if absent:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=absent)
         if not european_script(question.text):
@@ -230,6 +234,8 @@ class ExtractiveAnswerer:
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=" or ".join(missing))
         if expects is not None:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
+            if typed is not None and not cross_lingual and not self._typed_on_topic(question, typed):
+                typed = None  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
             if typed is None:
                 return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
             chosen = [typed]
@@ -242,6 +248,9 @@ class ExtractiveAnswerer:
                 chosen = self._whole_passage(scored, chosen, threshold)
         if not chosen:
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        kinds = _KINDS_OF.search(question.standalone) if question.english else None
+        if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))
         citations = []
         parts = []
         several = len({w.chunk.document_id for w in chosen}) > 1
@@ -341,6 +350,26 @@ class ExtractiveAnswerer:
                 covered += 1
         return covered >= 1 if len(focus) <= 3 else covered / len(focus) >= MIN_FOCUS_COVERAGE
 
+    def _typed_on_topic(self, question: Question, window: Window) -> bool:
+        """Whether the sentence of a typed answer holds half of what the question is about besides the type it asks
+        for, or two of its words (or words close in meaning): "Which agency will manage the external borders?" is
+        not answered by "the President of the European Commission"."""
+        leave_out = set().union(*(content_stems(n) for n in question.asked)) | _GENERIC_STEMS
+        focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= leave_out]
+        if len(focus) < 2:
+            return True
+        sentence = window.sentence.text
+        held = content_stems(sentence)
+        candidates = [w for w in dict.fromkeys(words(sentence)) if len(w) > 3]
+        vectors = self._encode(candidates) if candidates else None
+        covered = sum(
+            1
+            for term in focus
+            if content_stems(term) & held
+            or (vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY)
+        )
+        return covered >= TYPED_FOCUS_WORDS or covered / len(focus) >= TYPED_FOCUS_COVERAGE
+
     def _all_focus_in(self, question: Question, chosen: list[Window]) -> bool:
         asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
         held = set().union(*(content_stems(w.chunk.embedding_text) for w in chosen))
@@ -420,6 +449,27 @@ class ExtractiveAnswerer:
                 continue  # one quote per sentence
             chosen.append(item.window)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))
+
+
+_KINDS_OF = re.compile(r"\b(?:kinds?|types?|sorts?|forms?)\s+of\s+(?P<noun>[a-z][\w-]+)", re.IGNORECASE)
+_DESCRIBING_AFTER = re.compile(r"^\s*(?:such as|like|including|that|which|:|\()", re.IGNORECASE)
+_NOT_DESCRIBING = frozenset("the a an of and or to for with its their our this these those all any some".split())
+
+
+def _describes(sentence: str, noun: str, question: str) -> bool:
+    """Whether a sentence says what kind of `noun` it is about: a word before it that the question does not already
+    use ("innovative partnerships", "a 'whole-of-route approach'") or a description after it ("pilots that are
+    fair", "agencies like the IOM"). "the powers, data and capabilities" says nothing of which data."""
+    asked = {w.lower() for w in words(question)}
+    stem = next(iter(content_stems(noun)), noun.lower())
+    for match in re.finditer(rf"\b{re.escape(stem[:5])}\w*", sentence, re.IGNORECASE):
+        before = re.sub(r"[\s'‘’\"“”]+$", "", sentence[: match.start()])
+        modifier = re.findall(r"[\w-]+$", before) if before and not before.endswith((",", ";", ":", ".")) else []
+        if modifier and modifier[0].lower() not in _NOT_DESCRIBING and modifier[0].lower() not in asked:
+            return True
+        if _DESCRIBING_AFTER.match(sentence[match.end() :]):
+            return True
+    return False
 
 
 def _topic_held(question: Question, window: Window) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.lexicon import TOPIC_CONCEPTS
+from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of
 from assistant.text import ENGLISH_STOPWORDS, words
 from assistant.tokens import count_tokens
 
@@ -352,6 +352,12 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"(?:geleitet|geführt|ausgerichtet|présid|dirig|presid|guidat|przewodnicz|prowadzi|voorgezeten|geleid|"
             r"ledede|ledde|johti|isännö|předsed|vedl|προήδρ|председател|головув|elnök|conduc|başkan)|"
             r"\bwho (?:represented|attended for|spoke for|signed for)\b|"
+            # "which minister / prime minister / president" in the public's other languages
+            r"\b(?:welche[rns]?|quel(?:le)?|qu[ée]|qual|quale|cu[áa]l|któr[yaez]\w*|jaki\w*|welke|hvilken|vilken|"
+            r"mik[äa]|kter[ýáé]\w*|ποιος|ποια|ποιο|который|яки[йх]|кой|koji|koja|który|melyik|care|hangi|hver)\s+"
+            r"(?:\w+\s+)?(?:minist\w*|premier\w*|präsident\w*|presiden\w*|prezyden\w*|prezident\w*|kanzler\w*|"
+            r"kansler\w*|pääminist\w*|υπουργ\w*|πρωθυπουργ\w*|πρόεδρ\w*|министр\w*|міністр\w*|премиер\w*|"
+            r"прем.єр\w*|президент\w*|başbakan\w*|bakan\w*|cancelliere|canciller|chanceli\w*)|"
             r"\bwhat(?:'s| is| was) (?:their|his|her|its) name\b|\bwho (?:is|was) (?:he|she|it|they)\b",
             re.I,
         ),
@@ -674,7 +680,7 @@ _WHOLE_LISTS = frozenset({"themes", "points", "countries", "agencies", "conventi
 LIST_QUESTION_WORDS = 8  # longer questions ask something about the listed things, not for the list
 
 
-def listed_asked(text: str, gloss: Mapping[str, str]) -> str | None:
+def listed_asked(text: str, gloss: Mapping[str, str], language: str) -> str | None:
     """The listed thing a short question in another language asks for and nothing else (its English concept):
     one listed concept, no topic ("returns", "borders"), no name."""
     concepts = set(gloss.values())
@@ -682,8 +688,8 @@ def listed_asked(text: str, gloss: Mapping[str, str]) -> str | None:
     found = words(text)
     if len(listed) != 1 or concepts & TOPIC_CONCEPTS or len(found) > LIST_QUESTION_WORDS:
         return None
-    if any(c[:1].isupper() for c in concepts) or any(w[:1].isupper() for w in found[1:]):
-        return None
+    if any((concept_of(w, language) or "")[:1].isupper() for w in found):
+        return None  # a signatory named ("Welke landen naast Polen ...?"): asked about it, not for the list
     return next(iter(listed))
 
 
@@ -723,6 +729,8 @@ def analyse(
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
+    if kind is Kind.ORDINAL and expects_of(resolved, Kind.FACT) is Expects.PERSON:
+        kind = Kind.FACT  # "Który premier przewodniczył?" asks for a person (the Polish premier is no "premier")
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind is Kind.COUNT:
         list_noun = counted_foreign(resolved, glossed)
@@ -731,7 +739,7 @@ def analyse(
     elif kind is Kind.ORDINAL and list_noun is None and language == "en":
         list_noun = next(iter(asked_nouns(resolved)), None)  # "Which theme is listed last?"
     if language != "en" and kind in (Kind.FACT, Kind.LIST) and list_noun is None:
-        asked_list = listed_asked(resolved, glossed)
+        asked_list = listed_asked(resolved, glossed, language)
         if asked_list is not None:  # "Welke landen worden genoemd?" asks for the list of countries
             kind, list_noun = Kind.LIST, asked_list
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None

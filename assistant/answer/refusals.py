@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 
+from assistant.answer.lexicon import concept_of
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question, names_in
 from assistant.models import Evidence
 from assistant.text import content_stems
@@ -135,8 +136,11 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
             latin = all(ord(ch) <= 0x24F for ch in word)  # a name in another script has no English spelling to check
             if n == 0 or not latin or not word[:1].isupper() or word.isupper() or len(word) < 4:
                 continue
-            if word.lower() in vocabulary or word in question.gloss or _shares_stem(word.lower(), vocabulary):
-                continue
+            glossed = question.gloss.get(word, "")
+            if word.lower() in vocabulary or glossed[:1].isupper() or _shares_stem(word.lower(), vocabulary):
+                continue  # a corpus word, or one the glossary maps to a name the corpus has ("Copenhague")
+            if glossed and concept_of(word, question.language) == glossed:
+                continue  # a word of the lexicon ("Ministerio" is no name)
             unknown.append(word)
     return list(dict.fromkeys(unknown))
 
@@ -236,6 +240,32 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
     asked = [n for n in question.asked if content_stems(n) and not content_stems(n) <= _GENERIC_ASKED]
     missing = [n for n in asked if not held(n)]
     return missing if missing and len(missing) == len(asked) else []
+
+
+_OTHER_OCCASION = re.compile(
+    r"\b(?:the\s+)?(?:next|upcoming|coming|following|future|previous|prior|preceding|earlier|last year'?s?|"
+    r"next year'?s?)\s+(?:[\w-]+\s+){0,4}?(?:summits?|meetings?|conferences?|gatherings?|sessions?|editions?|"
+    r"rounds?|councils?)\b",
+    re.IGNORECASE,
+)
+
+
+def other_occasion(question: Question, evidence: list[Evidence]) -> str | None:
+    """An occasion other than the documents' own that a question asks about ("the next summit", "the previous
+    meeting"), when no document mentions such a one: the statement is about its own summit, not the next."""
+    if not question.english:
+        return None
+    match = _OTHER_OCCASION.search(question.standalone)
+    if match is None:
+        return None
+    phrase = match.group(0)
+    head = phrase.split()[-1].lower().rstrip("s")
+    time_word = re.sub(r"^the\s+", "", phrase, flags=re.IGNORECASE).split()[0].lower()
+    for item in evidence:
+        text = item.chunk.text.lower()
+        if time_word in text and head in text:
+            return None  # a document speaks of such an occasion: answered from the quotes
+    return phrase if phrase.lower().startswith("the ") else f"the {phrase}"
 
 
 def nearby_topics(evidence: list[Evidence]) -> tuple[str, ...]:
