@@ -392,7 +392,8 @@ class Assistant:
     def _translations(self, answerer: Answerer, answer: Answer) -> Translations | None:
         """Machine translations of the answer's quotes (those its [n] cite first, then the quotes shown first) into
         the question's language, by a model answerer; None for an English question, a refusal (the model never runs
-        for one), an answer the model was too late for, or an answerer without a model."""
+        for one), an answer the model was too late for, or an answerer without a model (or without a name for the
+        language to ask its model for)."""
         language = answer.analysis.language if answer.analysis else "en"
         seconds = self.config.quote_translation_seconds
         if language == "en" or answer.refused or answer.deadline_exceeded or seconds <= 0:

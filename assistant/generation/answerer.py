@@ -33,7 +33,7 @@ from assistant.answer.question import Kind, Question, analyse, detect_language
 from assistant.deadline import Deadline, DeadlineReached
 from assistant.gate import corpus_vocabulary
 from assistant.generation.backends import ChatBackend, close_stream
-from assistant.generation.languages import answer_language, fallback_lead
+from assistant.generation.languages import LANGUAGE_NAMES, answer_language, fallback_lead
 from assistant.generation.output import Claim, ClaimReader, answer_grammar
 from assistant.generation.passages import NumberedPassages, Passage
 from assistant.generation.quote_translation import QuoteTranslator, cross_lingual
@@ -137,11 +137,14 @@ class GeneratingAnswerer:
 
     def translate_quotes(
         self, citations: Sequence[Citation], language: str, deadline: Deadline | None = None
-    ) -> Translations:
+    ) -> Translations | None:
         """The model's translation of each quote into `language`, in order, those failing the check left out
-        (quote_translation.py); at the deadline, the quotes not reached yet are left out."""
+        (quote_translation.py); at the deadline, the quotes not reached yet are left out. None for a language the
+        model cannot be asked for by name (or English)."""
+        if language == "en" or language not in LANGUAGE_NAMES:
+            return None
         started = time.perf_counter()
-        done: dict[tuple[str, int, int], QuoteTranslation] = {}
+        translated: list[QuoteTranslation] = []
         seen: set[tuple[str, int, int]] = set()
         for citation in citations:
             key = (citation.source, citation.start, citation.end)
@@ -150,16 +153,18 @@ class GeneratingAnswerer:
             seen.add(key)
             text = self._quote_translator.translate(self.backend, citation.quote, language, deadline)
             if text is not None:
-                done[key] = QuoteTranslation(
-                    source=citation.source,
-                    start=citation.start,
-                    end=citation.end,
-                    language=language,
-                    text=text,
-                    translated_by=self.name,
+                translated.append(
+                    QuoteTranslation(
+                        source=citation.source,
+                        start=citation.start,
+                        end=citation.end,
+                        language=language,
+                        text=text,
+                        translated_by=self.name,
+                    )
                 )
         elapsed = (time.perf_counter() - started) * 1000
-        return Translations(language=language, translations=list(done.values()), elapsed_ms=elapsed)
+        return Translations(language=language, translations=translated, elapsed_ms=elapsed)
 
     def system_prompt(self, passages: NumberedPassages) -> str:
         return f"{INSTRUCTIONS}\n{passages.render()}"
