@@ -25,13 +25,15 @@ _EXPORTS = {
     "Document": "assistant.models",
     "Evidence": "assistant.models",
     "Quotes": "assistant.models",
+    "QuoteTranslation": "assistant.models",
+    "Translations": "assistant.models",
 }
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
     from assistant.config import Config
     from assistant.errors import AssistantError, ConfigError, DocumentError, QuestionError, StoreUnavailable
-    from assistant.models import Answer, Chunk, Citation, Document, Evidence, Quotes
+    from assistant.models import Answer, Chunk, Citation, Document, Evidence, Quotes, QuoteTranslation, Translations
 
 
 __getattr__, __dir__ = lazy_exports("assistant", _EXPORTS, globals())
@@ -49,6 +51,8 @@ __all__ = [
     "DocumentError",
     "Evidence",
     "QuestionError",
+    "QuoteTranslation",
     "Quotes",
     "StoreUnavailable",
+    "Translations",
 ]

@@ -24,7 +24,7 @@ from assistant.assistant import Assistant
 from assistant.config import Config
 from assistant.feedback import MAX_TEXT, FeedbackStore
 from assistant.limits import AnswerSlots, check_limits
-from assistant.models import Answer, Quotes
+from assistant.models import Answer, Quotes, Translations
 from assistant.problems import (
     BODY_NOT_UTF8,
     BUSY,
@@ -107,14 +107,20 @@ _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-sent events: first one `quotes` event (the extractive stage's verified quotes, as "
         'Quotes: {"citations": [...], "refused": ..., "elapsed_ms": ...}, sent before any model writes), then '
-        '`delta` events ({"text": ...}) in order, then one `answer` event (the full answer with its citations and '
-        "answer_id; `answered_by` says whether the model's text or the extractive answer won), or one `error` event "
-        "(a problem, as RFC 9457).",
+        '`delta` events ({"text": ...}) in order, then, when a model answerer answered a question not in English, '
+        "one `translations` event (Translations: machine translations of the quotes into the question's language, "
+        "unreviewed and never the document's words, each naming its English quote by source, start and end: "
+        '{"language": ..., "translations": [{"source": ..., "start": ..., "end": ..., "language": ..., "text": ..., '
+        '"translated_by": ...}], "elapsed_ms": ...}; a quote whose translation failed the check has none), then one '
+        "`answer` event (the full answer with its citations, its `translations` and answer_id; `answered_by` says "
+        "whether the model's text or the extractive answer won), or one `error` event (a problem, as RFC 9457).",
         "content": {
             "text/event-stream": {
                 "example": 'event: quotes\ndata: {"citations": [{"marker": 1, "quote": "...", "source": "...", '
                 '"start": 120, "end": 180, ...}], "refused": false, "elapsed_ms": 41.2}\n\n'
                 'event: delta\ndata: {"text": "Under "}\n\n'
+                'event: translations\ndata: {"language": "de", "translations": [{"source": "...", "start": 120, '
+                '"end": 180, "language": "de", "text": "...", "translated_by": "local:1.5b"}], "elapsed_ms": 2310}\n\n'
                 'event: answer\ndata: {"text": "...", "refused": false, "citations": [...], "answer_id": "..."}\n\n'
             }
         },
@@ -140,13 +146,14 @@ def build_router(
 
     @router.post("/ask", response_model=ServedAnswerOut, responses=_ANSWERING)
     def ask(request: AskRequest) -> ServedAnswerOut:
-        """Answer one question from the statement, with exact quotes (document offsets) for every [n] marker."""
+        """Answer one question from the statement, with exact quotes (document offsets) for every [n] marker, and
+        (a model answerer, a question not in English) their machine translations in `translations`."""
         return serve(answer_in_slot(request), request.history, served)
 
     @router.post("/ask/stream", response_class=EventSourceResponse, responses=_SSE_DOC)
     def ask_stream(request: AskRequest) -> EventSourceResponse:
-        """The answer as server-sent events: the verified quotes first, then text deltas, then the whole answer with
-        its citations."""
+        """The answer as server-sent events: the verified quotes first, then text deltas, then the quotes' machine
+        translations (a model answerer, a question not in English), then the whole answer with its citations."""
         check_limits(request.question, request.history, config)
         slots.acquire()
         pieces = bot.stream(request.question, request.history)
@@ -210,19 +217,21 @@ def serve(answer: Answer, history: list[Turn], served: ServedAnswers) -> ServedA
 
 
 async def _events(
-    first: Quotes | str | Answer,
-    pieces: Iterator[Quotes | str | Answer],
+    first: Quotes | str | Translations | Answer,
+    pieces: Iterator[Quotes | str | Translations | Answer],
     slots: AnswerSlots,
     finish: Callable[[Answer], ServedAnswerOut],
 ) -> AsyncIterator[dict[str, str]]:
     """SSE events; the answer slot is released when the stream ends, fails or the client goes away."""
     try:
-        piece: Quotes | str | Answer | None = first
+        piece: Quotes | str | Translations | Answer | None = first
         while piece is not None:
             if isinstance(piece, Answer):
                 yield _event("answer", finish(piece).model_dump(mode="json"))
             elif isinstance(piece, Quotes):
                 yield _event("quotes", piece.model_dump(mode="json"))
+            elif isinstance(piece, Translations):
+                yield _event("translations", piece.model_dump(mode="json"))
             else:
                 yield _event("delta", {"text": piece})
             # not abandoned on cancel: a client that goes away waits here for the piece being computed

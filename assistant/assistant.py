@@ -30,7 +30,7 @@ from assistant.embeddings import Embedder
 from assistant.errors import ConfigError, DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, ServedBuild, VectorIndex, build_id, fingerprint
-from assistant.models import Answer, Chunk, Document, Evidence, Quotes
+from assistant.models import Answer, Chunk, Document, Evidence, Quotes, Translations
 from assistant.multilingual import Glossary, MultilingualEncoder
 from assistant.offline import go_offline
 from assistant.retrieval import HybridRetriever
@@ -272,7 +272,8 @@ class Assistant:
         """Answer one question, optionally resolving it against earlier (question, answer) turns.
 
         `on_stage(name, data)` is told each stage as it ends: "retrieval" (the evidence found), "citations" (the
-        quotes kept after verification)."""
+        quotes kept after verification), "translations" (see stream). The Answer carries the quotes' machine
+        translations, if any (`Answer.translations`)."""
         answer = None
         for piece in self._answer(question, history, streaming=False, on_stage=on_stage):
             if isinstance(piece, Answer):
@@ -282,18 +283,20 @@ class Assistant:
 
     def stream(
         self, question: str, history: History | None = None, on_stage: StageListener | None = None
-    ) -> Iterator[Quotes | str | Answer]:
-        """The verified quotes (Quotes) first, then text deltas of the answer, then the final Answer.
+    ) -> Iterator[Quotes | str | Translations | Answer]:
+        """The verified quotes (Quotes) first, then text deltas of the answer, then (a model answerer, a question not
+        in English) the quotes' machine translations (Translations), then the final Answer.
 
         The quotes come from the fast extractive stage, before any model runs. A generating answerer's deltas are its
         checked claims as the model writes them; the final Answer is the authority (its text is what was streamed, or
         the extractive fallback: then `answered_by` is "extractive" and its citations are the quotes).
-        `on_stage` is told "quotes" too (the Quotes as JSON), between "retrieval" and "citations"."""
+        `on_stage` is told "quotes" too (the Quotes as JSON), between "retrieval" and "citations", and
+        "translations" (the Translations as JSON) after "citations"."""
         yield from self._answer(question, history, streaming=True, on_stage=on_stage)
 
     def _answer(
         self, question: str, history: History | None, streaming: bool, on_stage: StageListener | None = None
-    ) -> Iterator[Quotes | str | Answer]:
+    ) -> Iterator[Quotes | str | Translations | Answer]:
         """Question analysis -> retrieval -> quotes -> answer -> verified citations, the model stopped at the
         deadline."""
         t0 = time.perf_counter()
@@ -377,7 +380,25 @@ class Assistant:
             on_stage("citations", {"drafted": len(draft.citations), "kept": kept, "refused": answer.refused})
         if streaming and not streamed:
             yield from word_pieces(answer.text)
+        translations = self._translations(served.answerer, answer)  # after the text: never delays the quotes
+        if translations is not None:
+            if on_stage:
+                on_stage("translations", translations.model_dump(mode="json"))
+            yield translations
+            timings = {**answer.timings_ms, "translations": translations.elapsed_ms}
+            answer = answer.model_copy(update={"translations": translations.translations, "timings_ms": timings})
         yield answer
+
+    def _translations(self, answerer: Answerer, answer: Answer) -> Translations | None:
+        """Machine translations of the answer's quotes (those its [n] cite first, then the quotes shown first) into
+        the question's language, by a model answerer; None for an English question, a refusal (the model never runs
+        for one), an answer the model was too late for, or an answerer without a model (or without a name for the
+        language to ask its model for)."""
+        language = answer.analysis.language if answer.analysis else "en"
+        seconds = self.config.quote_translation_seconds
+        if language == "en" or answer.refused or answer.deadline_exceeded or seconds <= 0:
+            return None
+        return answerer.translate_quotes([*answer.citations, *answer.quotes], language, Deadline(seconds))
 
     def evidence(self, question: str, k: int | None = None) -> list[Evidence]:
         """The retrieved evidence for a question, best first (for debugging and the eval harness)."""

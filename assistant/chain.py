@@ -3,8 +3,10 @@
 `invoke`/`batch`/`ainvoke` return an `Answer`; `stream`/`astream` yield the answer's text pieces as they are written,
 then the `Answer` (the chunks' running sum, as LangChain adds them up, is that `Answer`). Every call is a run of its
 own: callbacks fire, `astream_events(version="v2")` sees it, and inside `pre | chain | post` it is a step of the
-sequence. Three custom events mark the stages: `retrieval` (the evidence found), `quotes` (the extractive stage's
-verified quotes, a `Quotes` as JSON, sent before the first text piece) and `citations` (the quotes kept).
+sequence. Custom events mark the stages: `retrieval` (the evidence found), `quotes` (the extractive stage's
+verified quotes, a `Quotes` as JSON, sent before the first text piece), `citations` (the quotes kept) and, when a model
+answerer answered a question not in English, `translations` (the quotes' machine translations, a `Translations` as
+JSON, after the text; the `Answer` carries them too).
 `chain | answer_text` gives the plain text (a string, or its pieces when streamed).
 """
 
@@ -21,7 +23,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 from pydantic import BaseModel, Field
 
 from assistant.errors import QuestionError
-from assistant.models import Answer, Quotes
+from assistant.models import Answer, Quotes, Translations
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
@@ -127,7 +129,7 @@ class AssistantChain(Runnable[ChainInput | dict | str, Answer]):
     def _pieces(self, inputs: Iterator[Any], config: RunnableConfig) -> Iterator[Piece]:
         question, history = parse_input(_last(inputs))
         pieces = self.bot.stream(question, history, on_stage=lambda name, data: _dispatch(name, data, config))
-        yield from (piece for piece in pieces if not isinstance(piece, Quotes))  # the quotes go as an event
+        yield from (piece for piece in pieces if not isinstance(piece, Quotes | Translations))  # they go as events
 
     async def atransform(  # type: ignore[override]
         self, input: AsyncIterator[ChainInput | dict | str], config: RunnableConfig | None = None, **kwargs: Any
@@ -154,7 +156,7 @@ class AssistantChain(Runnable[ChainInput | dict | str, Answer]):
                     await adispatch_custom_event(name, data, config=config)
                 if piece is _DONE:
                     return
-                if not isinstance(piece, Quotes):  # the quotes went as their event
+                if not isinstance(piece, Quotes | Translations):  # they went as their events
                     yield piece  # type: ignore[misc]
         finally:
             if isinstance(pieces, Generator):

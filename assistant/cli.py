@@ -73,10 +73,14 @@ def print_answer(answer: Answer) -> None:
 
 
 def print_citations(answer: Answer) -> None:
+    """Each citation, and beneath it its machine translation when it has one (labelled as such)."""
     for citation in answer.citations:
         typer.echo(
             f"  [{citation.marker}] “{citation.prose}” ({citation.title}, chars {citation.start}-{citation.end})"
         )
+        translation = answer.translation_of(citation)
+        if translation is not None:
+            typer.echo(f"      machine translation ({translation.language}, unreviewed): {translation.text}")
 
 
 @app.command()
@@ -184,12 +188,12 @@ def run_chat(bot: Assistant, read: Callable[[], str]) -> None:
 def stream_answer(bot: Assistant, question: str, history: list[tuple[str, str]]) -> Answer | None:
     """Print the answer as it comes, then its citations; a question that cannot be answered (or an answer that
     fails, e.g. an unreachable server) prints why in one line and returns None: the session goes on."""
-    from assistant.models import Answer, Quotes
+    from assistant.models import Answer, Quotes, Translations
 
     shown: list[str] = []
     try:
         for piece in bot.stream(question, history):
-            if isinstance(piece, Quotes):  # a terminal prints the quotes after the answer, with their markers
+            if isinstance(piece, Quotes | Translations):  # printed after the answer, with their markers
                 continue
             if isinstance(piece, Answer):
                 if "".join(shown).strip() != piece.text.strip():  # the final answer is the authority

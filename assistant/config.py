@@ -88,6 +88,13 @@ class Config(BaseSettings):
         "stopped and the extractive answer is given (Answer.deadline_exceeded says so); the extractive answerer "
         "never comes near it.",
     )
+    quote_translation_seconds: float = Field(
+        20.0,
+        ge=0,
+        description="Longest a model answerer may take, after writing its answer to a question not in English, to "
+        "translate the answer's quotes into that language (Answer.translations); quotes not reached by then stay "
+        "untranslated. 0: no translations.",
+    )
     feedback_db: Path = Field(
         PROJECT_ROOT / "feedback" / "feedback.sqlite3", description="The SQLite feedback file (unless feedback_url)."
     )

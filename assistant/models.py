@@ -125,6 +125,37 @@ class Quotes(BaseModel):
     elapsed_ms: float = Field(description="From the question to these verified quotes")
 
 
+class QuoteTranslation(BaseModel):
+    """A machine translation of one quote into the asker's language, by the answering model: unreviewed, and never
+    the document's words. It names the quote it translates by that quote's source and offsets, which stay on the
+    English original (so does its highlight); the translation has no offsets of its own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = Field(description="Document id of the English quote translated")
+    start: int = Field(ge=0, description="The English quote's start in its document (not a place in the translation)")
+    end: int = Field(ge=0, description="The English quote's end in its document")
+    language: str = Field(description="ISO 639-1 code of the translation's language (the question's)")
+    text: str = Field(description="The machine translation: unreviewed, not the document's words")
+    translated_by: str = Field(description="The model answerer that translated it")
+
+    def translates(self, citation: Citation) -> bool:
+        """Whether this is the translation of that quote (the same span of the same document)."""
+        return (citation.source, citation.start, citation.end) == (self.source, self.start, self.end)
+
+
+class Translations(BaseModel):
+    """Machine translations of an answer's quotes into the asker's language: what `Assistant.stream()` yields after
+    the answer's text and before the final Answer, when a model answerer answered a question not in English.
+
+    Quotes whose translation failed the check in code (quote_translation.py) have none; the extractive answerer,
+    having no model, gives no Translations at all."""
+
+    language: str = Field(description="ISO 639-1 code of the question's language, which the quotes are translated to")
+    translations: list[QuoteTranslation] = Field(default_factory=list)
+    elapsed_ms: float = Field(description="Time spent translating, after the answer was written")
+
+
 class Answer(BaseModel):
     """What the assistant says, with the evidence behind it."""
 
@@ -152,6 +183,11 @@ class Answer(BaseModel):
     quotes: list[Citation] = Field(
         default_factory=list, description="The extractive stage's verified quotes, streamed first (see Quotes)"
     )
+    translations: list[QuoteTranslation] = Field(
+        default_factory=list,
+        description="Machine translations of `citations` and `quotes` into the question's language (a model answerer, "
+        "a question not in English; see Translations): each names its English quote by source and offsets",
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
     degraded: bool = Field(False, description="True when the vector store was down and only BM25 was used")
     deadline_exceeded: bool = Field(
@@ -159,6 +195,10 @@ class Answer(BaseModel):
         description="True when the model was stopped at answer_deadline_seconds: the text is the extractive answer "
         "(or the checked claims the model had written by then)",
     )
+
+    def translation_of(self, citation: Citation) -> QuoteTranslation | None:
+        """The machine translation of a quote of this answer, if it has one."""
+        return next((t for t in self.translations if t.translates(citation)), None)
 
     def __str__(self) -> str:
         return self.text

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.outline import Outline
 from assistant.answer.question import Question
-from assistant.models import Chunk, Citation, Evidence
+from assistant.models import Chunk, Citation, Evidence, Translations
 
 if TYPE_CHECKING:
     from assistant.deadline import Deadline
@@ -63,6 +63,13 @@ class Answerer(Protocol):
 
     def translate(self, question: str, deadline: Deadline | None = None) -> str | None:
         """The question in English when it is in another language and the answerer can translate, else None."""
+        ...
+
+    def translate_quotes(
+        self, citations: Sequence[Citation], language: str, deadline: Deadline | None = None
+    ) -> Translations | None:
+        """Machine translations of verified quotes into `language`, each checked (a quote may get none); None when
+        the answerer has no model to translate with. Called after the answer is written, never before the quotes."""
         ...
 
     def stream(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from assistant.answer.refusals import (
 )
 from assistant.answer.structure import structural_answer
 from assistant.embeddings import Embedder
-from assistant.models import Chunk, Citation, Evidence, Span, fold_whitespace
+from assistant.models import Chunk, Citation, Evidence, Span, Translations, fold_whitespace
 from assistant.multilingual import MultilingualEncoder
 from assistant.text import content_stems, european_script, words
 
@@ -131,6 +131,11 @@ class ExtractiveAnswerer:
 
     def translate(self, question: str, deadline: Deadline | None = None) -> str | None:
         return None  # no model to translate with: non-English questions are scored with multilingual-e5
+
+    def translate_quotes(
+        self, citations: Sequence[Citation], language: str, deadline: Deadline | None = None
+    ) -> Translations | None:
+        return None  # no model: the quotes stay English, framed as such in the asker's language
 
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None

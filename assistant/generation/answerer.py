@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from cachetools import LRUCache
@@ -32,12 +33,13 @@ from assistant.answer.question import Kind, Question, analyse, detect_language
 from assistant.deadline import Deadline, DeadlineReached
 from assistant.gate import corpus_vocabulary
 from assistant.generation.backends import ChatBackend, close_stream
-from assistant.generation.languages import answer_language, fallback_lead
+from assistant.generation.languages import LANGUAGE_NAMES, answer_language, fallback_lead
 from assistant.generation.output import Claim, ClaimReader, answer_grammar
 from assistant.generation.passages import NumberedPassages, Passage
+from assistant.generation.quote_translation import QuoteTranslator, cross_lingual
 from assistant.generation.support import SupportChecker, claimed_numbers, planted_phrases
 from assistant.generation.translation import check_translation
-from assistant.models import Chunk, Citation, Evidence, fold_whitespace
+from assistant.models import Chunk, Citation, Evidence, QuoteTranslation, Translations, fold_whitespace
 
 log = logging.getLogger(__name__)
 WHOLE_CORPUS_TOKENS = 2500  # above this the prompt holds only the evidence (and the prefix cache helps less)
@@ -90,6 +92,7 @@ class GeneratingAnswerer:
         self._vocabulary: frozenset[str] = frozenset()
         self._translations: LRUCache[str, str | None] = LRUCache(maxsize=TRANSLATIONS_KEPT)
         self._translations_lock = threading.Lock()
+        self._quote_translator = QuoteTranslator(cross_lingual(support.multilingual) if support.multilingual else None)
 
     def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
         """Prepare the extractive answerer (it scores and refuses first), number the whole corpus for the prompt when
@@ -131,6 +134,37 @@ class GeneratingAnswerer:
         with self._translations_lock:
             self._translations[question] = checked.text
         return checked.text
+
+    def translate_quotes(
+        self, citations: Sequence[Citation], language: str, deadline: Deadline | None = None
+    ) -> Translations | None:
+        """The model's translation of each quote into `language`, in order, those failing the check left out
+        (quote_translation.py); at the deadline, the quotes not reached yet are left out. None for a language the
+        model cannot be asked for by name (or English)."""
+        if language == "en" or language not in LANGUAGE_NAMES:
+            return None
+        started = time.perf_counter()
+        translated: list[QuoteTranslation] = []
+        seen: set[tuple[str, int, int]] = set()
+        for citation in citations:
+            key = (citation.source, citation.start, citation.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = self._quote_translator.translate(self.backend, citation.quote, language, deadline)
+            if text is not None:
+                translated.append(
+                    QuoteTranslation(
+                        source=citation.source,
+                        start=citation.start,
+                        end=citation.end,
+                        language=language,
+                        text=text,
+                        translated_by=self.name,
+                    )
+                )
+        elapsed = (time.perf_counter() - started) * 1000
+        return Translations(language=language, translations=translated, elapsed_ms=elapsed)
 
     def system_prompt(self, passages: NumberedPassages) -> str:
         return f"{INSTRUCTIONS}\n{passages.render()}"

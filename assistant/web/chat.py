@@ -21,7 +21,7 @@ from assistant.config import Config
 from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
-from assistant.models import Answer, Quotes
+from assistant.models import Answer, Quotes, Translations
 from assistant.web.conversation import (
     CONVERSATION_JS,
     Live,
@@ -294,6 +294,10 @@ class ChatView:
                     status = tr(lang, QUOTES_FOUND, count=len(piece.citations)) if piece.citations else ""
                     document = self.quotes_document(piece, len(turns), lang)
                     yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), document, gr.skip()
+                    continue
+                if isinstance(piece, Translations):  # after the prose: each beneath its quote, labelled
+                    live = dataclasses.replace(live, translations=tuple(piece.translations))
+                    yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                     continue
                 live = dataclasses.replace(live, text=live.text + piece)
                 yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()

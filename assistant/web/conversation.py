@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.feedback import MAX_TEXT
-from assistant.models import Answer, Citation, Quotes
+from assistant.models import Answer, Citation, Quotes, QuoteTranslation
 from assistant.web import safe_html
 from assistant.web.document import mark_id
 from assistant.web.texts import ENGLISH, N_, Page, tr, trn
@@ -43,6 +43,9 @@ QUOTES_HEAD_MANY = N_("Found in the documents")
 # TRANSLATORS: heading of the quotes shown with a refusal (what the text says near the question's topic)
 NEARBY_HEAD = N_("Nearby in the statement")
 NEARBY_HEAD_MANY = N_("Nearby in the documents")
+# TRANSLATORS: label before a model's translation of a quote into the asker's language, shown beneath the English
+# original quote: say that it is a machine translation and that nobody checked it
+TRANSLATION_LABEL = N_("Machine translation (unreviewed):")
 _MARKER = re.compile(r"\[(\d+)\]")
 # One thumb (a 24-unit path); the thumbs down is the same shape turned over
 _THUMB = (
@@ -65,12 +68,13 @@ class Turn:
 
 @dataclass(frozen=True)
 class Live:
-    """The turn being answered: its question, the verified quotes once found (None while searching) and the text
-    streamed so far."""
+    """The turn being answered: its question, the verified quotes once found (None while searching), the text
+    streamed so far and the quotes' machine translations once made."""
 
     question: str
     text: str = ""
     quotes: Quotes | None = None
+    translations: tuple[QuoteTranslation, ...] = ()
 
 
 def conversation_html(
@@ -143,12 +147,19 @@ def live_answer_html(live: Live, turn: int, page: Page = ENGLISH) -> str:
     else:
         writing = safe_html.text(tr(page.lang, WRITING))
         text = answer_html(live.text, turn, page=page) if live.text else f'<p class="thinking">{writing}</p>'
-        content = quotes_html(live.quotes.citations, live.quotes.refused, page) + prose_html(text, busy=True)
+        quotes = quotes_html(live.quotes.citations, live.quotes.refused, page, live.translations)
+        content = quotes + prose_html(text, busy=True)
     return f'<div class="msg bot live" data-turn="{turn}">{answer_label(turn, page.lang)}{content}</div>'
 
 
-def quotes_html(citations: Sequence[Citation], refused: bool = False, page: Page = ENGLISH) -> str:
-    """The verified quotes, shown above the prose as soon as they are found (and left where they are after)."""
+def quotes_html(
+    citations: Sequence[Citation],
+    refused: bool = False,
+    page: Page = ENGLISH,
+    translations: Sequence[QuoteTranslation] = (),
+) -> str:
+    """The verified quotes, shown above the prose as soon as they are found (and left where they are after), each
+    with its machine translation beneath it once there is one."""
     if not citations:
         return ""
     head = safe_html.text(
@@ -158,10 +169,24 @@ def quotes_html(citations: Sequence[Citation], refused: bool = False, page: Page
     items = "".join(
         f"<li>“{safe_html.text(c.prose)}”"
         + (f' <span class="source-title">— {safe_html.text(c.title)}</span>' if several else "")
+        + translation_html(c, translations, page.lang)
         + "</li>"
         for c in citations
     )
     return f'<section class="quotes" aria-label="{head}"><p class="quotes-head">{head}</p><ul>{items}</ul></section>'
+
+
+def translation_html(citation: Citation, translations: Sequence[QuoteTranslation], lang: str = "en") -> str:
+    """A quote's machine translation, if it has one: labelled as such in the page language, marked with its own
+    language, and set apart from the quote (no quotation marks: these are not the document's words)."""
+    translation = next((t for t in translations if t.translates(citation)), None)
+    if translation is None:
+        return ""
+    label = safe_html.text(tr(lang, TRANSLATION_LABEL))
+    return (
+        f'<span class="quote-translation"><span class="translation-label">{label}</span> '
+        f'<span lang="{safe_html.text(translation.language)}">{safe_html.text(translation.text)}</span></span>'
+    )
 
 
 def prose_html(content: str, busy: bool = False) -> str:
@@ -189,7 +214,7 @@ def turn_html(turn: Turn, index: int, last: bool = True, busy: bool = False, pag
     language = language_of(answer)
     parts = [
         answer_label(index, page.lang),
-        quotes_html(answer.quotes, answer.refused, page),
+        quotes_html(answer.quotes, answer.refused, page, answer.translations),
         prose_html(answer_html(answer.text, index, markers, answer.refused, page, language)),
         sources_html(answer, index, page.lang) if answer.citations else "",
         suggestions_html(turn.suggestions, page) if answer.refused and last and turn.suggestions else "",
@@ -258,11 +283,13 @@ def sources_title(answer: Answer, lang: str = "en") -> str:
 
 
 def sources_html(answer: Answer, turn: int, lang: str = "en") -> str:
-    """The cited quotes, verbatim, behind a disclosure button (collapsed; the page remembers which are open)."""
+    """The cited quotes, verbatim (each with its machine translation, if any), behind a disclosure button (collapsed;
+    the page remembers which are open)."""
     several = len({c.title for c in answer.citations}) > 1
     items = "".join(
         f"<li>{cite_link(turn, c.marker, lang)} “{safe_html.text(c.prose)}”"
         + (f' <span class="source-title">— {safe_html.text(c.title)}</span>' if several else "")
+        + translation_html(c, answer.translations, lang)
         + "</li>"
         for c in answer.citations
     )
