@@ -290,7 +290,9 @@ class VectorIndex:
             if not rebuild and self._satisfies(active, chunks, embedder, multilingual, documents):
                 self.refresh()
                 return IndexStats(active["collection"], len(chunks), 0, len(chunks), 0, 0.0, False)
-            old = {} if rebuild or not active else self._stored_embeddings(active["collection"])
+            # another model's vectors are no use to this one (and may not even have its size)
+            same_model = bool(active) and active.get("model") == embedder.name
+            old = self._stored_embeddings(active["collection"]) if same_model and not rebuild else {}
             missing = [c for c in chunks if c.content_hash not in old]
             new_vectors = self._embed(missing, embedder)
             vectors = {**old, **dict(zip((c.content_hash for c in missing), new_vectors, strict=True))}
