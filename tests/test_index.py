@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cachetools import LRUCache
 
 from assistant import Assistant, Config
 from assistant.chunking import chunk_corpus
@@ -63,6 +64,36 @@ class CrashingEmbedder(Embedder):
         if self.calls > 1:
             raise RuntimeError("power cut")
         return super().encode(texts, show_progress)
+
+
+class WiderEmbedder(Embedder):
+    """Another model as far as the index can tell: its own name and 768 dimensions (the real MiniLM vector twice,
+    so its searches still find the right chunks)."""
+
+    def __init__(self, real: Embedder) -> None:
+        self.__dict__.update(real.__dict__)
+        self.name = "wider-model"
+        self.dimension = 2 * real.dimension
+        self._cache = LRUCache(maxsize=16)  # not the real model's cached 384-dimension queries
+
+    def encode(self, texts, show_progress=False):
+        vectors = super().encode(texts, show_progress)
+        return np.hstack([vectors, vectors]) / np.sqrt(2)
+
+
+def test_another_embedding_model_embeds_every_chunk_again(private_config: Config, embedder: Embedder) -> None:
+    """Vectors are reused by content hash only from a build of the same model: another model's are of no use (here
+    not even of its size, which made every dense search fail and answers fall back to BM25)."""
+    index = VectorIndex(private_config)
+    index.build(chunks_of(private_config), embedder)
+    wider = WiderEmbedder(embedder)
+    switched = index.build(chunks_of(private_config), wider)
+    assert switched.changed and (switched.embedded, switched.reused) == (8, 0)
+    hit = index.search(wider.encode_query("agencies like the IOM and UNHCR"), 1)[0]
+    assert hit[0] == "migration-our-shared-agenda#6"
+    back = index.build(chunks_of(private_config), embedder)  # and back again: MiniLM's vectors, not the wider ones
+    assert (back.embedded, back.reused) == (8, 0)
+    assert index.search(embedder.encode_query("agencies like the IOM and UNHCR"), 1)[0][0] == hit[0]
 
 
 def test_a_crash_mid_build_leaves_the_old_index_serving(
