@@ -239,7 +239,8 @@ class ExtractiveAnswerer:
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=" or ".join(missing))
         if expects is not None:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
-            if typed is not None and not cross_lingual and not self._typed_on_topic(question, typed):
+            naming = bool(_NAMING.search(question.text))  # "which agency is named?" asks for what is named
+            if typed is not None and not cross_lingual and not naming and not self._typed_on_topic(question, typed):
                 typed = None  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
             if typed is None:
                 return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
