@@ -344,16 +344,7 @@ class ExtractiveAnswerer:
         focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS]
         if len(focus) < 2:
             return True
-        chunk = best.window.chunk.embedding_text
-        held = content_stems(chunk)
-        candidates = [w for w in dict.fromkeys(words(chunk)) if len(w) > 3]
-        vectors = self._encode(candidates) if candidates else None
-        covered = 0
-        for term in focus:
-            if content_stems(term) & held or (
-                vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY
-            ):
-                covered += 1
+        covered = self._covered(focus, best.window.chunk.embedding_text)
         return covered >= 1 if len(focus) <= 3 else covered / len(focus) >= MIN_FOCUS_COVERAGE
 
     def _typed_on_topic(self, question: Question, window: Window) -> bool:
@@ -364,17 +355,20 @@ class ExtractiveAnswerer:
         focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= leave_out]
         if len(focus) < 2:
             return True
-        sentence = window.sentence.text
-        held = content_stems(sentence)
-        candidates = [w for w in dict.fromkeys(words(sentence)) if len(w) > 3]
+        covered = self._covered(focus, window.sentence.text)
+        return covered >= TYPED_FOCUS_WORDS or covered / len(focus) >= TYPED_FOCUS_COVERAGE
+
+    def _covered(self, terms: list[str], text: str) -> int:
+        """How many of the terms a text holds: by stem, or as a word of it close in meaning (MiniLM)."""
+        held = content_stems(text)
+        candidates = [w for w in dict.fromkeys(words(text)) if len(w) > 3]
         vectors = self._encode(candidates) if candidates else None
-        covered = sum(
+        return sum(
             1
-            for term in focus
+            for term in terms
             if content_stems(term) & held
             or (vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY)
         )
-        return covered >= TYPED_FOCUS_WORDS or covered / len(focus) >= TYPED_FOCUS_COVERAGE
 
     def _all_focus_in(self, question: Question, chosen: list[Window]) -> bool:
         asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()

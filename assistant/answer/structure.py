@@ -136,7 +136,7 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
         )
     index = count - 1 if position == -1 else position - 1
     item = chosen.items[index]
-    word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else f"#{position}"
+    word = _position_word(position)
     noun = _singular(chosen.noun)
     citations = [_cite(1, chosen.outline, item)]
     text = f"The {word} {noun} is “{fold_whitespace(item.text)}” [1]"
@@ -147,6 +147,11 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
         text += f": {fold_whitespace(detail.text)} [2]"
     frame = Frame(framing.LAST) if position == -1 else Frame(framing.ORDINAL, n=position)
     return Draft(text + ".", False, citations, frame=frame)
+
+
+def _position_word(position: int) -> str:
+    """'last' for -1, else the English ordinal ('third'), or '#12' past the tenth."""
+    return "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else f"#{position}"
 
 
 def _trim(text: str) -> tuple[int, str]:
@@ -330,7 +335,7 @@ def paragraph_answer(question: Question, outlines: Sequence[Outline]) -> Draft |
             frame=Frame(*framing.OUT_OF_RANGE, n=len(parts)),
         )
     part = parts[-1] if position == -1 else parts[position - 1]
-    word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else f"#{position}"
+    word = _position_word(position)
     return Draft(
         f"The {word} {noun} says: “{fold_whitespace(part.text)}” [1].",
         False,
