@@ -237,13 +237,23 @@ class Case:
     claims: list[dict[str, Any]] = field(default_factory=list)
 
 
-def run_detail_absent(model: str, index_dir: Path, every: int) -> list[Case]:
+def run_detail_absent(model: str, index_dir: Path, every: int, log: Path | None = None) -> list[Case]:
+    """Ask each case; with a `log`, each case is appended to it as it is done, and cases already there are kept
+    (a run cut short goes on where it stopped)."""
     cases = [r for r in _rows(DATASET) if "detail-absent" in r["tags"] and "corpus" not in r][::every]
+    kept = {
+        r["id"]: Case(**{k: v for k, v in r.items() if k != "model"})
+        for r in (_rows(log) if log is not None and log.exists() else [])
+        if r["model"] == model
+    }
+    cases = [r for r in cases if r["id"] not in kept]
+    done: list[Case] = list(kept.values())
+    if not cases:
+        return done
     bot = _bot(model, index_dir)
     ungated = _Ungated(bot.answerer.extractive)
     bot.answerer.extractive = ungated
     bot.ask("What is the statement about?")  # warm, not counted
-    done: list[Case] = []
     for row in cases:
         ungated.refused.clear()
         with _collecting() as collected:
@@ -255,6 +265,9 @@ def run_detail_absent(model: str, index_dir: Path, every: int) -> list[Case]:
             row["id"], row["question"], bool(ungated.refused[:1] == [True]), seconds, answer.answered_by, claims
         )
         done.append(case)
+        if log is not None:
+            with log.open("a") as out:
+                out.write(json.dumps({"model": model, **case.__dict__}, ensure_ascii=False) + "\n")
         stages = ", ".join(c["stage"] for c in claims) or "no claim"
         print(
             f"{model} {row['id']}: {seconds:.1f}s, gate {'refuses' if case.gate_refused else 'answers'}; {stages}",
@@ -345,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=LABELS, help="Claims labelled supported or not, by a person")
     parser.add_argument("--unlabelled", type=Path, default=None, help="Write the claims still to label here (JSONL)")
     parser.add_argument("--index-dir", type=Path, default=None, help="Index folder (default: a temp dir)")
+    parser.add_argument("--log", type=Path, default=None, help="Append each detail-absent case here; resume from it")
     parser.add_argument("--json", type=Path, default=None, help="Also write the raw results here")
     args = parser.parse_args(argv)
     if not (args.pairs or args.detail_absent):
@@ -366,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.labels.exists()
             else {}
         )
-        results = {model: run_detail_absent(model, index_dir, args.every) for model in args.models}
+        results = {model: run_detail_absent(model, index_dir, args.every, args.log) for model in args.models}
         raw["detail_absent"] = {m: [c.__dict__ for c in cases] for m, cases in results.items()}
         print(detail_table(results, labels))
         for model, cases in results.items():
