@@ -27,7 +27,7 @@ from assistant.deadline import Deadline, DeadlineReached
 from assistant.errors import ConfigError
 from assistant.evals.languages import own_words
 from assistant.generation.answerer import GeneratingAnswerer
-from assistant.generation.entailment import ModelJudge
+from assistant.generation.entailment import JUDGE_SYSTEM, YES_NO_GRAMMAR, ModelJudge, Pair, judge_prompt
 from assistant.generation.languages import answer_language
 from assistant.generation.output import ClaimReader, answer_grammar
 from assistant.generation.support import SupportChecker, planted_phrases
@@ -586,3 +586,11 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
     assert len(pieces) == 3 and deadline.stopped == ["answer"]
     with pytest.raises(DeadlineReached):
         bot.answerer.backend.complete("Translate into English.", "Wo fand der Gipfel statt?", 24, Deadline(0))
+
+    # the entailment judge is served by the remote model too: one short reply per pair (only asked to be yes or no,
+    # and read as a no unless it says yes), none once the deadline has passed
+    assert isinstance(bot.answerer.judge, ModelJudge) and bot.answerer.judge.backend is bot.answerer.backend
+    pair = judge_prompt(Pair("The summit was held in Copenhagen.", "the Summit in Copenhagen"))
+    replies = bot.answerer.backend.replies(JUDGE_SYSTEM, [pair, pair], YES_NO_GRAMMAR, 2)
+    assert len(replies) == 2 and all(isinstance(r, str) for r in replies)
+    assert bot.answerer.backend.replies(JUDGE_SYSTEM, [pair], YES_NO_GRAMMAR, 2, Deadline(0)) == []

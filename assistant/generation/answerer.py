@@ -7,10 +7,14 @@ Same contract as the extractive answerer (question + evidence in, Draft out; it 
 2. The prompt is stable: instructions, then every sentence of the corpus numbered in document order (or, for a corpus
    too big for that, the evidence's), then the question last; llama.cpp reuses the evaluated prefix.
 3. The model writes claims closed by [n] markers (a grammar holds the local model to that); each claim is read off the
-   token stream as soon as its markers close, checked against the sentences it cites (support.py) and, for a
-   question in another language, for being in that language, and shown with its markers renumbered to exact
-   clause-level quotes. A claim that fails is dropped; if none is left, the answer is the extractive one, led in the
-   asker's language by a fixed sentence saying the quotes are the source's English.
+   token stream as soon as its markers close, checked against the sentences it cites (support.py: similarity) and,
+   for a question in another language, for being in that language, then for stating no number, name or month the
+   sentences do not and, as an answer's first claim, for citing the detail a "when / who / how much" question asks
+   (entailment.py). With an entailment judge, the claims that pass are then put to the model as yes/no questions
+   ("does the quote say everything the claim says?") once it has finished writing (one model, one turn at a time),
+   and shown after; without one, each is shown as soon as it passes. Shown claims carry their markers renumbered to
+   exact clause-level quotes. A claim that fails is dropped; if none is left, the answer is the extractive one, led
+   in the asker's language by a fixed sentence saying the quotes are the source's English.
 4. The model is stopped at the answer's deadline (waiting for it included): the answer is then the extractive one,
    or the checked claims written by then.
 """
