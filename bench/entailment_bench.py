@@ -44,6 +44,7 @@ DATASET = ROOT / "evals" / "questions.jsonl"
 LABELS = ROOT / "evals" / "claim_labels.jsonl"
 MODELS = ("0.5b", "1.5b")
 BEFORE_DROPS = frozenset({"language", "count", "support"})  # what the answerer dropped before the entailment checks
+JUDGE_DROPS = frozenset({"judge", "unjudged"})
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -115,7 +116,7 @@ def auc(scores: list[float], positive: list[bool]) -> float:
 
 
 def run_pairs(model: str, index_dir: Path) -> dict[str, Any]:
-    from assistant.generation.entailment import Pair, unstated_specifics
+    from assistant.generation.entailment import Pair, unfinished, unstated_specifics
 
     rows = _rows(PAIRS)
     bot = _bot(model, index_dir)
@@ -127,7 +128,7 @@ def run_pairs(model: str, index_dir: Path) -> dict[str, Any]:
         [verdict] = judge.entailed([Pair(row["claim"], row["quote"])])
         seconds.append(time.perf_counter() - started)
         verdicts.append(bool(verdict))
-    flagged = [bool(unstated_specifics(r["claim"], r["quote"])) for r in rows]
+    flagged = [bool(unstated_specifics(r["claim"], r["quote"])) or unfinished(r["claim"]) is not None for r in rows]
     margin = margins(bot, rows)
     truth = [bool(r["entailed"]) for r in rows]
     combined = [v and not f for v, f in zip(verdicts, flagged, strict=True)]

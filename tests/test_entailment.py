@@ -31,6 +31,7 @@ from assistant.generation.entailment import (
     detail_missing,
     judge_prompt,
     read_verdict,
+    unfinished,
     unstated_specifics,
 )
 from assistant.models import fold_whitespace
@@ -77,12 +78,24 @@ def test_the_pre_check_rejects_numbers_names_and_months_the_quote_does_not_state
     # a capitalised first word the corpus writes in lower case is a word, not a name
     assert unstated_specifics("Leaders met.", LEADERS, common=frozenset({"leaders"})) == []
     assert unstated_specifics("Presidency of the Council.", "the President of the Council") == ["Presidency"]
+    assert unstated_specifics("Yes, the leaders met.", LEADERS) == []  # an answer word, not a name
     # another language: numbers and months (in that language) only; German capitalises every noun
     assert unstated_specifics("Die Sanktionen gelten ab Oktober.", "The sanctions regimes.", language="de") == [
         "Oktober"
     ]
     assert unstated_specifics("Die Sanktionen gelten 2026.", "The sanctions regimes.", language="de") == ["2026"]
     assert unstated_specifics("Die Staats- und Regierungschefs in Kopenhagen.", LEADERS, language="de") == []
+
+
+def test_a_claim_that_breaks_off_before_its_detail_is_unfinished() -> None:
+    """Seen from both local models: the grammar lets a claim close anywhere, and "... will come into force on [6]" is
+    similar enough to its sentence to pass the similarity checks."""
+    for claim in ("The sanctions regimes will come into force on", "The President of the Commission is", "Routes:"):
+        assert unfinished(claim) is not None, claim
+    for claim in ("The summit was held in Copenhagen.", "It names the IOM and UNHCR", "The leaders met"):
+        assert unfinished(claim) is None, claim
+    assert unfinished("Der Gipfel fand statt in", "de") is None  # other languages: left to the judge
+    assert all(unfinished(row["claim"]) is None for row in pairs())
 
 
 def test_the_pre_check_passes_every_entailed_pair_and_every_added_number() -> None:
@@ -204,6 +217,7 @@ def test_the_judge_is_asked_only_about_claims_the_checks_in_code_passed(
         f"The leaders of Denmark and Poland met in Copenhagen with Mette Frederiksen [{venue}]. "  # a name it lacks
         f"The summit cost 40 million euros [{venue}]. "  # a number it does not give
         f"Bananas are yellow and grow on trees [{agencies}]. "  # unrelated to what it cites
+        f"The summit in Copenhagen was held on [{venue}]. "  # it breaks off before its detail
         f"The leaders met at a summit in Copenhagen [{venue}]."
     )
     judge = Recording(ModelJudge(local_bot.answerer.backend, "local:0.5b"))
@@ -215,6 +229,7 @@ def test_the_judge_is_asked_only_about_claims_the_checks_in_code_passed(
     assert stages["The leaders of Denmar"[:20]] == ("specifics", "the quote does not state Mette, Frederiksen")
     assert stages["The summit cost 40 m"][0] in ("support", "specifics")
     assert stages["Bananas are yellow a"][0] == "support"
+    assert stages["The summit in Copenh"] == ("unfinished", "it breaks off at 'on'")
     assert stages["The leaders met at a"][0] == ("accepted" if judge.given == [True] else "judge")
     assert "Frederiksen" not in draft.text and "million" not in draft.text and "Bananas" not in draft.text
     if judge.given == [True]:

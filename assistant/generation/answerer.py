@@ -9,12 +9,13 @@ Same contract as the extractive answerer (question + evidence in, Draft out; it 
 3. The model writes claims closed by [n] markers (a grammar holds the local model to that); each claim is read off the
    token stream as soon as its markers close, checked against the sentences it cites (support.py: similarity) and,
    for a question in another language, for being in that language, then for stating no number, name or month the
-   sentences do not and, as an answer's first claim, for citing the detail a "when / who / how much" question asks
-   (entailment.py). With an entailment judge, the claims that pass are then put to the model as yes/no questions
-   ("does the quote say everything the claim says?") once it has finished writing (one model, one turn at a time),
-   and shown after; without one, each is shown as soon as it passes. Shown claims carry their markers renumbered to
-   exact clause-level quotes. A claim that fails is dropped; if none is left, the answer is the extractive one, led
-   in the asker's language by a fixed sentence saying the quotes are the source's English.
+   sentences do not, for not breaking off before its detail and, as an answer's first claim, for citing the detail
+   a "when / who / how much" question asks (entailment.py). With an entailment judge, the claims that pass are then
+   put to the model as yes/no questions ("does the quote say everything the claim says?") once it has finished
+   writing (one model, one turn at a time), and shown after; without one, each is shown as soon as it passes. Shown
+   claims carry their markers renumbered to exact clause-level quotes. A claim that fails is dropped; if none is
+   left, the answer is the extractive one, led in the asker's language by a fixed sentence saying the quotes are the
+   source's English.
 4. The model is stopped at the answer's deadline (waiting for it included): the answer is then the extractive one,
    or the checked claims written by then.
 """
@@ -43,6 +44,7 @@ from assistant.generation.entailment import (
     context_of,
     detail_missing,
     judged_text,
+    unfinished,
     unstated_specifics,
 )
 from assistant.generation.languages import answer_language, fallback_lead
@@ -85,8 +87,8 @@ class _Accepted:
 class ClaimCheck:
     """What became of one claim the model wrote, logged (as the record's `claim_check`) for the benchmark and staff.
 
-    `stage` is "accepted" or the check that dropped it: language, count, support, specifics, detail, judge or
-    unjudged (the deadline came before the judge)."""
+    `stage` is "accepted" or the check that dropped it: language, count, support, specifics, unfinished, detail,
+    judge or unjudged (the deadline came before the judge)."""
 
     claim: str
     numbers: tuple[int, ...]
@@ -338,6 +340,9 @@ class GeneratingAnswerer:
         )
         if unstated:
             _dropped(claim, carrying, "specifics", f"the quote does not state {', '.join(unstated)}")
+            return None
+        if (cut := unfinished(claim.text, question.language)) is not None:
+            _dropped(claim, carrying, "unfinished", f"it breaks off at {cut!r}")
             return None
         opens = counted and detail_missing(question, judged_text(carrying)) is None
         if first and not opens:

@@ -4,7 +4,8 @@ Similarity accepts a claim whose topic is in the quote but whose detail is not (
 name or date it never gives). Two checks catch that:
 
 1. `unstated_specifics` (code): every number, capitalised name, acronym and month the claim states must be in the
-   quote; `detail_missing` (code): a claim answering "when / who / how much" must cite a quote that holds a date, a
+   quote; `unfinished` (code): an English claim must not break off before its detail ("... was held on");
+   `detail_missing` (code): a claim answering "when / who / how much" must cite a quote that holds a date, a
    person, an amount (the question's expected answer type).
 2. `ModelJudge` (the chat model): "Does the quote say everything the claim says, with nothing added?", its reply held
    to `yes` or `no` by a llama.cpp grammar (a remote model is only asked, and anything but a yes counts as no). The
@@ -47,6 +48,14 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“„«(]\s*)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
+_ANSWER_WORDS = frozenset({"yes", "no", "not"})  # "Yes, the statement ..." begins with no name
+# Words a finished English sentence does not end on: a claim ending "... will come into force on" stops short of the
+# detail it was about to give (the grammar lets the model close a claim anywhere)
+_DANGLING = frozenset(
+    """a an the of on in at by to for from with into onto about as than that which who whose whom and or but nor is
+    are was were be been being will would shall should can could may might must has have had do does did its their
+    our his her my your such including like between during until before after since via per""".split()
+)
 _ENGLISH_MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -93,7 +102,7 @@ def _unstated_names(claim: str, quote: str, common: frozenset[str]) -> list[str]
                 continue
             missing.append(word)
             continue
-        if lower in ENGLISH_STOPWORDS or lower in NUMBER_WORDS:  # numbers are checked as numbers
+        if lower in ENGLISH_STOPWORDS or lower in NUMBER_WORDS or lower in _ANSWER_WORDS:
             continue
         if _SENTENCE_START.search(claim[: match.start()]) and lower in common:
             continue  # "Leaders agreed ...": a sentence's first word, and one the corpus writes in lower case
@@ -145,6 +154,17 @@ def _unstated_months(claim: str, quote: str, language: str) -> list[str]:
         for word in _WORD.findall(claim)
         if (number := months.get(word.lower())) and _ENGLISH_MONTHS[number - 1].lower() not in quoted
     ]
+
+
+def unfinished(claim: str, language: str = "en") -> str | None:
+    """The word an English claim breaks off on ("... was held on", "The President is"), else None."""
+    if language != "en":
+        return None
+    text = claim.strip()
+    if text.endswith((":", ",", ";", "-", "(")):
+        return text[-1]
+    found = re.findall(r"[\w'’-]+", text)  # numbers too: "... for 2026-2027." ends on a number
+    return found[-1] if found and found[-1].lower() in _DANGLING else None
 
 
 def detail_missing(question: Question, quote: str) -> Expects | None:
@@ -247,5 +267,6 @@ __all__ = [
     "context_of",
     "detail_missing",
     "judged_text",
+    "unfinished",
     "unstated_specifics",
 ]
