@@ -278,74 +278,59 @@ def run_detail_absent(model: str, index_dir: Path, every: int, log: Path | None 
     return done
 
 
+WHEN = ("before", "code", "after")  # similarity checks only; + the checks in code; + the judge (what is shown)
+
+
+def _kept(stage: str) -> dict[str, bool]:
+    return {
+        "before": stage not in BEFORE_DROPS,
+        "code": stage == "accepted" or stage in JUDGE_DROPS,
+        "after": stage == "accepted",
+    }
+
+
 def summarise(cases: list[Case], labels: dict[tuple[str, str], bool]) -> dict[str, Any]:
-    """Claims before (passed the similarity checks) and after (shown), and how many of each a person labelled
-    unsupported; answers carrying at least one unsupported claim."""
-    out: dict[str, Any] = {"cases": len(cases), "reached_model": len(cases)}
-    written = before = after = 0
-    unsupported = Counter[str]()
-    unlabelled = Counter[str]()
-    answers_bad = Counter[str]()
-    answers_with_claims = Counter[str]()
+    """Claims kept by the similarity checks (before), by the checks in code too (code) and by the judge too (after,
+    what is shown), how many of each a person labelled unsupported, and the answers carrying one."""
+    shown, unsupported, unlabelled, bad_answers = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
     for case in cases:
-        bad_case = {"before": False, "after": False}
-        has = {"before": False, "after": False}
+        bad = dict.fromkeys(WHEN, False)
         for c in case.claims:
-            written += 1
-            kept = {"before": c["stage"] not in BEFORE_DROPS, "after": c["stage"] == "accepted"}
             label = labels.get(_key(c["claim"], c["quote"]))
-            for when, shown in kept.items():
-                if not shown:
-                    continue
-                has[when] = True
-                if when == "before":
-                    before += 1
-                else:
-                    after += 1
-                if label is None:
-                    unlabelled[when] += 1
-                elif not label:
-                    unsupported[when] += 1
-                    bad_case[when] = True
-        for when in ("before", "after"):
-            answers_with_claims[when] += has[when]
-            answers_bad[when] += bad_case[when]
-    out.update(
-        written=written,
-        before=before,
-        after=after,
-        unsupported_before=unsupported["before"],
-        unsupported_after=unsupported["after"],
-        unlabelled_before=unlabelled["before"],
-        unlabelled_after=unlabelled["after"],
-        answers_with_claims_before=answers_with_claims["before"],
-        answers_with_claims_after=answers_with_claims["after"],
-        answers_unsupported_before=answers_bad["before"],
-        answers_unsupported_after=answers_bad["after"],
-        stages=dict(Counter(c["stage"] for case in cases for c in case.claims)),
-        seconds_p50=percentile([c.seconds for c in cases], 50) if cases else None,
-    )
-    return out
+            for when, kept in _kept(c["stage"]).items():
+                if kept:
+                    shown[when] += 1
+                    unlabelled[when] += label is None
+                    unsupported[when] += label is False
+                    bad[when] = bad[when] or label is False
+        for when in WHEN:
+            bad_answers[when] += bad[when]
+    return {
+        "cases": len(cases),
+        "written": sum(len(c.claims) for c in cases),
+        **{f"shown_{w}": shown[w] for w in WHEN},
+        **{f"unsupported_{w}": unsupported[w] for w in WHEN},
+        **{f"unlabelled_{w}": unlabelled[w] for w in WHEN},
+        **{f"answers_unsupported_{w}": bad_answers[w] for w in WHEN},
+        "stages": dict(Counter(c["stage"] for case in cases for c in case.claims)),
+        "seconds_p50": percentile([c.seconds for c in cases], 50) if cases else None,
+    }
 
 
 def detail_table(results: dict[str, list[Case]], labels: dict[tuple[str, str], bool]) -> str:
     lines = [
-        "| model | cases | claims written | shown before: claims (unsupported, unlabelled) | shown after: claims "
-        "(unsupported, unlabelled) | unsupported-claim rate before → after | answers with an unsupported claim "
-        "before → after | answer p50 |",
-        "|---|---|---|---|---|---|---|---|",
+        "| model | cases | claims written | claims kept (unsupported / unlabelled): similarity only → + checks in "
+        "code → + judge | answers with an unsupported claim: similarity only → + code → + judge | answer p50 |",
+        "|---|---|---|---|---|---|",
     ]
     for model, cases in results.items():
         for scope, chosen in (("gate on", [c for c in cases if not c.gate_refused]), ("gate off", cases)):
             s = summarise(chosen, labels)
-            rate_before = s["unsupported_before"] / max(1, s["before"] - s["unlabelled_before"])
-            rate_after = s["unsupported_after"] / max(1, s["after"] - s["unlabelled_after"])
+            kept = " → ".join(f"{s[f'shown_{w}']} ({s[f'unsupported_{w}']} / {s[f'unlabelled_{w}']})" for w in WHEN)
+            bad = " → ".join(str(s[f"answers_unsupported_{w}"]) for w in WHEN)
             p50 = f"{s['seconds_p50']:.1f} s" if s["seconds_p50"] is not None else "–"
             lines.append(
-                f"| {model}, {scope} | {s['cases']} | {s['written']} | {s['before']} ({s['unsupported_before']}, "
-                f"{s['unlabelled_before']}) | {s['after']} ({s['unsupported_after']}, {s['unlabelled_after']}) | "
-                f"{rate_before:.2f} → {rate_after:.2f} | {s['answers_unsupported_before']} → "
-                f"{s['answers_unsupported_after']} of {s['cases']} | {p50} |"
+                f"| {model}, {scope} | {s['cases']} | {s['written']} | {kept} | {bad} of {s['cases']} | {p50} |"
             )
     return "\n".join(lines)
 
