@@ -75,6 +75,12 @@ class Config(BaseSettings):
     llm_threads: int = Field(2, ge=1, le=256, description="CPU threads llama.cpp uses (always set: its default is 1).")
     llm_context_tokens: int = Field(4096, ge=512, le=131_072, description="The local model's context window.")
     llm_max_tokens: int = Field(160, ge=16, le=4096, description="Longest generated answer, in model tokens.")
+    entailment_judge: bool = Field(
+        True,
+        description="Ask the answering model, as a yes/no judge held to its answer by a grammar, whether each claim's "
+        "quote states everything the claim says, after the checks in code pass it (local and openai answerers); "
+        "a claim judged 'no' is dropped. Off: claims are checked in code only, and shown as soon as they are written.",
+    )
     openai_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (None: api.openai.com)."
     )

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.llm_bench                       # extractive, local 0.5b, local 1.5b
     .venv/bin/python -m bench.llm_bench --only local:1.5b --limit 20
+    .venv/bin/python -m bench.llm_bench --only local:0.5b --every 5 --no-judge   # without the entailment judge
 
 Each answerer runs in its own process (so peak RSS is its own), warmed before timing like a server would be. The
 answers are scored with the eval harness (assistant.evals.run_eval) when it is importable, else by this script from
@@ -31,11 +32,16 @@ ANSWERERS = ("extractive", "local:0.5b", "local:1.5b")
 TARGETS = {"ttft_p50_s": 2.0, "total_p50_s": 10.0, "peak_rss_gb": 3.0}
 
 
-def _config(answerer: str, index_dir: Path) -> Any:
+def _config(answerer: str, index_dir: Path, judge: bool = True) -> Any:
     from assistant.config import Config
 
     kind, _, model = answerer.partition(":")
-    settings: dict[str, Any] = {"answerer": kind, "index_dir": index_dir, "show_progress": False}
+    settings: dict[str, Any] = {
+        "answerer": kind,
+        "index_dir": index_dir,
+        "show_progress": False,
+        "entailment_judge": judge,
+    }
     if model:
         settings["local_model"] = model
     return Config(**settings)
@@ -60,13 +66,15 @@ def _simple_score(bot: Any, dataset: Path) -> dict[str, Any]:
     return {"pass_rate": passed / len(rows), "exact_pass_rate": answerable_passed / max(1, answerable)}
 
 
-def run_one(answerer: str, dataset: Path, limit: int | None, index_dir: Path, every: int = 1) -> dict[str, Any]:
+def run_one(
+    answerer: str, dataset: Path, limit: int | None, index_dir: Path, every: int = 1, judge: bool = True
+) -> dict[str, Any]:
     """Time and score one answerer in this process."""
     from assistant.assistant import Assistant
     from assistant.models import Answer
 
     started = time.perf_counter()
-    bot = Assistant(_config(answerer, index_dir))
+    bot = Assistant(_config(answerer, index_dir, judge))
     init_s = time.perf_counter() - started
     timings: list[tuple[float, float]] = []
     ask = bot.ask
@@ -160,11 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", type=Path, default=None, help="Index folder (default: a temp dir)")
     parser.add_argument("--json", type=Path, default=None, help="Also write the rows here")
     parser.add_argument("--failures", action="store_true", help="Print each answerer's failed cases")
+    parser.add_argument("--no-judge", action="store_true", help="Model answerers without the entailment judge")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     index_dir = args.index_dir or Path(tempfile.mkdtemp(prefix="llm-bench-")) / "index"
     if args.child:
-        row = run_one(args.child, args.dataset, args.limit, index_dir, args.every)
+        row = run_one(args.child, args.dataset, args.limit, index_dir, args.every, judge=not args.no_judge)
         print("BENCH-ROW " + json.dumps(row))
         return 0
     rows = []
@@ -172,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, "-m", "bench.llm_bench", "--child", answerer, "--dataset", str(args.dataset)]
         command += ["--index-dir", str(index_dir), "--every", str(args.every)]
         command += ["--limit", str(args.limit)] if args.limit else []
+        command += ["--no-judge"] if args.no_judge else []
         print(f"running {answerer} ...", file=sys.stderr, flush=True)
         done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ}, check=False)
         found = [line for line in done.stdout.splitlines() if line.startswith("BENCH-ROW ")]

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
 from assistant import Answer, Assistant, Config, Quotes
+from assistant.generation.entailment import ModelJudge
 from assistant.server import create_app
 from tests.browser_support import ANSWER_DONE, CHROMIUM, LAUNCH_ARGS, open_page, require_chromium, shot
 from tests.conftest import serve_in_thread
@@ -38,11 +39,16 @@ def assert_verbatim(bot: Assistant, quotes: Quotes) -> None:
 
 @contextmanager
 def backend(bot: Assistant, replacement: Any) -> Iterator[Any]:
-    original, bot.answerer.backend = bot.answerer.backend, replacement  # type: ignore[attr-defined]
+    """The answerer writes with the replacement (and a Scripted one is its entailment judge too)."""
+    answerer: Any = bot.answerer
+    original, judge = answerer.backend, answerer.judge
+    answerer.backend = replacement
+    if isinstance(replacement, Scripted):
+        answerer.judge = ModelJudge(replacement)
     try:
         yield replacement
     finally:
-        bot.answerer.backend = original  # type: ignore[attr-defined]
+        answerer.backend, answerer.judge = original, judge
 
 
 def sentence_number(bot: Assistant, words: str) -> int:

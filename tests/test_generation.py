@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from assistant.deadline import Deadline, DeadlineReached
 from assistant.errors import ConfigError
 from assistant.evals.languages import own_words
 from assistant.generation.answerer import GeneratingAnswerer
+from assistant.generation.entailment import JUDGE_SYSTEM, YES_NO_GRAMMAR, ModelJudge, Pair, judge_prompt
 from assistant.generation.languages import answer_language
 from assistant.generation.output import ClaimReader, answer_grammar
 from assistant.generation.support import SupportChecker, planted_phrases
@@ -289,13 +290,19 @@ def test_streaming_yields_claims_before_the_final_answer(local_bot: Assistant) -
 
 class Scripted:
     """A stand-in for the model that writes a given reply. The model's slips cannot be produced on demand (and differ
-    between CPUs), so these replay them through the real checking code: the only stand-ins in this file."""
+    between CPUs), so these replay them through the real checking code: the only stand-ins in this file. As the
+    entailment judge it says yes (tests/test_entailment.py tests the judge)."""
 
     name = "scripted"
 
     def __init__(self, reply: str, translation: str = "") -> None:
         self.reply = reply
         self.translation = translation
+
+    def replies(
+        self, system: str, users: Sequence[str], grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> list[str]:
+        return ["yes" for _ in users]
 
     def warm(self, system: str) -> None: ...
 
@@ -310,11 +317,13 @@ class Scripted:
 
 @contextmanager
 def model_writing(bot: Assistant, backend: Scripted) -> Iterator[None]:
+    """The answerer writes with the stand-in, and judges with it."""
     original, bot.answerer.backend = bot.answerer.backend, backend
+    judge, bot.answerer.judge = bot.answerer.judge, ModelJudge(backend)
     try:
         yield
     finally:
-        bot.answerer.backend = original
+        bot.answerer.backend, bot.answerer.judge = original, judge
 
 
 def sentence_number(bot: Assistant, words: str) -> int:
@@ -577,3 +586,11 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
     assert len(pieces) == 3 and deadline.stopped == ["answer"]
     with pytest.raises(DeadlineReached):
         bot.answerer.backend.complete("Translate into English.", "Wo fand der Gipfel statt?", 24, Deadline(0))
+
+    # the entailment judge is served by the remote model too: one short reply per pair (only asked to be yes or no,
+    # and read as a no unless it says yes), none once the deadline has passed
+    assert isinstance(bot.answerer.judge, ModelJudge) and bot.answerer.judge.backend is bot.answerer.backend
+    pair = judge_prompt(Pair("The summit was held in Copenhagen.", "the Summit in Copenhagen"))
+    replies = bot.answerer.backend.replies(JUDGE_SYSTEM, [pair, pair], YES_NO_GRAMMAR, 2)
+    assert len(replies) == 2 and all(isinstance(r, str) for r in replies)
+    assert bot.answerer.backend.replies(JUDGE_SYSTEM, [pair], YES_NO_GRAMMAR, 2, Deadline(0)) == []

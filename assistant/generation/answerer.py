@@ -7,10 +7,15 @@ Same contract as the extractive answerer (question + evidence in, Draft out; it 
 2. The prompt is stable: instructions, then every sentence of the corpus numbered in document order (or, for a corpus
    too big for that, the evidence's), then the question last; llama.cpp reuses the evaluated prefix.
 3. The model writes claims closed by [n] markers (a grammar holds the local model to that); each claim is read off the
-   token stream as soon as its markers close, checked against the sentences it cites (support.py) and, for a
-   question in another language, for being in that language, and shown with its markers renumbered to exact
-   clause-level quotes. A claim that fails is dropped; if none is left, the answer is the extractive one, led in the
-   asker's language by a fixed sentence saying the quotes are the source's English.
+   token stream as soon as its markers close, checked against the sentences it cites (support.py: similarity) and,
+   for a question in another language, for being in that language, then for stating no number, name or month the
+   sentences do not, for not breaking off before its detail and, as an answer's first claim, for citing the detail
+   a "when / who / how much" question asks (entailment.py). With an entailment judge, the claims that pass are then
+   put to the model as yes/no questions ("does the quote say everything the claim says?") once it has finished
+   writing (one model, one turn at a time), and shown after; without one, each is shown as soon as it passes. Shown
+   claims carry their markers renumbered to exact clause-level quotes. A claim that fails is dropped; if none is
+   left, the answer is the extractive one, led in the asker's language by a fixed sentence saying the quotes are the
+   source's English.
 4. The model is stopped at the answer's deadline (waiting for it included): the answer is then the extractive one,
    or the checked claims written by then.
 """
@@ -33,6 +38,16 @@ from assistant.answer.question import Kind, Question, analyse, detect_language
 from assistant.deadline import Deadline, DeadlineReached
 from assistant.gate import corpus_vocabulary
 from assistant.generation.backends import ChatBackend, close_stream
+from assistant.generation.entailment import (
+    EntailmentJudge,
+    Pair,
+    common_words,
+    context_of,
+    detail_missing,
+    judged_text,
+    unfinished,
+    unstated_specifics,
+)
 from assistant.generation.languages import LANGUAGE_NAMES, answer_language, fallback_lead
 from assistant.generation.output import Claim, ClaimReader, answer_grammar
 from assistant.generation.passages import NumberedPassages, Passage
@@ -70,6 +85,29 @@ class _Accepted:
     citations: list[Citation] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ClaimCheck:
+    """What became of one claim the model wrote, logged (as the record's `claim_check`) for the benchmark and staff.
+
+    `stage` is "accepted" or the check that dropped it: language, count, support, specifics, unfinished, detail,
+    judge or unjudged (the deadline came before the judge)."""
+
+    claim: str
+    numbers: tuple[int, ...]
+    quote: str
+    stage: str
+    reason: str = ""
+
+
+@dataclass
+class _Screened:
+    """A claim that passed the checks in code, with the cited sentences that carry it."""
+
+    claim: Claim
+    passages: list[Passage]
+    opens: bool  # it may be an answer's first claim (a count for "how many", the asked detail for "when", "who")
+
+
 class GeneratingAnswerer:
     """Answers with a chat model (llama.cpp or an OpenAI-compatible server); every claim is checked in code."""
 
@@ -81,6 +119,7 @@ class GeneratingAnswerer:
         support: SupportChecker,
         max_tokens: int = 160,
         use_grammar: bool = True,
+        judge: EntailmentJudge | None = None,
     ) -> None:
         self.name = name
         self.backend = backend
@@ -88,8 +127,10 @@ class GeneratingAnswerer:
         self.support = support
         self.max_tokens = max_tokens
         self.use_grammar = use_grammar
+        self.judge = judge  # None: claims are shown as soon as the checks in code pass them
         self._corpus: NumberedPassages | None = None
         self._vocabulary: frozenset[str] = frozenset()
+        self._common: frozenset[str] = frozenset()
         self._translations: LRUCache[str, str | None] = LRUCache(maxsize=TRANSLATIONS_KEPT)
         self._translations_lock = threading.Lock()
         self._quote_translator = QuoteTranslator(cross_lingual(support.multilingual) if support.multilingual else None)
@@ -100,6 +141,7 @@ class GeneratingAnswerer:
         self.extractive.prepare(chunks, outlines, warm)
         passages = NumberedPassages(chunks)
         self._vocabulary = corpus_vocabulary(c.text for c in chunks)
+        self._common = common_words(c.text for c in chunks)
         self._corpus = None
         if passages.tokens() <= WHOLE_CORPUS_TOKENS:
             self._corpus = passages
@@ -229,7 +271,9 @@ class GeneratingAnswerer:
         reader = ClaimReader()
         markers: dict[tuple[str, int, int], Citation] = {}
         accepted: list[_Accepted] = []
+        screened: list[_Screened] = []  # with a judge: claims the checks in code passed, judged when the model is done
         shown = ""
+        common = self._common or common_words(e.chunk.text for e in evidence)
         tokens = self.backend.stream(
             self.system_prompt(passages),
             self.user_prompt(question.standalone, followup, passages, hints, translation),
@@ -237,10 +281,22 @@ class GeneratingAnswerer:
             self.max_tokens,
             deadline,
         )
+
+        def take(claim: Claim) -> str:
+            """Check a claim in code; without a judge, the text to show now ("" when dropped or held back)."""
+            first = not (screened if self.judge is not None else accepted)
+            checked = self._screen(claim, passages, question, planted, common, first)
+            if checked is None:
+                return ""
+            if self.judge is not None:
+                screened.append(checked)
+                return ""
+            return self._show(checked, question, markers, accepted, shown)
+
         try:
             for delta in tokens:
                 for claim in reader.feed(delta):
-                    piece = self._accept(claim, passages, question, planted, markers, accepted, shown)
+                    piece = take(claim)
                     if piece:
                         shown += piece
                         yield piece
@@ -253,10 +309,15 @@ class GeneratingAnswerer:
             close_stream(tokens)
         if deadline is None or not deadline.reached:  # a claim cut off by the deadline is not checked or shown
             for claim in reader.close():
-                piece = self._accept(claim, passages, question, planted, markers, accepted, shown)
+                piece = take(claim)
                 if piece:
                     shown += piece
                     yield piece
+        for checked in self._judged(screened, deadline):
+            piece = self._show(checked, question, markers, accepted, shown)
+            if piece:
+                shown += piece
+                yield piece
         if not accepted:
             log.info("no checked claim in the model's answer to %r; answering extractively", asked)
             yield from _framed(question, fallback)
@@ -279,32 +340,82 @@ class GeneratingAnswerer:
             ]
         return list(dict.fromkeys(found))[:2]
 
-    def _accept(
+    def _screen(
         self,
         claim: Claim,
         passages: NumberedPassages,
         question: Question,
         planted: list[str],
+        common: frozenset[str],
+        first: bool,
+    ) -> _Screened | None:
+        """The claim with the sentences that carry it when the checks in code pass it, else None (logged).
+
+        In order: the asker's language, a count first for "how many", similarity to the cited sentences
+        (support.py), then every number, name and month it states being in them and, for its first claim, an answer
+        to "when / who / how much" citing the asked detail (entailment.py)."""
+        english = question.english
+        if not english and detect_language(claim.text) != question.language:  # the asker reads it, in their language
+            _dropped(claim, [], "language", f"not in the question's language ({question.language})")
+            return None
+        counted = question.kind is not Kind.COUNT or bool(claimed_numbers(claim.text, english))
+        if first and not counted:
+            _dropped(claim, [], "count", "an answer to 'how many' starts with the count")
+            return None
+        cited: list[Passage] = [p for n in claim.numbers if (p := passages.get(n)) is not None]
+        verdict = self.support.check(claim.text, cited, english, planted)
+        if not verdict.ok:
+            _dropped(claim, cited, "support", verdict.reason)
+            return None
+        carrying = self.support.supporting(claim.text, cited, english)
+        counts = {n for p in carrying for n in p.counts}
+        unstated = unstated_specifics(
+            claim.text, context_of(carrying), language=question.language, counts=counts, common=common
+        )
+        if unstated:
+            _dropped(claim, carrying, "specifics", f"the quote does not state {', '.join(unstated)}")
+            return None
+        if (cut := unfinished(claim.text, question.language)) is not None:
+            _dropped(claim, carrying, "unfinished", f"it breaks off at {cut!r}")
+            return None
+        opens = counted and detail_missing(question, judged_text(carrying)) is None
+        if first and not opens:
+            _dropped(claim, carrying, "detail", f"its quote holds no {question.expects} for the question")
+            return None
+        return _Screened(claim, carrying, opens)
+
+    def _judged(self, screened: list[_Screened], deadline: Deadline | None) -> list[_Screened]:
+        """The screened claims the judge finds their quotes state, in order, led by one that may open an answer."""
+        if self.judge is None or not screened:
+            return []
+        pairs = [Pair(s.claim.text, judged_text(s.passages)) for s in screened]
+        verdicts = self.judge.entailed(pairs, deadline)
+        kept: list[_Screened] = []
+        for checked, verdict in zip(screened, verdicts, strict=True):
+            if verdict is None:
+                _dropped(checked.claim, checked.passages, "unjudged", "the deadline came before the judge")
+            elif not verdict:
+                _dropped(checked.claim, checked.passages, "judge", f"{self.judge.name}: the quote does not say it")
+            elif not kept and not checked.opens:  # the claim before it was dropped: this one cannot lead
+                _dropped(checked.claim, checked.passages, "detail", "an answer's first claim gives what was asked")
+            else:
+                kept.append(checked)
+        return kept
+
+    def _show(
+        self,
+        checked: _Screened,
+        question: Question,
         markers: dict[tuple[str, int, int], Citation],
         accepted: list[_Accepted],
         shown: str,
     ) -> str:
-        """The claim as text to show with renumbered markers, or "" when it is dropped."""
-        english = question.english
-        if not english and detect_language(claim.text) != question.language:  # the asker reads it, in their language
-            log.info("dropped claim %r: not in the question's language (%s)", claim.text, question.language)
-            return ""
-        if question.kind is Kind.COUNT and not accepted and not claimed_numbers(claim.text, english):
-            log.info("dropped claim %r: an answer to 'how many' starts with the count", claim.text)
-            return ""
-        cited: list[Passage] = [p for n in claim.numbers if (p := passages.get(n)) is not None]
-        verdict = self.support.check(claim.text, cited, english, planted)
-        if not verdict.ok:
-            log.info("dropped claim %r citing %s: %s", claim.text, claim.numbers, verdict.reason)
-            return ""
+        """The accepted claim as text to show, with its markers renumbered to clause-level quotes."""
+        claim = checked.claim
+        _log_check(claim, checked.passages, "accepted", "")
         citations = []
-        for passage in self.support.supporting(claim.text, cited, english):
-            span = self.support.quote_for(claim.text, passage, english)
+        for passage in checked.passages:
+            span = self.support.quote_for(claim.text, passage, question.english)
             key = (passage.chunk.document_id, span.start, span.end)
             if key not in markers:
                 markers[key] = _citation(len(markers) + 1, passage.chunk, span)
@@ -316,6 +427,18 @@ class GeneratingAnswerer:
             text, end = text[:-1], text[-1]
         refs = "".join(f" [{c.marker}]" for c in dict.fromkeys(citations))
         return ("" if not shown else " ") + f"{text}{refs}{end}"
+
+
+def _log_check(claim: Claim, passages: list[Passage], stage: str, reason: str) -> None:
+    check = ClaimCheck(claim.text, tuple(claim.numbers), judged_text(passages), stage, reason)
+    if stage == "accepted":
+        log.debug("accepted claim %r citing %s", claim.text, claim.numbers, extra={"claim_check": check})
+    else:
+        log.info("dropped claim %r citing %s: %s", claim.text, claim.numbers, reason, extra={"claim_check": check})
+
+
+def _dropped(claim: Claim, passages: list[Passage], stage: str, reason: str) -> None:
+    _log_check(claim, passages, stage, reason)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -334,4 +457,4 @@ def _framed(question: Question, fallback: Draft) -> Iterator[str | Draft]:
 _citation = Citation.of
 
 
-__all__ = ["GeneratingAnswerer"]
+__all__ = ["ClaimCheck", "GeneratingAnswerer"]

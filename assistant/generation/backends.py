@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -40,6 +40,14 @@ class ChatBackend(Protocol):
         """A short side reply (e.g. a translation) that leaves the warmed prompt's cache as it was.
 
         Raises DeadlineReached when the reply cannot be finished before the deadline."""
+        ...
+
+    def replies(
+        self, system: str, users: Sequence[str], grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> list[str]:
+        """One short reply per user message under one system prompt (e.g. the entailment judge's yes or no), in
+        one turn of the model, leaving the warmed prompt's cache as it was. Fewer replies than messages when the
+        deadline passed first."""
         ...
 
 
@@ -277,6 +285,28 @@ class LlamaCppBackend:
             raise DeadlineReached("the side reply was cut short by the deadline")
         return reply.strip()
 
+    def replies(
+        self, system: str, users: Sequence[str], grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> list[str]:
+        """Short replies in one turn: the system prompt is evaluated once for all of them (llama.cpp keeps the common
+        prefix), and the warmed prompt's evaluated tokens are put back once at the end."""
+        found: list[str] = []
+        with self._turn(deadline, "judge"):
+            try:
+                for user in users:
+                    if deadline is not None and deadline.passed():
+                        deadline.stop("judge")
+                        break
+                    constrained = self.model.grammar(grammar) if grammar else None
+                    reply = "".join(self._tokens(system, user, max_tokens, deadline, "judge", grammar=constrained))
+                    if deadline is not None and "judge" in deadline.stopped:
+                        break  # cut short: not a reply
+                    found.append(reply.strip())
+            finally:
+                if self._state is not None:
+                    self._state.load(self.model.llama)
+        return found
+
     def stream(
         self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
     ) -> Iterator[str]:
@@ -319,6 +349,18 @@ class OpenAICompatibleBackend:
         if deadline is not None and "side reply" in deadline.stopped:
             raise DeadlineReached("the side reply was cut short by the deadline")
         return reply.strip()
+
+    def replies(
+        self, system: str, users: Sequence[str], grammar: str | None, max_tokens: int, deadline: Deadline | None = None
+    ) -> list[str]:
+        """One request per message; the grammar is llama.cpp's: a generic server is only asked (the caller checks)."""
+        found = []
+        for user in users:
+            try:
+                found.append(self.complete(system, user, max_tokens, deadline))
+            except DeadlineReached:
+                break
+        return found
 
     def stream(
         self, system: str, user: str, grammar: str | None, max_tokens: int, deadline: Deadline | None = None
