@@ -312,10 +312,10 @@ class Assistant:
         named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
         gloss: dict[str, str] = {}
+        question_words = word_list(strip_markup(standalone))
         if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
-            question_words = word_list(strip_markup(standalone))
             gloss = served.glossary.gloss(question_words) if served.glossary is not None else {}
-            gloss |= lexicon_gloss(question_words, language)
+        gloss |= lexicon_gloss(question_words, language)  # English: everyday words onto the documents' ("deport")
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),
@@ -326,7 +326,7 @@ class Assistant:
             language=language,
         )
         glossed = list(dict.fromkeys(gloss.values()))
-        searched = english or (" ".join(glossed) if len(glossed) >= 2 else None)  # one mapped word is too thin
+        searched = english or asked.reworded or (" ".join(glossed) if len(glossed) >= 2 else None)  # one is too thin
         retrieval = served.retriever.retrieve(
             standalone, self.config.top_k, searched, language=asked.language, documents=named
         )

@@ -461,3 +461,31 @@ def test_kinds_of_a_thing_the_statement_only_names_are_refused(plain) -> None:
     assert data.refused and data.reason is Refusal.DETAIL_ABSENT and "kinds of data" in data.text
     pilots = ask(plain, "What type of pilots are proposed?", STATEMENT.id)
     assert not pilots.refused and "fair" in " ".join(c.quote for c in pilots.citations)
+
+
+# --- the public's everyday words ---------------------------------------------------------------------------------
+
+
+def test_an_everyday_word_is_read_as_the_documents_word() -> None:
+    from assistant.answer.lexicon import lexicon_gloss, reworded
+
+    gloss = lexicon_gloss(["position", "on", "deportations", "penalties", "dealing"], "en")
+    assert gloss == {"deportations": "returns", "penalties": "sanctions"}  # "dealing" (with) is no deal
+    assert reworded("What's the position on deportations?", gloss) == "What's the position on returns?"
+    assert reworded("Are there penalties?", {}) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "held"),
+    [
+        ("What's the position on deportations?", "approach to returns"),
+        ("Are punitive measures planned against the criminal networks?", "sanctions regimes"),
+        ("Does the statement back trial schemes?", "pilots"),
+    ],
+)
+def test_a_question_in_everyday_words_is_answered_from_the_passage_in_the_documents_words(
+    bot: Assistant, question: str, held: str
+) -> None:
+    answer = bot.ask(question)
+    assert answer.analysis is not None and answer.analysis.reworded is not None
+    assert not answer.refused and any(held in c.quote for c in answer.citations)

@@ -177,7 +177,9 @@ class ExtractiveAnswerer:
         if not windows:
             return [], False
         texts = [fold_whitespace(w.span.text) for w in windows]
-        forms = list(dict.fromkeys([question.standalone, question.text]))
+        forms = list(dict.fromkeys([question.reworded or question.standalone, question.text]))
+        if question.reworded and question.text == question.standalone:
+            forms = [question.reworded]  # in the documents' words: the everyday word only adds noise
         cross_lingual = self.multilingual is not None and not question.english
         if cross_lingual:
             assert self.multilingual is not None

@@ -2,14 +2,17 @@
 
 Each ``assistant/locales/<lang>/lexicon.json`` maps an English concept word (or an English country name) to lowercase
 stems: a word of that language means the concept when it starts with a stem; a stem ending in ``$`` matches only the
-whole word. The multilingual embedding glossary is too noisy for these short structural words.
+whole word. The multilingual embedding glossary is too noisy for these short structural words. The English lexicon
+maps the public's everyday words onto the documents' own ("deportations" -> "returns", "penalties" -> "sanctions"):
+MiniLM places "deportations" nearer "refugee" than "returns", so word vectors cannot be trusted with it either.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
@@ -77,3 +80,12 @@ def lexicon_gloss(words: Iterable[str], language: str) -> dict[str, str]:
         if concept is not None and concept not in _NOT_A_TOPIC:
             found[word] = concept
     return found
+
+
+def reworded(text: str, gloss: Mapping[str, str]) -> str | None:
+    """The text with each glossed word replaced by the documents' word for it, or None when nothing is glossed."""
+    if not gloss:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(gloss, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?![\w'’-])")
+    return pattern.sub(lambda m: gloss[m.group(1)], text)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of
+from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of, reworded
 from assistant.text import ENGLISH_STOPWORDS, words
 from assistant.tokens import count_tokens
 
@@ -72,6 +72,9 @@ class Question(BaseModel):
     document: str | None = Field(None, description="The id of the document the question names, if any")
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
     translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
+    reworded: str | None = Field(
+        None, description="An English question in the documents' words ('deportations' -> 'returns'), if it differs"
+    )
     gloss: dict[str, str] = Field(
         default_factory=dict, description="Words of a question in another language mapped to the corpus's words"
     )
@@ -745,13 +748,14 @@ def analyse(
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
         subject = next((w for w in glossed.values() if w[:1].isupper()), None)
+    rewritten = reworded(resolved, glossed) if language == "en" else None
     return Question(
         text=text,
         standalone=resolved,
         language=language,
         kind=kind,
         expects=expects_of(resolved, kind),
-        focus=focus_terms(f"{resolved} {english_words.lower()}"),
+        focus=focus_terms(rewritten or f"{resolved} {english_words.lower()}"),
         names=names_in(resolved) if language == "en" else [],
         ordinal=ordinal_of(resolved, language) if kind is Kind.ORDINAL else None,
         list_noun=list_noun,
@@ -760,6 +764,7 @@ def analyse(
         document=document,
         followup=followup,
         translation=translation,
+        reworded=rewritten,
         gloss=glossed,
     )
 
