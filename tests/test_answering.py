@@ -489,3 +489,31 @@ def test_a_question_in_everyday_words_is_answered_from_the_passage_in_the_docume
     answer = bot.ask(question)
     assert answer.analysis is not None and answer.analysis.reworded is not None
     assert not answer.refused and any(held in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Hvordan søker jeg om norsk statsborgerskap?", "nb"),
+        ("Wie kann ich Asyl beantragen?", "de"),
+        ("Comment puis-je demander l'asile en France ?", "fr"),
+        ("Kaip man pateikti prieglobsčio prašymą Vokietijoje?", "lt"),
+        ("Danimarka'da oturma izni için nasıl başvurabilirim?", "tr"),
+    ],
+)
+def test_a_request_for_personal_advice_in_another_language_is_not_a_question_on_the_documents(
+    question: str, language: str
+) -> None:
+    assert analyse(question, language=language).kind is Kind.COMMAND
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Hur ska man samarbeta med tredjeländer?", "sv"),  # "man" is "one" in Swedish
+        ("Jak je to s návraty?", "cs"),  # "je" is "is" in Czech
+        ("Wie gehen die Staaten mit Schleusern um?", "de"),
+    ],
+)
+def test_a_how_question_about_the_documents_is_not_taken_for_personal_advice(question: str, language: str) -> None:
+    assert analyse(question, language=language).kind is not Kind.COMMAND

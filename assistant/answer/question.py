@@ -283,6 +283,28 @@ _COMMAND = re.compile(
     r"\bexplain why\b(?!.*\b(?:statement|leaders|document|they)\b)",
     re.IGNORECASE,
 )
+# A request for personal advice in the public's languages: a "how" and the asker in the first person ("Hvordan søker
+# jeg ...?", "Kaip man pateikti ...?", "...nasıl başvurabilirim?"): the documents give no advice to one person
+_HOW_WORD = (
+    r"wie|comment|c[óo]mo|come|jak|hoe|hvordan|hur|miten|kuinka|kako|hogyan|cum|nas[ıi]l|kaip|k[āa]|kuidas|"
+    r"как|як|πώς|како|conas|si"
+)
+_FIRST_PERSON = (
+    r"ich|(?:puis|dois)-je|je (?:peux|dois)|yo|puedo|debo|io|posso|devo|mog[ęe]|ik|jeg|jag|min[äa]|voin|já|"
+    r"m[ůu]žu|mohu|m[ôo]žem|mogu|trebam|aš|galiu|saan|mulle|én|tudok|я|можу|могу|мені|мне|εγώ|μπορώ|мога|"
+    r"можам|unë|mundem|is féidir liom|\w+[ye]?(?:abilirim|ebilirim)"
+)
+# first-person words that are other words in other languages (Swedish "man" is "one", Latvian "es" ...)
+_FIRST_PERSON_OF = {"lt": "man|mano", "lv": "man|es"}
+
+
+def personal_request(text: str, language: str) -> bool:
+    """Whether a question in another language asks how the asker themself can do something."""
+    first = _FIRST_PERSON + (f"|{_FIRST_PERSON_OF[language]}" if language in _FIRST_PERSON_OF else "")
+    pattern = rf"(?<!\w)(?:{_HOW_WORD})(?!\w).*?(?<!\w)(?:{first})(?!\w)"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
 # Commands that ask for the documents themselves are questions in imperative form ("list the themes").
 _ABOUT_DOCUMENTS = re.compile(
     r"\b(?:statement|document|declaration|text|themes?|leaders|signator\w*|notice|note)\b", re.IGNORECASE
@@ -488,6 +510,8 @@ def kind_of(text: str, language: str) -> Kind:
         _ABOUT_DOCUMENTS.search(stripped) and re.match(r"^(?:please\s+)?(?:list|name|give|tell|summar)", stripped, re.I)
     ):
         return Kind.COMMAND
+    if language != "en" and personal_request(stripped, language):
+        return Kind.COMMAND  # "Hvordan søker jeg om ...?": advice for the asker, not a question on the documents
     if _TITLE.search(stripped) and not _COUNT.search(stripped):
         return Kind.TITLE
     if _SUMMARY.search(stripped):
