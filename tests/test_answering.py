@@ -517,3 +517,30 @@ def test_a_request_for_personal_advice_in_another_language_is_not_a_question_on_
 )
 def test_a_how_question_about_the_documents_is_not_taken_for_personal_advice(question: str, language: str) -> None:
     assert analyse(question, language=language).kind is not Kind.COMMAND
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Which Danish prime minister hosted the summit?", "en"),
+        ("What's the name of the German chancellor who signed this statement?", "en"),
+        ("Quale ministro italiano ha firmato la dichiarazione?", "it"),
+        ("Mis on selle Itaalia peaministri nimi, kes avalduse allkirjastas?", "et"),
+        ("Који председник је потписао изјаву у име Кипра?", "sr"),
+        ("Wie heißt der Präsident der Kommission?", "de"),
+    ],
+)
+def test_a_question_for_an_office_holder_or_their_name_expects_a_person(question: str, language: str) -> None:
+    asked = analyse(question, language=language)
+    assert asked.expects is Expects.PERSON and asked.kind is Kind.FACT  # not the signatories, not a yes or no
+
+
+def test_which_countries_or_leaders_signed_still_asks_for_the_signatories() -> None:
+    for question in ["Who signed the statement?", "Which countries signed?", "Which leaders signed it?"]:
+        assert analyse(question).kind is Kind.AUTHORS
+
+
+def test_an_office_holders_name_the_statement_does_not_give_is_refused(bot: Assistant) -> None:
+    for question in ["Quale ministro italiano ha firmato la dichiarazione?", "Which Danish prime minister hosted it?"]:
+        answer = bot.ask(question)
+        assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT.value

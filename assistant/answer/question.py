@@ -316,6 +316,20 @@ _LIST = re.compile(
     re.IGNORECASE,
 )
 
+# People's offices in the public's languages (a question asking which holder, or the holder's name, asks for a person)
+_ROLES = (
+    r"minist\w*|premier\w*|präsident\w*|presiden\w*|prezyden\w*|prezident\w*|kanzler\w*|kansler\w*|"
+    r"pääminist\w*|peaminist\w*|υπουργ\w*|πρωθυπουργ\w*|πρόεδρ\w*|министр\w*|міністр\w*|премиер\w*|"
+    r"министер\w*|прем.єр\w*|президент\w*|председник\w*|predsjedni\w*|predsedni\w*|başbakan\w*|bakan\w*|"
+    r"cancellier\w*|canciller|chanceli\w*|miniszter\w*|ministr\w*"
+)
+# "name" in the public's languages (nominative and common cases)
+_NAME_WORDS = (
+    r"name[n]?|nom|nombre|nome|imi[ęe]|imienia|naam|navn|namn|nimi|nime|jm[ée]no|jmenuje|όνομα|имя|ім.я|име|"
+    r"név|neve|numele|ad[ıi]|ismi|ime|imena|vārds|vardas|ainm|emri|isem|"
+    # "is called"
+    r"hei(?:ß|ss)t|llama|s'appelle|chiama|chama|heet|hedder|heter|nazywa|zove|называется|зовут|називається|numește"
+)
 _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.QUOTE,
@@ -360,14 +374,15 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         re.compile(
             r"\bwho (?:is|was|are|were) (?:the |a |an )?(?:current |then )?(?:president|prime minister|chancellor|"
             r"minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|king|queen|"
-            r"representative|envoy|host|mayor)\b|\bname of (?:the |a )?(?:person|president|minister|leader|"
-            r"commissioner|spokes\w*|official|author|host)\b|"
+            r"representative|envoy|host|mayor)\b|\bname of (?:the |a )?(?:\w+ )?(?:person|president|minister|leader|"
+            r"commissioner|spokes\w*|official|author|host|chancellor|prime minister)\b|"
             # "leaders names", "the names of the prime ministers", "name of the danish leader"
             r"\bnames? of (?:the |a |an |its |their )?(?:\w+ )?(?:people|persons?|presidents?|prime ministers?|"
             r"ministers?|leaders?|heads?|chancellors?|officials?|signatories|signers|representatives|delegates)\b|"
             r"\b(?:leaders?|ministers?|presidents?|officials?|signatories|representatives)['’]?s?['’]? names?\b|"
             r"\bwhich (?:person|politician|minister|official|"
-            r"commissioner|prime minister|president)\b|\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
+            r"commissioner|prime minister|president)\b|\bwhich \w+ (?:prime minister|chancellor|minister)\b|"
+            r"\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
@@ -379,10 +394,11 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwho (?:represented|attended for|spoke for|signed for)\b|"
             # "which minister / prime minister / president" in the public's other languages
             r"\b(?:welche[rns]?|quel(?:le)?|qu[ée]|qual|quale|cu[áa]l|któr[yaez]\w*|jaki\w*|welke|hvilken|vilken|"
-            r"mik[äa]|kter[ýáé]\w*|ποιος|ποια|ποιο|который|яки[йх]|кой|koji|koja|który|melyik|care|hangi|hver)\s+"
-            r"(?:\w+\s+)?(?:minist\w*|premier\w*|präsident\w*|presiden\w*|prezyden\w*|prezident\w*|kanzler\w*|"
-            r"kansler\w*|pääminist\w*|υπουργ\w*|πρωθυπουργ\w*|πρόεδρ\w*|министр\w*|міністр\w*|премиер\w*|"
-            r"прем.єр\w*|президент\w*|başbakan\w*|bakan\w*|cancelliere|canciller|chanceli\w*)|"
+            r"mik[äa]|kter[ýáé]\w*|ποιος|ποια|ποιο|который|яки[йх]|кой|koji|koja|који|која|који|który|melyik|care|"
+            r"hangi|hver)\s+(?:\w+\s+)?(?:" + _ROLES + ")|"
+            # "the name of the Italian prime minister" in the public's other languages
+            r"(?<!\w)(?:" + _ROLES + r").{0,30}?(?<!\w)(?:" + _NAME_WORDS + r")(?!\w)|"
+            r"(?<!\w)(?:" + _NAME_WORDS + r")(?!\w).{0,30}?(?<!\w)(?:" + _ROLES + ")|"
             r"\bwhat(?:'s| is| was) (?:their|his|her|its) name\b|\bwho (?:is|was) (?:he|she|it|they)\b",
             re.I,
         ),
@@ -521,6 +537,7 @@ def kind_of(text: str, language: str) -> Kind:
     if (
         _AUTHORS.search(stripped)
         and not _COUNT.search(stripped)
+        and expects_of(stripped, Kind.FACT) is not Expects.PERSON  # "Which minister signed?" asks for a person
         and not _YES_NO.search(stripped)
         and not _WHY_HOW.search(stripped)
     ):
@@ -751,8 +768,8 @@ def analyse(
         kind = Kind.COMMAND  # nothing is asked (markup alone), or only to do something else
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
-    if language != "en":
-        kind = _foreign_kind(kind, set(glossed.values()))
+    if language != "en" and expects_of(resolved, kind) is not Expects.PERSON:
+        kind = _foreign_kind(kind, set(glossed.values()))  # not "Italy's prime minister's name": no yes or no
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
         kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
