@@ -481,6 +481,7 @@ def test_an_everyday_word_is_read_as_the_documents_word() -> None:
         ("What's the position on deportations?", "approach to returns"),
         ("Are punitive measures planned against the criminal networks?", "sanctions regimes"),
         ("Does the statement back trial schemes?", "pilots"),
+        ("Are they going to try out new ideas with trial schemes first?", "pilots"),  # a weak match held by its topic
     ],
 )
 def test_a_question_in_everyday_words_is_answered_from_the_passage_in_the_documents_words(
@@ -544,3 +545,22 @@ def test_an_office_holders_name_the_statement_does_not_give_is_refused(bot: Assi
     for question in ["Quale ministro italiano ha firmato la dichiarazione?", "Which Danish prime minister hosted it?"]:
         answer = bot.ask(question)
         assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT.value
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expects"),
+    [
+        ("Колико новца ће Србија добити за заштиту граница према изјави?", "sr", Expects.AMOUNT),
+        ("რამდენ ფულს გამოყოფს საქართველო საზღვრების დასაცავად?", "ka", Expects.AMOUNT),
+        ("Ilu funkcjonariuszy straży granicznej zostanie wysłanych?", "pl", None),
+    ],
+)
+def test_how_much_and_how_many_in_cyrillic_georgian_and_polish(question: str, language: str, expects) -> None:
+    asked = analyse(question, language=language)
+    assert asked.kind is Kind.COUNT and asked.expects is expects
+
+
+def test_third_countries_in_another_language_are_no_ordinal() -> None:
+    question = "Чи планують лідери співпрацювати з третіми країнами щодо повернень мігрантів?"
+    assert analyse(question, language="uk", gloss={"країнами": "countries"}).kind is not Kind.ORDINAL
+    assert analyse("Яка третя країна в списку?", language="uk", gloss={"країна": "countries"}).kind is Kind.ORDINAL

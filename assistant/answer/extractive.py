@@ -343,6 +343,8 @@ class ExtractiveAnswerer:
         "smugglers"), in its chunk (English; e5 has its own threshold)."""
         if cross_lingual or best.cosine >= STRONG_COSINE:
             return True
+        if question.reworded and _topic_held(question, best.window):
+            return True  # the lexicon read an everyday word as this passage's ("trial schemes" -> "pilots")
         focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS]
         if len(focus) < 2:
             return True
@@ -475,10 +477,13 @@ def _describes(sentence: str, noun: str, question: str) -> bool:
 
 
 def _topic_held(question: Question, window: Window) -> bool:
-    """Whether the window's passage holds the topics the lexicon found in a question in another language (its
-    checked topic words: returns, smugglers, borders, ...; not the e5 glossary's guesses)."""
+    """Whether the window's passage holds the topics the lexicon found in the question (its checked topic words:
+    returns, smugglers, borders, ... in another language, and the public's words for the documents' in English;
+    not the e5 glossary's guesses)."""
     topics = {concept for word, concept in question.gloss.items() if concept_of(word, question.language) == concept}
-    stems = set().union(*(content_stems(t) for t in topics & TOPIC_CONCEPTS)) if topics else set()
+    if not question.english:
+        topics &= TOPIC_CONCEPTS
+    stems = set().union(*(content_stems(t) for t in topics)) if topics else set()
     return bool(stems) and stems <= content_stems(window.chunk.embedding_text)
 
 

@@ -199,7 +199,8 @@ _COUNT = re.compile(
     r"\bhow many\b|\bnumber of\b|\bcount\b|\bcombien\b|\bwie viele\b|\bwieviele\b|\bcu[áa]nt[oa]s\b|\bquant[ieoa]\b|"
     r"\bquantos\b|\bquantas\b|^\W*ile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
     r"\bkolik\b|\bkoľko\b|\bkoliko\b|πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
-    r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b|\bcé mhéad\b|\bcik daudz\b|\bколку\b|\bкільки\b",
+    r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b|\bcé mhéad\b|\bcik daudz\b|\bколку\b|\bкільки\b|"
+    r"^\W*ilu\b|\bколико\b|რამდენ",
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bwie viel\b(?!e)|\bcombien d'argent\b|\bcu[áa]nto dinero\b|\bquanto\b", re.I)
@@ -208,7 +209,7 @@ _HOW_MUCH_ANY = re.compile(
     r"\bhvor (?:mye|meget|mange)\b|"
     r"\bhur mycket\b|\bkuinka paljon\b|\bpaljonko\b|\bkolik\b|\bkoľko\b|\bmennyi\b|\bc[âa]t\b|\bne kadar\b|"
     r"\bhversu mikið\b|\bcik\b|\bkiek\b|\bkui palju\b|\bkoliko\b|\bколко\b|\bколку\b|\bскільки\b|\bсколько\b|"
-    r"\bπόσα\b|\bcé mhéad\b|\bkemm\b|\bsa\b",
+    r"\bπόσα\b|\bcé mhéad\b|\bkemm\b|\bsa\b|\bколико\b|რამდენ",
     re.IGNORECASE,
 )
 # Money in the public's languages: a question about it expects an amount ("Kuinka paljon rahaa ...?")
@@ -216,7 +217,7 @@ _MONEY = re.compile(
     r"\b(?:money|geld\w*|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|rahoitu\w*|"
     r"pen[ěi]z\w*|peniaz\w*|pénz\w*|bani|fonduri|peningar?|nauda|pinig\w*|novac\w*|novca|denar\w*|flus|airgead|"
     r"lekë|para(?:sı)?|budget\w*|bud[žż]et\w*|fond[si]?|financ\w*|finanz\w*|χρήματ\w*|пари|грош\w*|деньг\w*|"
-    r"бюджет\w*|€|euro\w*)\b",
+    r"бюджет\w*|новац|новц\w*|ფულ\w*|€|euro\w*)\b",
     re.IGNORECASE,
 )
 _YES_NO = re.compile(
@@ -771,8 +772,9 @@ def analyse(
     if language != "en" and expects_of(resolved, kind) is not Expects.PERSON:
         kind = _foreign_kind(kind, set(glossed.values()))  # not "Italy's prime minister's name": no yes or no
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
-    if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and not listed:
-        kind = Kind.FACT  # "kolmansille maille" is "third countries", not the third of a list
+    third_countries = ordinal_of(resolved, language) == 3 and "countries" in glossed.values()
+    if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and (not listed or third_countries):
+        kind = Kind.FACT  # "kolmansille maille", "третіми країнами": "third countries", not the third of a list
     if kind is Kind.ORDINAL and expects_of(resolved, Kind.FACT) is Expects.PERSON:
         kind = Kind.FACT  # "Który premier przewodniczył?" asks for a person (the Polish premier is no "premier")
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
