@@ -20,7 +20,7 @@ from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import lexicon_gloss
 from assistant.answer.outline import Outline, build_outline
-from assistant.answer.question import analyse, document_keys, named_documents, respell
+from assistant.answer.question import analyse, document_keys, named_documents, respell, without_document_names
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
@@ -324,6 +324,7 @@ class Assistant:
             translation=english,
             gloss=gloss,
             language=language,
+            topic=without_document_names(strip_markup(standalone), served.document_keys, named),
         )
         glossed = list(dict.fromkeys(gloss.values()))
         searched = english or asked.reworded or (" ".join(glossed) if len(glossed) >= 2 else None)  # one is too thin

@@ -309,6 +309,24 @@ def test_an_answer_from_two_documents_says_which_says_what(three: Assistant) -> 
         assert citation.title in answer.text
 
 
+def test_the_words_naming_a_document_are_not_what_is_asked() -> None:
+    from assistant.answer.question import document_keys, without_document_names
+
+    keys = {
+        "council-notice": document_keys("council-notice", "Council adopts position on return regulation", "html"),
+        "statement": document_keys("statement", "Migration: our shared agenda", "text"),
+    }
+    asked = "What does the council notice say about smugglers?"
+    assert without_document_names(asked, keys, ["council-notice"]) == "What does say about smugglers?"
+    assert without_document_names(asked, keys, []) == asked
+
+
+def test_a_question_naming_a_document_is_answered_from_its_passage_on_the_topic(three: Assistant) -> None:
+    answer = three.ask("What does the council notice say about smugglers?")
+    assert not answer.refused and {c.source for c in answer.citations} == {"council-notice"}
+    assert "smuggling" in answer.citations[0].quote  # not the notice's opening about the Council
+
+
 def test_a_false_premise_mixing_two_documents_is_refused(three: Assistant) -> None:
     answer = three.ask("What did Lena Vos say at the summit in Copenhagen?")
     assert answer.refused and answer.refusal_reason == Refusal.MIXED_DOCUMENTS

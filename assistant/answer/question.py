@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -73,7 +73,9 @@ class Question(BaseModel):
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
     translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
     reworded: str | None = Field(
-        None, description="An English question in the documents' words ('deportations' -> 'returns'), if it differs"
+        None,
+        description="What an English question asks, in the documents' words ('deportations' -> 'returns') and without "
+        "the words naming its document, when that differs from the question",
     )
     gloss: dict[str, str] = Field(
         default_factory=dict, description="Words of a question in another language mapped to the corpus's words"
@@ -758,9 +760,11 @@ def analyse(
     translation: str | None = None,
     gloss: Mapping[str, str] | None = None,
     language: str | None = None,
+    topic: str | None = None,
 ) -> Question:
     """The typed analysis of a question (`standalone` is it resolved against the conversation; `language` the
-    conversation's when the question is too short to tell, else detected)."""
+    conversation's when the question is too short to tell, else detected; `topic` the standalone question without
+    the words naming its document)."""
     resolved = without_instructions(standalone or text)
     language = language or detect_language(text)
     kind = kind_of(resolved, language)
@@ -791,7 +795,10 @@ def analyse(
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
         subject = next((w for w in glossed.values() if w[:1].isupper()), None)
-    rewritten = reworded(resolved, glossed) if language == "en" else None
+    topic = without_instructions(topic) if topic else resolved
+    rewritten = reworded(topic, glossed) if language == "en" else None
+    if rewritten is None and topic != resolved:
+        rewritten = topic  # without the words naming its document
     return Question(
         text=text,
         standalone=resolved,
@@ -840,6 +847,30 @@ def named_documents(question: str, keys: Mapping[str, frozenset[str]]) -> list[s
             if len(holders) == 1:
                 named.append(holders[0])
     return list(dict.fromkeys(named))
+
+
+def without_document_names(question: str, keys: Mapping[str, frozenset[str]], named: Sequence[str]) -> str:
+    """The question without the words that name its documents ("What does the council notice say about smugglers?"
+    -> "What does say about smugglers?"): they choose the document, they are not what is asked about, and they would
+    pull the question towards the passages that name the council rather than the one on smuggling."""
+    names = frozenset().union(*(keys[d] for d in named if d in keys))
+    if not names:
+        return question
+    tokens = re.split(r"(\s+)", question)
+    drop = set()
+    for i, token in enumerate(tokens):
+        if token.lower().strip("?.,!;:'’") in _DOCUMENT_NOUNS and token.lower().strip("?.,!;:'’") in names:
+            drop.add(i)
+            j = i - 2
+            while j >= 0 and tokens[j].lower().strip("'’") in names | {"the", "this", "that", "its", "joint", "eu's"}:
+                drop.add(j)
+                j -= 2
+            k = i + 2  # "the press release": both nouns
+            while k < len(tokens) and tokens[k].lower().strip("?.,!;:'’") in _DOCUMENT_NOUNS & names:
+                drop.add(k)
+                k += 2
+    kept = [t for i, t in enumerate(tokens) if i not in drop]
+    return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
 
 
 # --- sloppy writing ----------------------------------------------------------------------------------------------
