@@ -327,6 +327,11 @@ def test_a_question_naming_a_document_is_answered_from_its_passage_on_the_topic(
     assert "smuggling" in answer.citations[0].quote  # not the notice's opening about the Council
 
 
+def test_who_holds_an_office_is_answered_by_the_sentence_naming_someone_in_it(three: Assistant) -> None:
+    answer = three.ask("Who is the spokesperson quoted about the new return rules?")
+    assert not answer.refused and "Lena Vos" in answer.citations[0].quote
+
+
 def test_a_false_premise_mixing_two_documents_is_refused(three: Assistant) -> None:
     answer = three.ask("What did Lena Vos say at the summit in Copenhagen?")
     assert answer.refused and answer.refusal_reason == Refusal.MIXED_DOCUMENTS

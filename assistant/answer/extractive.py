@@ -68,6 +68,11 @@ STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever i
 SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing
 # Types whose things are named ("which treaties?"): any relevant quote naming them answers, not only the closest
 _NAMED_TYPES = frozenset({Expects.LAW, Expects.ORGANISATION, Expects.COUNTRY})
+# Offices a "who is the ...?" question may ask the holder of, when a document names them beside a person
+_OFFICES = frozenset(
+    "spokesperson spokesman spokeswoman president chair chairman chairwoman commissioner minister chancellor "
+    "secretary director rapporteur ambassador envoy mayor governor".split()
+)
 _NAMING = re.compile(r"\b(?:mention\w*|nam(?:e|ed|es)|list\w*|cit(?:e|ed|es)|refer\w*|appear\w*)\b", re.I)
 
 
@@ -388,7 +393,14 @@ class ExtractiveAnswerer:
         asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
         single: Window | None = None
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual else 0.0)
+        role = content_stems(" ".join(w for w in words(question.standalone) if w.lower() in _OFFICES))
         for item in scored[:30]:
+            others = asked - role  # and its passage must be on something else the question names
+            held = content_stems(item.window.chunk.embedding_text)
+            if expects is Expects.PERSON and role and role <= held and (not others or others & held):
+                found = expected_matches(expects, item.window.span.text, question.standalone + " " + question.text)
+                if found:  # "Who is the spokesperson quoted on returns?": the passage on returns naming someone so
+                    return _tighten(item.window, found[0])
             if item.cosine < floor:
                 continue
             near = cross_lingual or item.rank >= best - 2 * CHOICE_MARGIN  # e5's cosines are too close to rank by
