@@ -587,3 +587,9 @@ def test_third_countries_in_another_language_are_no_ordinal() -> None:
     question = "Чи планують лідери співпрацювати з третіми країнами щодо повернень мігрантів?"
     assert analyse(question, language="uk", gloss={"країнами": "countries"}).kind is not Kind.ORDINAL
     assert analyse("Яка третя країна в списку?", language="uk", gloss={"країна": "countries"}).kind is Kind.ORDINAL
+
+
+def test_what_the_statement_says_about_a_topic_in_another_language_quotes_the_whole_point(bot: Assistant) -> None:
+    answer = bot.ask("Wat zegt de verklaring over mensensmokkelaars?")
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "strongest action against smugglers" in quoted and "sanctions regimes" in quoted

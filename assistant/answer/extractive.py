@@ -56,6 +56,14 @@ _TOPIC = re.compile(
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
     re.IGNORECASE,
 )
+# "What does it say about ...?" in the public's other languages
+_TOPIC_FOREIGN = re.compile(
+    r"\b(?:wat zegt|was sagt|que dit|qu[ée] dice|cosa dice|o que diz|co mówi|co říká|čo hovorí|kaj pravi|"
+    r"što kaže|šta kaže|шта каже|што вели|ce spune|mit mond|ne diyor|ne söylüyor|hvad siger|vad säger|hva sier|"
+    r"mida ütleb|ko saka|ką .{0,30}sako|τι λέει|какво казва|що каже|что говорит|çfarë thotë|hvað segir|"
+    r"cad a deir|mitä .{0,30}sanoo)\b",
+    re.IGNORECASE,
+)
 TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
 TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line
 # e5: a quote whose passage holds the topic the lexicon found in the question ("palautuksista" -> "returns") may sit
@@ -255,7 +263,9 @@ class ExtractiveAnswerer:
         elif len({e.chunk.document_id for e in evidence}) > 1 and COMPARING.search(question.standalone):
             chosen = self._per_document(scored, threshold)
         else:
-            topic = question.kind is Kind.WHY_HOW or bool(_TOPIC.search(question.standalone))
+            topic = question.kind is Kind.WHY_HOW or bool(
+                _TOPIC.search(question.standalone) or (not question.english and _TOPIC_FOREIGN.search(question.text))
+            )
             chosen = self._choose(scored, threshold, TOPIC_MARGIN if topic else CHOICE_MARGIN)
             if topic and chosen:
                 chosen = self._whole_passage(scored, chosen, threshold)
