@@ -593,3 +593,9 @@ def test_what_the_statement_says_about_a_topic_in_another_language_quotes_the_wh
     answer = bot.ask("Wat zegt de verklaring over mensensmokkelaars?")
     quoted = " ".join(c.quote for c in answer.citations)
     assert "strongest action against smugglers" in quoted and "sanctions regimes" in quoted
+
+
+def test_a_follow_up_after_an_ordinal_answer_points_at_what_the_answer_said() -> None:
+    history = [("What is the fifth theme?", "Put innovation at the heart of migration reform [1].")]
+    standalone, followup = standalone_question("Why do they think that's necessary?", history)
+    assert followup and "Put innovation at the heart of migration reform" in standalone and "[1]" not in standalone

@@ -212,10 +212,23 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
         return f"{question.strip()} (the {_singular(noun)} “{quoted.group(1)}”)", True
     if quoted:
         return f"{question.strip()} (“{quoted.group(1)}”)", True
+    said = _first_sentence(answer)
+    if said and ordinal_of(previous) is not None:  # "why?" after "the fifth theme is: Put innovation at the heart ..."
+        return f"{question.strip()} (“{said}”)", True
     context = focus_terms(previous) + [n for n in names_in(answer) if len(n) > 2][:4]
     if not context:
         return question, False
     return f"{question.strip()} ({', '.join(dict.fromkeys(context))})", True
+
+
+REFERENT_WORDS = 25  # the longest answer sentence a follow-up is resolved against
+
+
+def _first_sentence(answer: str) -> str | None:
+    """The first sentence of a previous answer without its citation markers, when short enough to be what a
+    follow-up points at."""
+    first = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", answer).strip())[0].rstrip(".")
+    return first if first and len(words(first)) <= REFERENT_WORDS else None
 
 
 def _singular(noun: str) -> str:
