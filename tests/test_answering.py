@@ -599,3 +599,11 @@ def test_a_follow_up_after_an_ordinal_answer_points_at_what_the_answer_said() ->
     history = [("What is the fifth theme?", "Put innovation at the heart of migration reform [1].")]
     standalone, followup = standalone_question("Why do they think that's necessary?", history)
     assert followup and "Put innovation at the heart of migration reform" in standalone and "[1]" not in standalone
+
+
+def test_counting_in_another_language_trusts_only_the_lexicons_words() -> None:
+    from assistant.answer.question import counted_foreign
+
+    question = "¿Cuántos agentes de fronteras adicionales se van a contratar?"
+    assert counted_foreign(question, {"agentes": "agencies"}, "es") == "agentes"  # e5's guess: no list to count
+    assert counted_foreign("¿Cuántos países firmaron?", {"países": "countries"}, "es") == "countries"

@@ -657,15 +657,18 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def counted_foreign(text: str, gloss: Mapping[str, str]) -> str | None:
+def counted_foreign(text: str, gloss: Mapping[str, str], language: str | None = None) -> str | None:
     """What a counting question in another language counts: the corpus word for the first content word after
-    its 'how many' ('¿Cuántos agentes ...' -> None when 'agentes' has no corpus word; 'Hvor mange lande' ->
-    'countries'); the word itself when it maps to none, so no list is counted by mistake."""
+    its 'how many' ('Hvor mange lande' -> 'countries'); the word itself when it maps to none, so no list is counted
+    by mistake. With the language given, only the lexicon's checked words count: the e5 glossary reads
+    '¿Cuántos agentes ...?' as agencies."""
     match = _COUNT.search(text)
     if match is None:
         return None
     following = [w for w in words(text[match.end() :]) if w.lower() not in _FUNCTION_WORDS and len(w) >= 3][:2]
     mapped = [gloss.get(w) or gloss.get(w.lower()) for w in following]  # the noun, or an adjective and it
+    if language is not None:
+        mapped = [m if m and concept_of(w, language) == m else None for w, m in zip(following, mapped, strict=True)]
     return next((m for m in mapped if m), following[0].lower() if following else None)
 
 
@@ -783,7 +786,7 @@ def analyse(
         kind = Kind.FACT  # "Który premier przewodniczył?" asks for a person (the Polish premier is no "premier")
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind is Kind.COUNT:
-        list_noun = counted_foreign(resolved, glossed)
+        list_noun = counted_foreign(resolved, glossed, language)
     elif language != "en" and kind is Kind.ORDINAL:
         list_noun = next((n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS), None)
     elif kind is Kind.ORDINAL and list_noun is None and language == "en":
