@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.lexicon import EXACT, concept_of, lexicon
+from assistant.config import PROJECT_ROOT
 from assistant.i18n import LANGUAGES
 
 CONCEPTS = frozenset(
@@ -23,7 +24,7 @@ def test_every_language_has_a_lexicon_of_every_concept(language: str) -> None:
     assert set(lexicon(language)) == CONCEPTS | COUNTRIES
 
 
-@pytest.mark.parametrize("language", FOREIGN)
+@pytest.mark.parametrize("language", [*FOREIGN, "en"])
 def test_stems_are_lowercase_long_enough_and_unambiguous(language: str) -> None:
     owner: dict[str, str] = {}
     for concept, stems in lexicon(language).items():
@@ -36,8 +37,16 @@ def test_stems_are_lowercase_long_enough_and_unambiguous(language: str) -> None:
 
 
 def test_a_language_without_a_file_has_an_empty_lexicon() -> None:
-    assert lexicon("en") == {}
-    assert concept_of("themes", "en") is None
+    assert lexicon("la") == {}
+    assert concept_of("themae", "la") is None
+
+
+def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses() -> None:
+    statement = (PROJECT_ROOT / "corpus" / "migration-our-shared-agenda.txt").read_text(encoding="utf-8").lower()
+    english = lexicon("en")
+    assert english and all(concept in statement for concept in english)  # each maps onto the statement's own word
+    assert concept_of("themes", "en") is None  # the documents' own words are left alone
+    assert concept_of("deportations", "en") == "returns"
 
 
 @pytest.mark.parametrize(
