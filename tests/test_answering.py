@@ -607,3 +607,20 @@ def test_counting_in_another_language_trusts_only_the_lexicons_words() -> None:
     question = "¿Cuántos agentes de fronteras adicionales se van a contratar?"
     assert counted_foreign(question, {"agentes": "agencies"}, "es") == "agentes"  # e5's guess: no list to count
     assert counted_foreign("¿Cuántos países firmaron?", {"países": "countries"}, "es") == "countries"
+
+
+def test_which_things_a_document_singles_out_needs_them_named_not_only_a_kind_of_them(plain) -> None:
+    from assistant.answer.extractive import _names_instances
+
+    assert _names_instances("agencies like the IOM and UNHCR", "agencies")
+    assert _names_instances("all the tools available including diplomatic and visa leverage", "tools")
+    assert not _names_instances(
+        "working with countries at source and on transit routes, including supporting", "routes"
+    )
+    assert ask(plain, "Which migration routes does the statement single out?", STATEMENT.id).refused
+    challenges = ask(
+        plain, "Which modern challenges does the statement list that governments must tackle?", STATEMENT.id
+    )
+    assert challenges.refused and challenges.reason is Refusal.DETAIL_ABSENT
+    agencies = ask(plain, "Which agencies does the statement mention?", STATEMENT.id)
+    assert not agencies.refused and "IOM" in agencies.text

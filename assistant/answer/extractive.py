@@ -274,6 +274,9 @@ class ExtractiveAnswerer:
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))
+        singled = _SINGLED_OUT.search(question.standalone) if question.english and expects is None else None
+        if singled and not any(_names_instances(w.sentence.text, singled.group("noun")) for w in chosen):
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
         citations = []
         parts = []
         several = len({w.chunk.document_id for w in chosen}) > 1
@@ -480,6 +483,33 @@ class ExtractiveAnswerer:
 _KINDS_OF = re.compile(r"\b(?:kinds?|types?|sorts?|forms?)\s+of\s+(?P<noun>[a-z][\w-]+)", re.IGNORECASE)
 _DESCRIBING_AFTER = re.compile(r"^\s*(?:such as|like|including|that|which|:|\()", re.IGNORECASE)
 _NOT_DESCRIBING = frozenset("the a an of and or to for with its their our this these those all any some".split())
+
+
+# "Which routes does the statement single out?": which ones, by name, not that there are some
+_SINGLED_OUT = re.compile(
+    r"^\W*which\s+(?:\w+\s+)?(?P<noun>[a-z][\w-]+s)\s+(?:does|do|did)\s+(?:the|this|it)\b.{0,40}?\b"
+    r"(?:single\w* out|list\w*|name\w*|identif\w*|specif\w*|mention\w*|cite\w*)\b",
+    re.IGNORECASE,
+)
+_INSTANCES_AFTER = re.compile(
+    r"^\W*(?:\w+\W+)?(?:such as|like|including|namely|:)\s+(?!\w+ing\b)", re.IGNORECASE
+)  # "tools available including diplomatic ...", not "routes, including supporting ..."
+
+
+def _names_instances(sentence: str, noun: str) -> bool:
+    """Whether a sentence names which of `noun` it means: a name, a quoted term or a list after the noun ("agencies
+    like the IOM and UNHCR", "frameworks, including the European Convention ..."), not only a kind ("transit
+    routes", "modern challenges")."""
+    stem = next(iter(content_stems(noun)), noun.lower())
+    for match in re.finditer(rf"\b{re.escape(stem[:5])}\w*", sentence, re.IGNORECASE):
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if re.search(r"['‘“\"][^'’”\"]{2,60}['’”\"]\s*$", before) or _INSTANCES_AFTER.match(after):
+            return True
+        if re.match(r"\W*(?:[A-Z][\w-]+\s*){1,4}", after) and not after.lstrip().startswith(("The ", "And ")):
+            return True
+        if re.search(r"(?:^|[^.]\s)(?:[A-Z][\w-]+\s+){1,3}$", before) and not before.rstrip().endswith("."):
+            return True
+    return False
 
 
 def _describes(sentence: str, noun: str, question: str) -> bool:
