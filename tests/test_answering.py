@@ -624,3 +624,15 @@ def test_which_things_a_document_singles_out_needs_them_named_not_only_a_kind_of
     assert challenges.refused and challenges.reason is Refusal.DETAIL_ABSENT
     agencies = ask(plain, "Which agencies does the statement mention?", STATEMENT.id)
     assert not agencies.refused and "IOM" in agencies.text
+
+
+def test_a_follow_up_after_a_long_ordinal_answer_points_at_its_heading() -> None:
+    answer = (
+        "Ensuring legislative frameworks and asylum systems are robust: protecting against exploitation, deterring "
+        "those trying to undermine our systems, and ensuring international frameworks are implemented well [1]."
+    )
+    standalone, _ = standalone_question(
+        "Which treaties are named there?", [("What does the second theme cover?", answer)]
+    )
+    assert "Ensuring legislative frameworks and asylum systems are robust" in standalone
+    assert "deterring" not in standalone

@@ -225,10 +225,13 @@ REFERENT_WORDS = 25  # the longest answer sentence a follow-up is resolved again
 
 
 def _first_sentence(answer: str) -> str | None:
-    """The first sentence of a previous answer without its citation markers, when short enough to be what a
-    follow-up points at."""
+    """The first sentence of a previous answer without its citation markers (its heading or opening words when
+    long): what a follow-up points at."""
     first = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", answer).strip())[0].rstrip(".")
-    return first if first and len(words(first)) <= REFERENT_WORDS else None
+    if len(words(first)) > REFERENT_WORDS:  # a long one: its heading, or its opening words
+        head = first.split(":")[0]
+        first = head if len(words(head)) <= REFERENT_WORDS else " ".join(first.split()[:REFERENT_WORDS])
+    return first or None
 
 
 def _singular(noun: str) -> str:
