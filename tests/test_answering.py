@@ -629,7 +629,8 @@ def test_which_things_a_document_singles_out_needs_them_named_not_only_a_kind_of
 def test_a_follow_up_after_a_long_ordinal_answer_points_at_its_heading() -> None:
     answer = (
         "Ensuring legislative frameworks and asylum systems are robust: protecting against exploitation, deterring "
-        "those trying to undermine our systems, and ensuring international frameworks are implemented well [1]."
+        "those trying to undermine our systems, and ensuring international frameworks are implemented in a way that "
+        "safeguards against abuse [1]."
     )
     standalone, _ = standalone_question(
         "Which treaties are named there?", [("What does the second theme cover?", answer)]
