@@ -496,6 +496,8 @@ def test_an_everyday_word_is_read_as_the_documents_word() -> None:
     assert gloss == {"deportations": "returns", "penalties": "sanctions"}  # "dealing" (with) is no deal
     assert reworded("What's the position on deportations?", gloss) == "What's the position on returns?"
     assert reworded("Are there penalties?", {}) is None
+    sent_back = reworded("How will they get countries to take their own citizens back?", {})
+    assert sent_back == "How will they get countries to return their own citizens?"  # a phrasal verb, in two parts
 
 
 @pytest.mark.parametrize(

@@ -82,10 +82,21 @@ def lexicon_gloss(words: Iterable[str], language: str) -> dict[str, str]:
     return found
 
 
+# English phrasal verbs for a return ("send them back", "take their own citizens back", "go back home"): words the
+# lexicon cannot hold one by one
+_SENT_BACK = re.compile(
+    r"\b(?:send|sends|sent|sending|take|takes|took|taking|taken|bring|brings|brought|get|gets|getting|go|goes|going|"
+    r"went|fly|flown)\b((?:\s+(?!back\b)[\w'’-]+){0,4}?)\s+back\b(?:\s+home\b)?",
+    re.IGNORECASE,
+)
+
+
 def reworded(text: str, gloss: Mapping[str, str]) -> str | None:
-    """The text with each glossed word replaced by the documents' word for it, or None when nothing is glossed."""
-    if not gloss:
-        return None
-    alternatives = "|".join(re.escape(w) for w in sorted(gloss, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?![\w'’-])")
-    return pattern.sub(lambda m: gloss[m.group(1)], text)
+    """An English text in the documents' words: each glossed word replaced by the documents' word for it, and a
+    phrasal "send ... back" by "return ..."; None when nothing changes."""
+    result = _SENT_BACK.sub(lambda m: f"return{m.group(1)}", text)
+    if gloss:
+        alternatives = "|".join(re.escape(w) for w in sorted(gloss, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?![\w'’-])")
+        result = pattern.sub(lambda m: gloss[m.group(1)], result)
+    return result if result != text else None
