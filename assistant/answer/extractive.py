@@ -500,9 +500,7 @@ def _names_instances(sentence: str, noun: str) -> bool:
     """Whether a sentence names which of `noun` it means: a name, a quoted term or a list after the noun ("agencies
     like the IOM and UNHCR", "frameworks, including the European Convention ..."), not only a kind ("transit
     routes", "modern challenges")."""
-    stem = next(iter(content_stems(noun)), noun.lower())
-    for match in re.finditer(rf"\b{re.escape(stem[:5])}\w*", sentence, re.IGNORECASE):
-        before, after = sentence[: match.start()], sentence[match.end() :]
+    for before, after in _around(sentence, noun):
         if re.search(r"['‘“\"][^'’”\"]{2,60}['’”\"]\s*$", before) or _INSTANCES_AFTER.match(after):
             return True
         if re.match(r"\W*(?:[A-Z][\w-]+\s*){1,4}", after) and not after.lstrip().startswith(("The ", "And ")):
@@ -517,15 +515,21 @@ def _describes(sentence: str, noun: str, question: str) -> bool:
     use ("innovative partnerships", "a 'whole-of-route approach'") or a description after it ("pilots that are
     fair", "agencies like the IOM"). "the powers, data and capabilities" says nothing of which data."""
     asked = {w.lower() for w in words(question)}
-    stem = next(iter(content_stems(noun)), noun.lower())
-    for match in re.finditer(rf"\b{re.escape(stem[:5])}\w*", sentence, re.IGNORECASE):
-        before = re.sub(r"[\s'‘’\"“”]+$", "", sentence[: match.start()])
+    for before, after in _around(sentence, noun):
+        before = re.sub(r"[\s'‘’\"“”]+$", "", before)
         modifier = re.findall(r"[\w-]+$", before) if before and not before.endswith((",", ";", ":", ".")) else []
         if modifier and modifier[0].lower() not in _NOT_DESCRIBING and modifier[0].lower() not in asked:
             return True
-        if _DESCRIBING_AFTER.match(sentence[match.end() :]):
+        if _DESCRIBING_AFTER.match(after):
             return True
     return False
+
+
+def _around(sentence: str, noun: str) -> Iterator[tuple[str, str]]:
+    """The text before and after each word of the sentence that is `noun` (by its stem's first five letters)."""
+    stem = next(iter(content_stems(noun)), noun.lower())
+    for match in re.finditer(rf"\b{re.escape(stem[:5])}\w*", sentence, re.IGNORECASE):
+        yield sentence[: match.start()], sentence[match.end() :]
 
 
 def _topic_held(question: Question, window: Window) -> bool:

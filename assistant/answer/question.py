@@ -657,18 +657,16 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def counted_foreign(text: str, gloss: Mapping[str, str], language: str | None = None) -> str | None:
+def counted_foreign(text: str, gloss: Mapping[str, str], language: str) -> str | None:
     """What a counting question in another language counts: the corpus word for the first content word after
     its 'how many' ('Hvor mange lande' -> 'countries'); the word itself when it maps to none, so no list is counted
-    by mistake. With the language given, only the lexicon's checked words count: the e5 glossary reads
-    '¿Cuántos agentes ...?' as agencies."""
+    by mistake. Only the lexicon's checked words count: the e5 glossary reads '¿Cuántos agentes ...?' as agencies."""
     match = _COUNT.search(text)
     if match is None:
         return None
     following = [w for w in words(text[match.end() :]) if w.lower() not in _FUNCTION_WORDS and len(w) >= 3][:2]
     mapped = [gloss.get(w) or gloss.get(w.lower()) for w in following]  # the noun, or an adjective and it
-    if language is not None:
-        mapped = [m if m and concept_of(w, language) == m else None for w, m in zip(following, mapped, strict=True)]
+    mapped = [m if m and concept_of(w, language) == m else None for w, m in zip(following, mapped, strict=True)]
     return next((m for m in mapped if m), following[0].lower() if following else None)
 
 
@@ -776,13 +774,14 @@ def analyse(
         kind = Kind.COMMAND  # nothing is asked (markup alone), or only to do something else
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
-    if language != "en" and expects_of(resolved, kind) is not Expects.PERSON:
+    asks_person = expects_of(resolved, Kind.FACT) is Expects.PERSON
+    if language != "en" and not asks_person:
         kind = _foreign_kind(kind, set(glossed.values()))  # not "Italy's prime minister's name": no yes or no
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     third_countries = ordinal_of(resolved, language) == 3 and "countries" in glossed.values()
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and (not listed or third_countries):
         kind = Kind.FACT  # "kolmansille maille", "третіми країнами": "third countries", not the third of a list
-    if kind is Kind.ORDINAL and expects_of(resolved, Kind.FACT) is Expects.PERSON:
+    if kind is Kind.ORDINAL and asks_person:
         kind = Kind.FACT  # "Który premier przewodniczył?" asks for a person (the Polish premier is no "premier")
     list_noun = counted_noun(resolved) if kind is Kind.COUNT else ordinal_noun(resolved)
     if language != "en" and kind is Kind.COUNT:
