@@ -15,6 +15,7 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.outline import build_outline
 from assistant.answer.question import Expects, Kind, analyse, detect_language, respell
+from assistant.answer.quotes import candidate_windows, with_dependents
 from assistant.answer.refusals import Refusal, unknown_names
 from assistant.chunking import chunk_document
 from assistant.config import PROJECT_ROOT
@@ -639,3 +640,23 @@ def test_a_follow_up_after_a_long_ordinal_answer_points_at_its_heading() -> None
     )
     assert "Ensuring legislative frameworks and asylum systems are robust" in standalone
     assert "deterring" not in standalone
+
+
+def test_a_quote_does_not_stop_before_what_it_includes_or_is_for(plain) -> None:
+    aim = ask(plain, "What are the new and innovative partnerships on returns meant to achieve?", STATEMENT.id)
+    quoted = " ".join(c.quote for c in aim.citations)
+    assert "to accelerate processing and alleviate domestic pressures" in quoted
+    partners = ask(plain, "Who would the new partnerships on returns be with?", STATEMENT.id)
+    assert "including with third" in " ".join(c.quote for c in partners.citations)
+
+
+def test_a_clause_is_carried_on_only_through_the_clauses_that_complete_it() -> None:
+    chunk = next(c for c in chunk_document(STATEMENT) if "forge new" in c.text)
+    windows = {w.span.text: w for w in candidate_windows(chunk)}
+    forge = with_dependents(windows["forge new and innovative partnerships"])
+    assert forge.span.text.endswith("to accelerate processing and alleviate domestic pressures.")
+    assert STATEMENT.text[forge.span.start : forge.span.end] == forge.span.text
+    whole = next(w for w in windows.values() if w.span.text.endswith("domestic pressures."))
+    assert with_dependents(whole) is whole  # nothing after it to carry on through
+    common = next(w for w in windows.values() if w.span.text.startswith("developing common principles"))
+    assert "forge" not in with_dependents(common).span.text  # the next sentence is not a clause of this one

@@ -22,7 +22,7 @@ from assistant.answer.framing import localise
 from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
-from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows
+from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows, with_dependents
 from assistant.answer.refusals import (
     ASKED_SYNONYM,
     Refusal,
@@ -201,9 +201,7 @@ class ExtractiveAnswerer:
         else:
             queries = np.stack([self.embedder.encode_query(q) for q in forms])
             cosines = (self._encode(texts) @ queries.T).max(axis=1)
-        asked = set().union(*(content_stems(q) for q in forms))
-        if cross_lingual:  # the question's words mapped onto the corpus's (the glossary), when any were
-            asked = content_stems(" ".join(question.gloss.values()))
+        asked = _asked_stems(question, forms, cross_lingual)
         scored = []
         for window, cosine in zip(windows, cosines, strict=True):
             overlap = len(asked & content_stems(window.span.text)) / max(1, len(asked))
@@ -271,6 +269,9 @@ class ExtractiveAnswerer:
                 chosen = self._whole_passage(scored, chosen, threshold)
         if not chosen:
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        if expects is None and question.kind is not Kind.YES_NO:
+            asked = _asked_stems(question, [question.reworded or question.standalone, question.text], cross_lingual)
+            chosen = [_to_sentence_end(w) if _echoes(w, asked) else with_dependents(w) for w in chosen]
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))
@@ -568,6 +569,25 @@ def _corpus_name(evidence: list[Evidence], outlines: Mapping[str, Outline], ques
     if question.document is not None and question.document in outlines:
         return f"“{outlines[question.document].name}”"
     return "The documents"
+
+
+def _asked_stems(question: Question, forms: list[str], cross_lingual: bool) -> set[str]:
+    """The content stems the question asks with: of its forms, or (asked in another language) of the words the
+    glossary mapped them onto."""
+    if cross_lingual:
+        return content_stems(" ".join(question.gloss.values()))
+    return set().union(*(content_stems(q) for q in forms))
+
+
+ECHO_NEW_WORDS = 1  # a clause adding at most this many content words to the question's only repeats it
+
+
+def _echoes(window: Window, asked: set[str]) -> bool:
+    """A clause that only repeats the question's words ("forge new and innovative partnerships" for "what are the new
+    partnerships meant to achieve?") answers nothing by itself: the rest of its sentence says what was asked."""
+    if window.span.end >= window.sentence.end - 1:
+        return False
+    return len(content_stems(window.span.text) - asked) <= ECHO_NEW_WORDS
 
 
 _SEGMENT = re.compile(r",\s+|;\s+|\s+[—–]\s+")

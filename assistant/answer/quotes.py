@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from assistant.models import Chunk, Span
 
@@ -64,3 +65,29 @@ def candidate_windows(chunk: Chunk, max_clauses: int = 3) -> list[Window]:
             text = chunk.text[start - base : end - base]
             windows[(start, end)] = Window(chunk, Span(start=start, end=end, text=text), sentence)
     return list(windows.values())
+
+
+# A clause that only completes the one before it: what it includes, an example, its purpose ("to accelerate ...")
+_DEPENDENT = re.compile(r"^\s*(?:including\b|such as\b|like\b|to\s+(?!the\b|a\b|an\b|our\b|their\b)[a-z]+\b)")
+
+
+def with_dependents(window: Window) -> Window:
+    """The window carried on through the clauses right after it that only complete it ("forge new partnerships" +
+    ", including with third countries, to accelerate processing ..."): a quote should not stop before what it
+    includes or what it is for."""
+    sentence = window.sentence
+    local = sentence.text
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(local)] + [len(local)]
+    end = window.span.end - sentence.start
+    extended = end
+    for cut, nxt in pairwise(cuts):
+        if cut < extended:
+            continue
+        if local[extended:cut].strip(" ,;:\n") or not _DEPENDENT.match(local[cut:]):
+            break
+        extended = _trim_span(local, cut, nxt)[1]
+    if extended == end:
+        return window
+    start = window.span.start
+    text = local[start - sentence.start : extended]
+    return Window(window.chunk, Span(start=start, end=start + len(text), text=text), sentence)
