@@ -83,6 +83,8 @@ def test_the_language_comes_from_a_detector(question: str, language: str) -> Non
         ("What is this statement about?", Kind.SUMMARY, None),
         ("who signed it", Kind.AUTHORS, None),
         ("How long can an entry ban last?", Kind.FACT, Expects.DATE),
+        ("When the statement talks about 'our systems', which systems does it mean?", Kind.FACT, None),
+        ("When the summit ended, when did the sanctions start?", Kind.FACT, Expects.DATE),
     ],
 )
 def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind: Kind, expects: Expects) -> None:
@@ -660,3 +662,13 @@ def test_a_clause_is_carried_on_only_through_the_clauses_that_complete_it() -> N
     assert with_dependents(whole) is whole  # nothing after it to carry on through
     common = next(w for w in windows.values() if w.span.text.startswith("developing common principles"))
     assert "forge" not in with_dependents(common).span.text  # the next sentence is not a clause of this one
+
+
+def test_a_capitalised_word_in_a_translated_name_the_documents_have_is_not_unknown(bot: Assistant) -> None:
+    # Hungarian for "the European Convention on Human Rights": "Emberi Jogok" is not in the glossary, the rest is
+    convention = bot.ask("Miért fontos a vezetőknek az Emberi Jogok Európai Egyezménye?")
+    assert convention.refusal_reason != Refusal.UNKNOWN_NAME
+    assert any("European Convention on Human Rights" in c.quote for c in convention.citations)
+    # a place adjective the documents share ("European") does not excuse the name beside it
+    parliament = bot.ask("O que diz a declaração sobre o Parlamento Europeu?")
+    assert parliament.refused and "Parlamento" in parliament.text

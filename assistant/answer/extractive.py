@@ -441,7 +441,7 @@ class ExtractiveAnswerer:
         "what does it say about smugglers?" is answered by the whole bullet on smugglers."""
         best_chunk = next(item.window.chunk for item in scored if item.window in chosen)
         if best_chunk.kind == "bullet":  # a chosen clause of the item keeps the rest of its sentence ("such as ...")
-            chosen = [_to_sentence_end(w) if w.chunk.id == best_chunk.id else w for w in chosen]
+            chosen = [Window(w.chunk, w.sentence, w.sentence) if w.chunk.id == best_chunk.id else w for w in chosen]
         taken = {w.sentence for w in chosen}
         for item in scored:
             window = item.window

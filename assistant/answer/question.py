@@ -560,10 +560,17 @@ def kind_of(text: str, language: str) -> Kind:
     return Kind.FACT
 
 
+_SETTING_WHEN = re.compile(
+    r"^\s*when\b[^,?]{3,120},\s*(?=(?:what|which|who|whom|whose|how|why|where|does|do|did|is|are|was|were|can)\b)",
+    re.IGNORECASE,
+)
+
+
 def expects_of(text: str, kind: Kind) -> Expects | None:
     """The type of thing a right answer must contain, when the question asks for one."""
     if kind in (Kind.TITLE, Kind.SUMMARY, Kind.AUTHORS, Kind.ORDINAL, Kind.DEFINITION, Kind.COMMAND):
         return None
+    text = _SETTING_WHEN.sub("", text)  # "When the statement talks about X, which Y ...?" asks for no date
     if kind is Kind.COUNT:
         return None if _HOW_MUCH.search(text) is None and _MONEY.search(text) is None else Expects.AMOUNT
     if kind is not Kind.YES_NO and _MONEY.search(text) and _HOW_MUCH_ANY.search(text):

@@ -132,17 +132,44 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
         return []
     unknown = []
     for sentence in re.split(r"(?<=[.!?])\s+", question.standalone.strip()):
-        for n, word in enumerate(re.findall(r"[^\W\d_][\w'’-]*", sentence)):
-            latin = all(ord(ch) <= 0x24F for ch in word)  # a name in another script has no English spelling to check
-            if n == 0 or not latin or not word[:1].isupper() or word.isupper() or len(word) < 4:
-                continue
-            glossed = question.gloss.get(word, "")
-            if word.lower() in vocabulary or glossed[:1].isupper() or _shares_stem(word.lower(), vocabulary):
-                continue  # a corpus word, or one the glossary maps to a name the corpus has ("Copenhague")
-            if glossed and concept_of(word, question.language) == glossed:
-                continue  # a word of the lexicon ("Ministerio" is no name)
-            unknown.append(word)
+        words = re.findall(r"[^\W\d_][\w'’-]*", sentence)
+        for run in _capitalised_runs(words):
+            candidates = [w for w in run if len(w) >= 4 and all(ord(ch) <= 0x24F for ch in w) and not w.isupper()]
+            strange = [w for w in candidates if not _known_foreign(w, question, vocabulary)]
+            anchors = [w for w in candidates if w not in strange and not _place_adjective(question.gloss.get(w, w))]
+            if strange and anchors:
+                continue  # part of a name the documents have, in translation ("Emberi Jogok Európai Egyezménye")
+            unknown.extend(strange)
     return list(dict.fromkeys(unknown))
+
+
+def _place_adjective(word: str) -> bool:
+    """"European", "Danish": a word that qualifies a name rather than being one ("Parlamento Europeu" is no name the
+    documents have because they say "European")."""
+    return word[:1].isupper() and word.lower().endswith(_ADJECTIVE_ENDINGS)
+
+
+def _capitalised_runs(words: list[str]) -> list[list[str]]:
+    """Runs of consecutive capitalised words, the sentence's first word left out (a name of several words is one run:
+    "Nações Unidas", "Emberi Jogok Európai Egyezményét")."""
+    runs: list[list[str]] = []
+    previous = False
+    for n, word in enumerate(words):
+        capital = n > 0 and word[:1].isupper()
+        if capital and previous:
+            runs[-1].append(word)
+        elif capital:
+            runs.append([word])
+        previous = capital
+    return runs
+
+
+def _known_foreign(word: str, question: Question, vocabulary: frozenset[str]) -> bool:
+    """A corpus word, one the glossary maps to a name the corpus has ("Copenhague"), or a word of the lexicon."""
+    glossed = question.gloss.get(word, "")
+    if word.lower() in vocabulary or glossed[:1].isupper() or _shares_stem(word.lower(), vocabulary):
+        return True
+    return bool(glossed) and concept_of(word, question.language) == glossed
 
 
 def _shares_stem(word: str, vocabulary: frozenset[str]) -> bool:
