@@ -18,7 +18,7 @@ from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import conversation_language, standalone_question
-from assistant.answer.lexicon import lexicon_gloss
+from assistant.answer.lexicon import lexicon_gloss, verbs_in
 from assistant.answer.outline import Outline, build_outline
 from assistant.answer.question import analyse, document_keys, named_documents, respell, without_document_names
 from assistant.chunking import chunk_corpus
@@ -315,7 +315,8 @@ class Assistant:
         question_words = word_list(strip_markup(standalone))
         if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
             gloss = served.glossary.gloss(question_words) if served.glossary is not None else {}
-        gloss |= lexicon_gloss(question_words, language)  # English: everyday words onto the documents' ("deport")
+        # English: everyday words onto the documents' ("deport")
+        gloss |= lexicon_gloss(question_words, language, verbs_in(standalone))
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.lexicon import EXACT, concept_of, lexicon
+from assistant.answer.lexicon import EXACT, concept_of, lexicon, lexicon_gloss, verbs_in
 from assistant.config import PROJECT_ROOT
 from assistant.i18n import LANGUAGES
 
@@ -86,3 +86,11 @@ def test_concept_of(word: str, language: str, concept: str | None) -> None:
 def test_an_exact_entry_matches_only_the_whole_word() -> None:
     assert concept_of("land", "de") == "countries"
     assert concept_of("landung", "de") is None
+
+
+def test_a_lexicon_noun_used_as_a_verb_is_not_glossed() -> None:
+    question = "which one deals with asylum?"
+    assert verbs_in(question) == {"deals"}
+    assert lexicon_gloss(question.rstrip("?").split(), "en", verbs_in(question)) == {}
+    deals = "migrant deals with third countries?"
+    assert verbs_in(deals) == set() and lexicon_gloss(deals.split(), "en") == {"deals": "partnerships"}

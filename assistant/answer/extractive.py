@@ -72,6 +72,8 @@ TOPIC_SLACK_MULTILINGUAL = 0.045
 # A typed answer's sentence must hold this share of the question's other words, or this many of them
 TYPED_FOCUS_COVERAGE = 0.5
 TYPED_FOCUS_WORDS = 2
+MEANT_WEIGHT = 0.3  # share of the lexicon's words for the question's everyday ones found in a window
+MEANT_SLACK = 0.05
 STRONG_COSINE = 0.5  # a quote this close to the question is relevant whatever its words
 SYNONYM_SIMILARITY = 0.5  # MiniLM cosine of two words that count as saying the same thing
 # Types whose things are named ("which treaties?"): any relevant quote naming them answers, not only the closest
@@ -202,10 +204,15 @@ class ExtractiveAnswerer:
             queries = np.stack([self.embedder.encode_query(q) for q in forms])
             cosines = (self._encode(texts) @ queries.T).max(axis=1)
         asked = _asked_stems(question, forms, cross_lingual)
+        # the documents' words the lexicon put in for everyday ones ("deporting" -> "returns") name the topic
+        meant = content_stems(question.reworded) - content_stems(question.text) if question.reworded else set()
         scored = []
         for window, cosine in zip(windows, cosines, strict=True):
-            overlap = len(asked & content_stems(window.span.text)) / max(1, len(asked))
-            scored.append(Scored(float(cosine) + OVERLAP_WEIGHT * overlap, float(cosine), window))
+            held = content_stems(window.span.text)
+            overlap = len(asked & held) / max(1, len(asked))
+            topic = len(meant & held) / len(meant) if meant else 0.0
+            rank = float(cosine) + OVERLAP_WEIGHT * overlap + MEANT_WEIGHT * topic
+            scored.append(Scored(rank, float(cosine), window))
         scored.sort(key=lambda item: (-item.rank, item.window.span.start))
         return scored, cross_lingual
 
@@ -244,6 +251,8 @@ class ExtractiveAnswerer:
         # in another language a typed question ("where ...?") may sit a little under e5's line: its type decides
         if cross_lingual and scored and _topic_held(question, scored[0].window):
             threshold -= TOPIC_SLACK_MULTILINGUAL  # the lexicon says what it is about, and the passage holds it
+        elif question.english and question.reworded and scored and _topic_held(question, scored[0].window):
+            threshold -= MEANT_SLACK  # in everyday words MiniLM sits lower; the lexicon's word for them is there
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
         if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)

@@ -71,11 +71,25 @@ TOPIC_CONCEPTS = frozenset({"returns", "smugglers", "borders", "asylum", "partne
 _NOT_A_TOPIC = frozenset({"statement"})
 
 
-def lexicon_gloss(words: Iterable[str], language: str) -> dict[str, str]:
+# An English word of the lexicon used as a verb, not as the noun it maps: "which one deals with asylum?"
+_USED_AS_VERB = re.compile(
+    r"\b(?:one|it|that|which|what|who|this|theme|section|part|point|bullet|paragraph|statement|document)\s+"
+    r"(?P<verb>deals)\s+with\b",
+    re.IGNORECASE,
+)
+
+
+def verbs_in(text: str) -> set[str]:
+    """The lexicon's English nouns that `text` uses as verbs, left out of its gloss."""
+    return {m.group("verb") for m in _USED_AS_VERB.finditer(text)}
+
+
+def lexicon_gloss(words: Iterable[str], language: str, verbs: Iterable[str] = ()) -> dict[str, str]:
     """Each word of a question in `language` that the lexicon knows, with its English concept word ("Länder" ->
-    "countries", "Polsce" -> "Poland")."""
+    "countries", "Polsce" -> "Poland"); not the `verbs` (see verbs_in)."""
     found = {}
-    for word in dict.fromkeys(words):
+    left_out = set(verbs)
+    for word in (w for w in dict.fromkeys(words) if w not in left_out):
         concept = concept_of(word, language)
         if concept is not None and concept not in _NOT_A_TOPIC:
             found[word] = concept
