@@ -674,3 +674,10 @@ def test_a_capitalised_word_in_a_translated_name_the_documents_have_is_not_unkno
     # a place adjective the documents share ("European") does not excuse the name beside it
     parliament = bot.ask("O que diz a declaração sobre o Parlamento Europeu?")
     assert parliament.refused and "Parlamento" in parliament.text
+
+
+def test_with_several_documents_an_answer_names_the_document_it_quotes(three: Assistant) -> None:
+    visas = three.ask("Why did the leaders in Copenhagen decide to offer 5,000 seasonal work visas?")
+    assert visas.text.startswith("“Briefing note") and "5,000 seasonal work visas" in visas.citations[0].quote
+    named = three.ask("What does the briefing note recommend on work visas?")
+    assert not named.text.startswith("“Briefing note")  # the question named it

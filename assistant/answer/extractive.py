@@ -289,10 +289,11 @@ class ExtractiveAnswerer:
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
         citations = []
         parts = []
-        several = len({w.chunk.document_id for w in chosen}) > 1
+        # with several documents, an answer says which one it quotes unless the question named it
+        several = len({w.chunk.document_id for w in chosen}) > 1 or (len(self._outlines) > 1 and not question.document)
         for marker, window in enumerate(chosen, start=1):
             citations.append(Citation.of(marker, window.chunk, window.span))
-            source = f"{window.chunk.title}: " if several else ""
+            source = f"“{window.chunk.title}”: " if several else ""
             parts.append(f"{source}{_phrase(window)} [{marker}]")
         text = _join_sentences(parts)
         lead = framing.QUOTE
