@@ -21,7 +21,7 @@ from assistant.chunking import chunk_document
 from assistant.config import PROJECT_ROOT
 from assistant.corpus import load_corpus
 from assistant.embeddings import Embedder
-from assistant.models import Document, Evidence
+from assistant.models import Document, Evidence, fold_whitespace
 
 STATEMENT = load_corpus(PROJECT_ROOT / "corpus").documents[0]
 NOTE = """---
@@ -143,6 +143,8 @@ def test_sloppy_writing_is_spelled_out() -> None:
         ("how many are there?", "What is the third theme?", "The third theme is “Take ...” [1].", "How many themes"),
         ("when?", "What does it say about sanctions?", "Sanctions regimes [1].", "When"),
         ("what does it say?", "What is the last theme?", "The last theme is “Put innovation” [1].", "“Put innovation”"),
+        # an ordinal follow-up naming its own part of the document asks what that part says
+        ("And what does the last point say about that?", "What about smugglers?", "...", "the last point say"),
     ],
 )
 def test_follow_ups_are_resolved_by_kind(question: str, previous: str, answer: str, expected: str) -> None:
@@ -681,3 +683,12 @@ def test_with_several_documents_an_answer_names_the_document_it_quotes(three: As
     assert visas.text.startswith("“Briefing note") and "5,000 seasonal work visas" in visas.citations[0].quote
     named = three.ask("What does the briefing note recommend on work visas?")
     assert not named.text.startswith("“Briefing note")  # the question named it
+
+
+def test_what_a_numbered_part_says_is_answered_with_its_text_in_other_languages_too(bot: Assistant) -> None:
+    history = [("Was sagt die Erklärung über Schleuser?", "...")]
+    last = bot.ask("Und was steht im letzten Punkt dazu?", history=history)
+    quoted = fold_whitespace(" ".join(c.quote for c in last.citations))
+    assert "Put innovation at the heart of migration reform" in quoted and "smuggling gangs' model" in quoted
+    name = bot.ask("Wie heißt der letzte Punkt?")
+    assert "gangs' model" not in fold_whitespace(" ".join(c.quote for c in name.citations))  # its name only

@@ -13,6 +13,7 @@ import re
 
 from assistant.answer.lexicon import concept_of
 from assistant.answer.question import (
+    BODY_CUE,
     LISTED_CONCEPTS,
     NEXT_RE,
     ORDINAL_WORDS,
@@ -110,6 +111,18 @@ def _conversation_noun(history: History) -> str | None:
     return next((n for q, _ in reversed(history) if (n := _list_noun(q.strip()))), None)
 
 
+def _own_list_noun(question: str) -> str | None:
+    """The part of the document a follow-up names after its ordinal ("the last point", "im letzten Punkt"), in
+    English."""
+    own = ordinal_noun(question)
+    if not own:
+        return None
+    if content_stems(own) & LISTED_NOUN_STEMS:
+        return own
+    concept = concept_of(own, detect_language(question))
+    return concept if concept in ("themes", "points") else None
+
+
 def _ordinal_followup(question: str, previous: str, noun: str | None = None) -> str | None:
     position = ordinal_of(question)
     before = ordinal_of(previous)
@@ -121,6 +134,9 @@ def _ordinal_followup(question: str, previous: str, noun: str | None = None) -> 
         return None
     noun = _list_noun(previous) or noun
     word = "last" if position == -1 else ORDINAL_WORDS[position] if position < len(ORDINAL_WORDS) else str(position)
+    own = _own_list_noun(question)
+    if own and BODY_CUE.search(question):  # "and what does the last point say about that?": what that part says
+        return f"What does the {word} {_singular(own)} say?"
     if noun:
         return f"What is the {word} {_singular(noun)}?"
     return f"What is the {word} one? ({previous})"

@@ -560,6 +560,15 @@ def kind_of(text: str, language: str) -> Kind:
     return Kind.FACT
 
 
+# "What does the third theme say?": a question for what a part of the document says, not only for its name
+BODY_CUE = re.compile(
+    r"\b(?:say|says|said|about|cover|covers|involve|mean|contain|detail|describe|consist|entail|include|"
+    r"sagt|steht|besagt|beinhaltet|enthält|handelt|dit|contient|parle|traite|dice|contiene|trata|habla|tratta|"
+    r"parla|diz|contém|fala|zegt|staat|bevat|mówi|zawiera|dotyczy|říká|obsahuje|týká|hovorí|uvádí|uvádza|"
+    r"säger|står|innehåller|handlar|siger|indeholder|handler|sier|inneholder|sanoo|sisältää|kertoo|mond|"
+    r"tartalmaz|szól|spune|conține|λέει|αναφέρει|περιέχει|говорит|говорить|каже|казва|pravi|kaže|navaja)\b",
+    re.IGNORECASE,
+)
 _SETTING_WHEN = re.compile(
     r"^\s*when\b[^,?]{3,120},\s*(?=(?:what|which|who|whom|whose|how|why|where|does|do|did|is|are|was|were|can)\b)",
     re.IGNORECASE,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
 from assistant.answer.outline import Enumeration, Outline, OutlineList
-from assistant.answer.question import ORDINAL_WORDS, Kind, Question, plural_nouns
+from assistant.answer.question import BODY_CUE, ORDINAL_WORDS, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
 from assistant.chunking import split_sentences
 from assistant.models import Citation, Span, fold_whitespace
@@ -21,9 +21,6 @@ from assistant.text import NUMBER_WORDS, content_stems, number_in_words
 
 Similarity = Callable[[str, str], float]
 _LIST_WORDS = content_stems("main key list all statement document declaration name give five the its leaders what are")
-_BODY_CUE = re.compile(
-    r"\b(?:say|says|said|about|cover|covers|involve|mean|contain|detail|describe|consist|entail|include)\b", re.I
-)
 _MEMBERSHIP_CUE = re.compile(
     r"\b(?:among|sign\w*|one of|part of|included|list|listed|in it|member|participat\w*|involved|present|join\w*|"
     r"endorse\w*|agree\w*|behind|leaders|countries|country)\b",
@@ -141,7 +138,7 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
     citations = [_cite(1, chosen.outline, item)]
     text = f"The {word} {noun} is “{fold_whitespace(item.text)}” [1]"
     body = chosen.bodies[index]
-    detail = _detail(body, item) if _BODY_CUE.search(question.standalone) else None
+    detail = _detail(body, item) if (BODY_CUE.search(question.standalone) or BODY_CUE.search(question.text)) else None
     if detail is not None:
         citations.append(_cite(2, chosen.outline, detail))
         text += f": {fold_whitespace(detail.text)} [2]"
