@@ -61,10 +61,15 @@ def page_catalogs() -> list[Path]:
     return sorted(LOCALES.glob("*/LC_MESSAGES/page.po"))
 
 
-def test_the_required_languages_have_page_catalogs() -> None:
+def test_every_language_whose_questions_are_told_apart_has_a_page_catalog() -> None:
+    """A page catalog's example questions must be answered in its language (see below), so every language the question
+    analysis can tell apart has one. Maltese cannot be told (lingua has no model for it: its questions are answered
+    in whatever language they resemble), so it has none until it can; then this asks for it."""
+    from assistant.answer.question import detectable_languages
+
     have = {path.parent.parent.name for path in page_catalogs()}
-    assert {"de", "pl", "el", "fr", "es", "it"} <= have
-    assert have <= set(i18n.LANGUAGES) - {"en"}
+    assert {"de", "pl", "el", "fr", "es", "it", "ka"} <= have
+    assert have == (set(i18n.LANGUAGES) & detectable_languages()) - {"en"}
 
 
 @pytest.mark.parametrize("path", page_catalogs(), ids=lambda p: p.parent.parent.name)
