@@ -19,7 +19,18 @@ from assistant.config import PROJECT_ROOT
 from assistant.evals.background import EvalRunner, config_env
 from assistant.feedback import FeedbackStore
 from assistant.server import create_app
-from assistant.web.staff import append_case, latest_report, report_frame
+from assistant.web.app import TITLE
+from assistant.web.staff import (
+    STAFF_TITLE,
+    append_case,
+    columns,
+    draft_text,
+    latest_report,
+    localized,
+    report_frame,
+    run_status_html,
+)
+from assistant.web.texts import tr
 from tests.conftest import STAFF_LOGIN, serve_in_thread
 
 CHROMIUM = os.environ.get("AGENDA_CHROMIUM", "/usr/bin/chromium")
@@ -85,6 +96,37 @@ def test_appending_a_case_says_what_is_left_to_do(staff_config: Config, tmp_path
     assert "<script>" not in append_case(staff_config, json.dumps(CASE | {"id": "<script>"}))
 
 
+def shown_texts(update: object) -> list[str]:
+    """The words a component update puts on the page (what Gradio sends: its constructor's arguments)."""
+    given = update.constructor_args  # type: ignore[attr-defined]
+    texts = [given[key] for key in ("label", "value", "placeholder") if isinstance(given.get(key), str)]
+    return texts + [label for label, _ in given.get("choices") or []]
+
+
+def test_the_staff_view_is_in_the_page_language(staff_config: Config) -> None:
+    english, german = localized("en"), localized("de")
+    assert german.keys() == english.keys()
+    for name in english:  # every label, button, heading and choice: in German, none left in English
+        said, asked = shown_texts(german[name]), shown_texts(english[name])
+        assert len(said) == len(asked) >= 1 and not set(said) & set(asked), (name, said)
+    header = german["intro"].value
+    assert 'data-lang="de"' in header and '<label for="page-language">Sprache</label>' in header  # the public menu
+    assert "<h1>Agenda-Assistent: Mitarbeiteransicht</h1>" in header
+    assert german["feedback_tab"].label == "Rückmeldungen" and german["rating"].label == "Bewertung"
+    assert german["rating"].choices == [("Alle", "all"), ("👍 Positiv", "up"), ("👎 Negativ", "down")]
+    assert ("Falsch", "wrong") in german["reason"].choices  # the reasons as the public page words them
+    assert columns("de")[:3] == ["ID", "Zeit (UTC)", "Bewertung"] and len(columns("de")) == len(columns())
+    assert tr("de", STAFF_TITLE, product=tr("de", TITLE)) == "Agenda-Assistent: Mitarbeiteransicht"
+    # the status lines, too
+    assert run_status_html(EvalRunner(staff_config).status(), "de") == (
+        "<p>Von dieser Seite wurde noch kein Lauf gestartet.</p>"
+    )
+    store = FeedbackStore(staff_config.feedback_db)
+    assert draft_text(store, "no id", "de")[1].startswith("<p>Wählen Sie eine Bewertung")
+    assert draft_text(store, "fb-999999", "de") == ("", "<p>Keine Bewertung mit der ID 999999.</p>")
+    assert append_case(staff_config, " ", "de") == "<p>Nichts anzuhängen: Entwerfen Sie zuerst einen Fall.</p>"
+
+
 def test_a_child_run_gets_exactly_these_settings(staff_config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in config_env(staff_config).items():
         monkeypatch.setenv(name, value)
@@ -101,6 +143,11 @@ def test_an_unusable_run_reports_its_error(staff_config: Config, tmp_path: Path)
     status = runner.wait(timeout=120)  # the dataset is checked before any model loads: quick
     assert (status.state, status.exit_code) == ("error", 2)
     assert "bad.jsonl:1: answerable: Input should be a valid boolean" in status.log_tail
+
+
+def test_a_report_frame_is_named_in_the_page_language(tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text("<h1>Eval report</h1>")
+    assert report_frame(tmp_path / "report.html", "de").startswith('<iframe title="Evaluierungsbericht" sandbox=""')
 
 
 # --- in the browser ---
@@ -174,4 +221,46 @@ def test_staff_turn_feedback_into_a_case_read_the_report_and_rerun_the_evals(
         expect(report.locator("h1")).to_contain_text("questions.jsonl")  # the new report replaces the old one
         assert page.locator("img[src=x]").count() == 0 and dialogs == []
         page.screenshot(path=str(ARTIFACTS / "staff-reports.png"), full_page=True)
+        chromium.close()
+
+
+@pytest.mark.browser
+def test_the_staff_view_speaks_the_browsers_language_and_its_menu_switches_it(staff_server: str) -> None:
+    if not Path(CHROMIUM).exists():  # `make test` installs it; a missing browser is a failure, never a skip
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or run `make test`)", pytrace=False)
+    from playwright.sync_api import expect, sync_playwright
+
+    def staff_title(lang: str) -> str:
+        return tr(lang, STAFF_TITLE, product=tr(lang, TITLE))
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = chromium.new_context(viewport={"width": 1200, "height": 820}, locale="de-DE").new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{staff_server}/staff")
+        page.fill("input[type=text]", STAFF_LOGIN[0])
+        page.fill("input[type=password]", STAFF_LOGIN[1])
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.documentElement.lang === 'de'")  # the browser's Accept-Language
+        expect(page.locator("#intro h1")).to_have_text("Agenda-Assistent: Mitarbeiteransicht")
+        assert page.title() == "Agenda-Assistent: Mitarbeiteransicht"
+        expect(page.get_by_role("tab", name="Rückmeldungen")).to_be_visible()
+        expect(page.get_by_role("tab", name="Evaluierungsberichte")).to_be_visible()
+        expect(page.get_by_role("radio", name="👎 Negativ")).to_be_visible()
+        expect(page.get_by_role("button", name="Fall entwerfen")).to_be_visible()
+        expect(page.locator("#feedback-table")).to_contain_text("Zeit (UTC)")
+        expect(page.locator(".summary")).to_contain_text("Angezeigte Bewertungen:")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "staff-view-de.png"), full_page=True)
+
+        page.select_option("#page-language", "el")  # the public page's language menu
+        page.locator("#intro button.lang-apply").click()
+        page.wait_for_function("document.documentElement.lang === 'el'")
+        assert page.url.endswith("?lang=el")
+        expect(page.locator("#intro h1")).to_have_text(staff_title("el"))
+        expect(page.get_by_role("tab", name=tr("el", "Feedback"))).to_be_visible()
+        expect(page.get_by_role("button", name=tr("el", "Draft the case"))).to_be_visible()
+        page.reload()
+        page.wait_for_function("document.documentElement.lang === 'el'")  # ?lang= wins over the browser's German
+        expect(page.get_by_role("tab", name=tr("el", "Eval reports"))).to_be_visible()
         chromium.close()

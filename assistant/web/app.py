@@ -8,7 +8,6 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import i18n
 from assistant.assistant import Assistant
 from assistant.config import Config
 from assistant.errors import QuestionError
@@ -20,7 +19,16 @@ from assistant.web import safe_html
 from assistant.web.chat import EXAMPLES, ChatView, Suggestions, section_questions
 from assistant.web.conversation import Turn
 from assistant.web.document import describe, language_of
-from assistant.web.texts import N_, Page, language_choices, page_language, tr, tr_html, trn_html
+from assistant.web.texts import (
+    N_,
+    Page,
+    language_choices,
+    picked_language,
+    request_language,
+    tr,
+    tr_html,
+    trn_html,
+)
 
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 # TRANSLATORS: the product's name (keep it, or write it the way your language would)
@@ -84,12 +92,11 @@ def build_app(
 
         def start(turns: list[Turn], pending: int | None, request: gr.Request) -> tuple[Any, ...]:
             """The page in the language of ?lang= (the menu puts it there), else of the browser's Accept-Language."""
-            lang = page_language(dict(request.query_params), dict(request.headers)) if request else "en"
-            return localize(lang, turns, pending)
+            return localize(request_language(request), turns, pending)
 
         def switch(turns: list[Turn], pending: int | None, event: gr.EventData) -> tuple[Any, ...]:
             """The language menu: the page in the language picked (one of the menu's, else unchanged)."""
-            lang = i18n.supported(str(getattr(event, "value", "") or ""))
+            lang = picked_language(event)
             return localize(lang, turns, pending) if lang else tuple(gr.skip() for _ in outputs)
 
         outputs = [chat.lang, intro, privacy, *chat.localized]

@@ -14,6 +14,7 @@ from datetime import date
 from string import Formatter
 from typing import Final
 
+import gradio as gr
 from babel.dates import format_date
 
 from assistant import i18n
@@ -52,6 +53,18 @@ def page_language(query: Mapping[str, str], headers: Mapping[str, str]) -> str:
     """The page language: a supported ?lang= in the URL (the person's choice), else the best of Accept-Language."""
     chosen = i18n.supported(query.get("lang", "") or "")
     return chosen or i18n.negotiate(headers.get("accept-language"))
+
+
+def request_language(request: gr.Request | None) -> str:
+    """The page language of a page load (page_language of its URL and headers); English without a request."""
+    if request is None:
+        return i18n.SOURCE_LANGUAGE
+    return page_language(dict(request.query_params), dict(request.headers))
+
+
+def picked_language(event: gr.EventData) -> str | None:
+    """The language the language menu asks for (its submit event's value), or None when the menu has no such one."""
+    return i18n.supported(str(getattr(event, "value", "") or ""))
 
 
 def language_choices() -> list[tuple[str, str]]:
