@@ -59,6 +59,12 @@ def note_document() -> Document:
         ("returns?", "en"),
         ("wich agencys are mentiond", "en"),
         ("Which agencies are mentioned?", "en"),
+        # lingua has no Maltese: its own letters, or its article joined by a hyphen, tell it
+        ("X'tgħid id-dikjarazzjoni dwar il-kuntrabandisti?", "mt"),
+        ("Fejn sar is-summit?", "mt"),
+        ("What does the in-depth review say?", "en"),
+        ("x-ray?", "en"),
+        ("Was ist mit dem T-Shirt?", "de"),
     ],
 )
 def test_the_language_comes_from_a_detector(question: str, language: str) -> None:

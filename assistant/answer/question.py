@@ -124,6 +124,22 @@ def warm_language_detector() -> None:
 _ENGLISH_HINT = frozenset(ENGLISH_STOPWORDS | {"pls", "plz", "whats", "wich", "wat", "thx", "summary", "ok"})
 
 
+# Maltese: letters no other European alphabet has (ħ, ġ, ċ), or the article joined by a hyphen ("is-summit",
+# "id-dikjarazzjoni", "tal-pajjiżi") in a question that is not mostly English words ("the in-depth review")
+_MALTESE_LETTERS = re.compile(r"[ħĦġĠċĊ]")
+_MALTESE_ARTICLE = re.compile(
+    r"(?<![\w-])(?:(?i:il|is|id|ix|it|ir|iż|iċ|tal|tas|tad|tat|fil|fis|mill|bil|lill|sal|mal)|[lstdxnrżċ])-"
+    r"[^\W\d_]{2,}",
+)
+
+
+def _maltese(text: str, tokens: list[str]) -> bool:
+    if _MALTESE_LETTERS.search(text):
+        return True
+    english = sum(t in _ENGLISH_HINT for t in tokens)
+    return len(tokens) >= 2 and bool(_MALTESE_ARTICLE.search(text)) and english * 3 < len(tokens)
+
+
 @lru_cache(maxsize=4096)
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of the text's language ("en" when unsure: the corpus is English and so are stray words).
@@ -131,6 +147,8 @@ def detect_language(text: str) -> str:
     lingua decides; a short text in Latin script that holds an English function word, or that lingua is unsure of,
     counts as English (one-word questions such as "returns?" are mostly English here)."""
     tokens = [w.lower() for w in words(text)]
+    if _maltese(text, tokens):
+        return "mt"  # lingua has no Maltese model; its letters and its hyphened article tell it
     if sum(len(t) >= 3 and t.isalpha() for t in tokens) < 2 and text.isascii():
         return "en"  # too few words to tell ("$(rm -rf /)", "returns?")
     with _lingua_lock:
