@@ -107,13 +107,13 @@ def _detector() -> Any:
 
 @lru_cache(maxsize=1)
 def detectable_languages() -> frozenset[str]:
-    """The ISO 639-1 codes detect_language can return (lingua has no model for some, e.g. Maltese)."""
+    """The ISO 639-1 codes detect_language can return: lingua's, and Maltese (told by its letters and articles)."""
     from lingua import Language
 
     codes = (
         getattr(Language, name).iso_code_639_1.name.lower() for name in _LINGUA_LANGUAGES if hasattr(Language, name)
     )
-    return frozenset({"nn": "nb"}.get(code, code) for code in codes)
+    return frozenset({"nn": "nb"}.get(code, code) for code in codes) | {"mt"}
 
 
 def warm_language_detector() -> None:
