@@ -13,6 +13,7 @@ from assistant import Assistant, Config
 from assistant.answer.base import answer_of
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import conversation_language, standalone_question
+from assistant.answer.lexicon import reworded
 from assistant.answer.outline import build_outline
 from assistant.answer.question import Expects, Kind, analyse, detect_language, respell
 from assistant.answer.quotes import candidate_windows, with_dependents
@@ -698,3 +699,23 @@ def test_what_a_numbered_part_says_is_answered_with_its_text_in_other_languages_
     assert "Put innovation at the heart of migration reform" in quoted and "smuggling gangs' model" in quoted
     name = bot.ask("Wie heißt der letzte Punkt?")
     assert "gangs' model" not in fold_whitespace(" ".join(c.quote for c in name.citations))  # its name only
+
+
+def test_which_themes_mention_something_names_every_theme_that_holds_it(plain) -> None:
+    borders = ask(plain, "Which themes mention securing borders?", STATEMENT.id)
+    headings = [c.quote for c in borders.citations if c.quote.startswith(("Take", "Put", "Ensure", "Strengthen"))]
+    assert borders.text.startswith("2 themes")
+    assert headings == [
+        "Take the strongest action against smugglers and secure our borders",
+        "Put innovation at the heart of migration reform",
+    ]
+    # one theme asked for: the one whose text holds every asked word, not the one whose heading sounds closest
+    voluntary = ask(plain, "Which theme mentions voluntary returns?", STATEMENT.id)
+    assert voluntary.citations[0].quote == "Strengthen migration management at the earliest opportunity"
+
+
+def test_countries_outside_europe_are_the_documents_third_countries() -> None:
+    assert reworded("Do they want deals with countries outside Europe?", {}) == (
+        "Do they want deals with third countries?"
+    )
+    assert reworded("What about non-EU countries?", {}) == "What about third countries?"

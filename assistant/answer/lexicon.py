@@ -105,10 +105,21 @@ _SENT_BACK = re.compile(
 )
 
 
+# Countries outside the EU are "third countries" in the documents' words
+_OUTSIDE = re.compile(
+    r"\b(?:(?:countries|states|nations)\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the\s+)?"
+    r"(?:EU|European Union|Europe|Union)|"
+    r"non-(?:EU|European)\s+(?:countries|states|nations)|foreign\s+countries)\b",
+    re.IGNORECASE,
+)
+
+
 def reworded(text: str, gloss: Mapping[str, str]) -> str | None:
-    """An English text in the documents' words: each glossed word replaced by the documents' word for it, and a
-    phrasal "send ... back" by "return ..."; None when nothing changes."""
+    """An English text in the documents' words: each glossed word replaced by the documents' word for it, a phrasal
+    "send ... back" by "return ...", and "countries outside Europe" by "third countries"; None when nothing
+    changes."""
     result = _SENT_BACK.sub(lambda m: f"return{m.group(1)}", text)
+    result = _OUTSIDE.sub("third countries", result)
     if gloss:
         alternatives = "|".join(re.escape(w) for w in sorted(gloss, key=len, reverse=True))
         pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?![\w'’-])")

@@ -356,26 +356,67 @@ def _fit(noun: str, sequence: Sequence_, similarity: Similarity) -> float:
     return max(similarity(noun, sequence.description), by_names)
 
 
+# Words that ask whether a part mentions something, not what it is about
+_MENTION_WORDS = content_stems(
+    "mention mentions mentioned talk talks refer refers cover covers deal deals involve involves say says discuss "
+    "discusses address addresses concern concerns come comes one ones"
+)
+
+
 def item_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
     """'Which theme calls for pilots?', 'What does the theme about innovation say?': the list item (of a list whose
-    noun the question names) that the rest of the question fits best, its heading and what it says."""
+    noun the question names) that the rest of the question fits best, its heading and what it says. 'Which themes
+    mention borders?': every item whose text holds all the asked words, each with the sentence that holds them."""
     asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
     for outline in outlines:
         for lst in outline.lists:
             noun = content_stems(lst.noun) if lst.noun else set()
-            if not noun & asked or len(asked - noun - _LIST_WORDS) == 0:
+            topic = asked - noun - _LIST_WORDS - _MENTION_WORDS
+            if not noun & asked or not topic:
                 continue
+            holding = [i for i, b in enumerate(lst.bodies) if topic <= content_stems(b.text)]
+            if len(holding) > 1 and _plural_asked(question, lst.noun):
+                return _items_holding(outline, lst, holding, topic)
             scores = [similarity(question.standalone, fold_whitespace(b.text)) for b in lst.bodies]
-            index = max(range(len(scores)), key=lambda i: scores[i])
+            index = max(holding or range(len(scores)), key=lambda i: scores[i])
             item, body = lst.items[index], lst.bodies[index]
             citations = [_cite(1, outline, item)]
             text = f"The {_singular(lst.noun)} “{fold_whitespace(item.text)}” [1]"
             detail = _detail(body, item)
             if detail is not None:
                 citations.append(_cite(2, outline, detail))
-                text += f": {fold_whitespace(detail.text)} [2]"
+                text += f": {fold_whitespace(detail.text).rstrip('.')} [2]"
             return Draft(text + ".", False, citations, frame=Frame(framing.QUOTE))
     return None
+
+
+def _plural_asked(question: Question, noun: str | None) -> bool:
+    """Whether the question asks for the list's items in the plural ("which themes ..."), not for one."""
+    singular = _singular(noun)
+    return any(w.lower() != singular and content_stems(w) == content_stems(singular) for w in question.focus)
+
+
+def _items_holding(outline: Outline, lst: OutlineList, indexes: list[int], topic: set[str]) -> Draft:
+    """Each item named by its heading, with the sentence of its text that holds the asked words."""
+    citations: list[Citation] = []
+    parts = []
+    for index in indexes:
+        item, body = lst.items[index], lst.bodies[index]
+        sentences = [
+            Span(start=body.start + x.start, end=body.start + x.end, text=x.text)
+            for x in split_sentences(body.text, 0, len(body.text))
+        ]
+        held = next((s for s in sentences if topic <= content_stems(s.text)), None)
+        if held is not None and held.start < item.end:  # the sentence the heading opens: what follows the heading
+            held = _detail(held, item) if held.end > item.end + 2 else None
+        citations.append(_cite(len(citations) + 1, outline, item))
+        part = f"“{fold_whitespace(item.text)}” [{len(citations)}]"
+        if held is not None:
+            citations.append(_cite(len(citations) + 1, outline, held))
+            part += f": {fold_whitespace(held.text).rstrip('.')} [{len(citations)}]"
+        parts.append(part)
+    noun = lst.noun or "items"
+    return Draft(f"{len(indexes)} {noun}: " + "; ".join(parts) + ".", False, citations, frame=Frame(framing.QUOTE))
 
 
 def _detail(body: Span, item: Span) -> Span | None:
