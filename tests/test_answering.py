@@ -521,6 +521,7 @@ def test_an_everyday_word_is_read_as_the_documents_word() -> None:
         ("Are they going to try out new ideas with trial schemes first?", "pilots"),  # a weak match held by its topic
         # the word a question shares with another passage ("right", "stay") weighs less than the documents' word
         ("What is their stance on deporting people who have no right to stay?", "approach to returns"),
+        ("What does it say about sending rejected asylum seekers back?", "approach to returns"),  # a phrasal verb
     ],
 )
 def test_a_question_in_everyday_words_is_answered_from_the_passage_in_the_documents_words(

@@ -205,7 +205,7 @@ class ExtractiveAnswerer:
             cosines = (self._encode(texts) @ queries.T).max(axis=1)
         asked = _asked_stems(question, forms, cross_lingual)
         # the documents' words the lexicon put in for everyday ones ("deporting" -> "returns") name the topic
-        meant = content_stems(question.reworded) - content_stems(question.text) if question.reworded else set()
+        meant = _meant(question)
         scored = []
         for window, cosine in zip(windows, cosines, strict=True):
             held = content_stems(window.span.text)
@@ -251,7 +251,7 @@ class ExtractiveAnswerer:
         # in another language a typed question ("where ...?") may sit a little under e5's line: its type decides
         if cross_lingual and scored and _topic_held(question, scored[0].window):
             threshold -= TOPIC_SLACK_MULTILINGUAL  # the lexicon says what it is about, and the passage holds it
-        elif question.english and question.reworded and scored and _topic_held(question, scored[0].window):
+        elif question.english and scored and _meant_held(question, scored[0].window):
             threshold -= MEANT_SLACK  # in everyday words MiniLM sits lower; the lexicon's word for them is there
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
         if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
@@ -372,7 +372,7 @@ class ExtractiveAnswerer:
         "smugglers"), in its chunk (English; e5 has its own threshold)."""
         if cross_lingual or best.cosine >= STRONG_COSINE:
             return True
-        if question.reworded and _topic_held(question, best.window):
+        if question.reworded and (_topic_held(question, best.window) or _meant_held(question, best.window)):
             return True  # the lexicon read an everyday word as this passage's ("trial schemes" -> "pilots")
         focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS]
         if len(focus) < 2:
@@ -552,6 +552,20 @@ def _topic_held(question: Question, window: Window) -> bool:
         topics &= TOPIC_CONCEPTS
     stems = set().union(*(content_stems(t) for t in topics)) if topics else set()
     return bool(stems) and stems <= content_stems(window.chunk.embedding_text)
+
+
+def _meant(question: Question) -> set[str]:
+    """The documents' words the lexicon put in for the question's everyday ones ("deporting" -> "returns", "send them
+    back" -> "return"): they name what it is about."""
+    if not question.reworded:
+        return set()
+    return content_stems(question.reworded) - content_stems(question.text)
+
+
+def _meant_held(question: Question, window: Window) -> bool:
+    """Whether the window's passage holds every word the lexicon put in for the question's everyday ones."""
+    meant = _meant(question)
+    return bool(meant) and meant <= content_stems(window.chunk.embedding_text)
 
 
 def _echoable(names: list[str], question: Question) -> list[str]:
