@@ -487,6 +487,9 @@ def test_an_occasion_other_than_the_documents_own_is_not_answered_with_its_own(p
 def test_a_typed_answer_must_be_about_what_was_asked(plain) -> None:
     off = ask(plain, "Which agency will train the border guards?", STATEMENT.id)
     assert off.refused and off.reason is Refusal.DETAIL_ABSENT
+    # "EU" narrows the type asked for; it is not what the answer must be about ("European Commission")
+    eu = ask(plain, "Which EU agency will manage the external borders?", STATEMENT.id)
+    assert eu.refused and eu.reason is Refusal.DETAIL_ABSENT
     on = ask(plain, "Which agencies will the countries work with at source and on transit routes?", STATEMENT.id)
     assert not on.refused and "IOM" in " ".join(c.quote for c in on.citations)
 

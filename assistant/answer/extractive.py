@@ -385,6 +385,7 @@ class ExtractiveAnswerer:
         for, or two of its words (or words close in meaning): "Which agency will manage the external borders?" is
         not answered by "the President of the European Commission"."""
         leave_out = set().union(*(content_stems(n) for n in question.asked)) | _GENERIC_STEMS
+        leave_out |= _qualifiers(question.standalone, question.asked)  # "which EU agency": the type asked for
         focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= leave_out]
         if len(focus) < 2:
             return True
@@ -552,6 +553,17 @@ def _topic_held(question: Question, window: Window) -> bool:
         topics &= TOPIC_CONCEPTS
     stems = set().union(*(content_stems(t) for t in topics)) if topics else set()
     return bool(stems) and stems <= content_stems(window.chunk.embedding_text)
+
+
+def _qualifiers(text: str, asked: list[str]) -> set[str]:
+    """The stems of the words between "which"/"what" and the noun asked for ("Which EU agency ...", "what national
+    laws ..."): they narrow the type asked for, they are not what the answer must be about."""
+    stems: set[str] = set()
+    for noun in asked:
+        match = re.search(rf"\b(?:which|what)\s+((?:[\w'’-]+\s+){{1,3}}){re.escape(noun)}\b", text, re.IGNORECASE)
+        if match:
+            stems |= content_stems(match.group(1))
+    return stems
 
 
 def _meant(question: Question) -> set[str]:
