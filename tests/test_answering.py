@@ -723,3 +723,6 @@ def test_countries_outside_europe_are_the_documents_third_countries() -> None:
         "Do they want deals with third countries?"
     )
     assert reworded("What about non-EU countries?", {}) == "What about third countries?"
+    assert reworded("do the countrys promise to help each other out?", {}) == (
+        "do the countrys promise to support one another?"
+    )

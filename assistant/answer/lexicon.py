@@ -114,12 +114,21 @@ _OUTSIDE = re.compile(
 )
 
 
+# Helping each other is what the documents call supporting one another
+_EACH_OTHER = re.compile(
+    r"\b(?:help|helps|helping|support|supports|supporting|assist|assisting|back|backing)\s+"
+    r"(?:each other|one another)(?:\s+out)?\b",
+    re.IGNORECASE,
+)
+
+
 def reworded(text: str, gloss: Mapping[str, str]) -> str | None:
     """An English text in the documents' words: each glossed word replaced by the documents' word for it, a phrasal
     "send ... back" by "return ...", and "countries outside Europe" by "third countries"; None when nothing
     changes."""
     result = _SENT_BACK.sub(lambda m: f"return{m.group(1)}", text)
     result = _OUTSIDE.sub("third countries", result)
+    result = _EACH_OTHER.sub("support one another", result)
     if gloss:
         alternatives = "|".join(re.escape(w) for w in sorted(gloss, key=len, reverse=True))
         pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?![\w'’-])")
