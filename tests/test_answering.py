@@ -16,7 +16,7 @@ from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import reworded
 from assistant.answer.outline import build_outline
 from assistant.answer.question import Expects, Kind, analyse, detect_language, respell
-from assistant.answer.quotes import candidate_windows, with_dependents
+from assistant.answer.quotes import candidate_windows, with_dependents, with_head
 from assistant.answer.refusals import Refusal, unknown_names
 from assistant.chunking import chunk_document
 from assistant.config import PROJECT_ROOT
@@ -150,6 +150,7 @@ def test_sloppy_writing_is_spelled_out() -> None:
         ("how many are there?", "What is the third theme?", "The third theme is “Take ...” [1].", "How many themes"),
         ("when?", "What does it say about sanctions?", "Sanctions regimes [1].", "When"),
         ("what does it say?", "What is the last theme?", "The last theme is “Put innovation” [1].", "“Put innovation”"),
+        ("how?", "Does the statement say anything about domestic pressures?", "Yes [1].", "How does the statement"),
         # an ordinal follow-up naming its own part of the document asks what that part says
         ("And what does the last point say about that?", "What about smugglers?", "...", "the last point say"),
     ],
@@ -726,3 +727,19 @@ def test_countries_outside_europe_are_the_documents_third_countries() -> None:
     assert reworded("do the countrys promise to help each other out?", {}) == (
         "do the countrys promise to support one another?"
     )
+
+
+def test_how_is_answered_with_what_is_done_not_only_what_it_is_for(plain) -> None:
+    how = ask(plain, "How do they want to alleviate domestic pressures?", STATEMENT.id)
+    quoted = fold_whitespace(" ".join(c.quote for c in how.citations))
+    assert "forge new and innovative partnerships, including with third countries, to accelerate" in quoted
+
+
+def test_a_purpose_clause_is_carried_back_to_the_clause_it_completes() -> None:
+    chunk = next(c for c in chunk_document(STATEMENT) if "forge new" in c.text)
+    purpose = next(w for w in candidate_windows(chunk) if w.span.text.startswith("to accelerate"))
+    head = with_head(purpose)
+    assert fold_whitespace(head.span.text).startswith("forge new and innovative partnerships, including with third")
+    assert STATEMENT.text[head.span.start : head.span.end] == head.span.text
+    first = next(w for w in candidate_windows(chunk) if w.span.text.startswith("developing common"))
+    assert with_head(first) is first  # not a clause that completes another

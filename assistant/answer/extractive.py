@@ -22,7 +22,7 @@ from assistant.answer.framing import localise
 from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question
-from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows, with_dependents
+from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows, with_dependents, with_head
 from assistant.answer.refusals import (
     ASKED_SYNONYM,
     Refusal,
@@ -281,6 +281,8 @@ class ExtractiveAnswerer:
         if expects is None and question.kind is not Kind.YES_NO:
             asked = _asked_stems(question, [question.reworded or question.standalone, question.text], cross_lingual)
             chosen = [_to_sentence_end(w) if _echoes(w, asked) else with_dependents(w) for w in chosen]
+            if question.kind is Kind.WHY_HOW:  # "how?": what is done, not only what it is for
+                chosen = [with_head(w) for w in chosen]
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))

@@ -155,8 +155,14 @@ def _swap_subject(topic: str, previous: str) -> str:
 def _ask_as(wh: str, previous: str) -> str:
     """The previous question asked with another question word: 'Which agencies ...?' + 'how many' -> 'How many
     agencies ...?'."""
+    # "Does it say anything about X?" + "how?" -> "How does it say anything about X?"
+    if wh in ("how", "why") and _AUXILIARY.match(previous):
+        return f"{wh[0].upper()}{wh[1:]} {previous.strip()[0].lower()}{previous.strip()[1:]}"
     rest = _LEADING_WH.sub("", previous, count=1)
     return f"{wh[0].upper()}{wh[1:]} {rest}" if rest != previous else f"{wh[0].upper()}{wh[1:]}: {previous}"
+
+
+_AUXILIARY = re.compile(r"^\s*(?:is|are|was|were|does|do|did|will|would|can|could|should|has|have)\b", re.I)
 
 
 # Lexicon concepts that make a short question in another language stand alone: what a document lists (a topic word

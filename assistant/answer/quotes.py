@@ -91,3 +91,30 @@ def with_dependents(window: Window) -> Window:
     start = window.span.start
     text = local[start - sentence.start : extended]
     return Window(window.chunk, Span(start=start, end=start + len(text), text=text), sentence)
+
+
+def with_head(window: Window) -> Window:
+    """The window carried back to the clause it completes, when it is only a purpose, an example or what something
+    includes ("to accelerate processing ..." <- "forge new and innovative partnerships, including with third
+    countries,"): "how?" is answered by what is done, not only by what it is for."""
+    sentence = window.sentence
+    local = sentence.text
+    start = window.span.start - sentence.start
+    if not _DEPENDENT.match(local[start:]):
+        return window
+    starts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(local))]
+    for cut in sorted((c for c in starts if c < start), reverse=True):
+        piece = _LEADING.sub("", local[cut:start].strip(" ,;:\n"))
+        if not piece or local[cut:start].rstrip(" ,\n").endswith((":", ";")):
+            continue
+        start = _trim_span(local, cut, start)[0]
+        dependent = _DEPENDENT.match(local[start:])  # "including with third countries" completes one before it
+        lead = _LEADING.match(local[start:])
+        start += lead.end() if lead else 0
+        if local[cut - 1 : cut] == ":" or not dependent:
+            break
+    if start == window.span.start - sentence.start:
+        return window
+    begin = sentence.start + start
+    text = local[start : window.span.end - sentence.start]
+    return Window(window.chunk, Span(start=begin, end=begin + len(text), text=text), sentence)
