@@ -66,6 +66,8 @@ def note_document() -> Document:
         ("What does the in-depth review say?", "en"),
         ("x-ray?", "en"),
         ("Was ist mit dem T-Shirt?", "de"),
+        ("Cum se numește?", "ro"),  # ș with a comma below is Romanian's alone
+        ("Sınırlar hakkında ne söylüyor?", "tr"),  # ş with a cedilla is Turkish too
     ],
 )
 def test_the_language_comes_from_a_detector(question: str, language: str) -> None:

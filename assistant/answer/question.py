@@ -127,6 +127,7 @@ _ENGLISH_HINT = frozenset(ENGLISH_STOPWORDS | {"pls", "plz", "whats", "wich", "w
 # Maltese: letters no other European alphabet has (ħ, ġ, ċ), or the article joined by a hyphen ("is-summit",
 # "id-dikjarazzjoni", "tal-pajjiżi") in a question that is not mostly English words ("the in-depth review")
 _MALTESE_LETTERS = re.compile(r"[ħĦġĠċĊ]")
+_ROMANIAN_LETTERS = re.compile(r"[șțȘȚ]")
 _MALTESE_ARTICLE = re.compile(
     r"(?<![\w-])(?:(?i:il|is|id|ix|it|ir|iż|iċ|tal|tas|tad|tat|fil|fis|mill|bil|lill|sal|mal)|[lstdxnrżċ])-"
     r"[^\W\d_]{2,}",
@@ -149,6 +150,8 @@ def detect_language(text: str) -> str:
     tokens = [w.lower() for w in words(text)]
     if _maltese(text, tokens):
         return "mt"  # lingua has no Maltese model; its letters and its hyphened article tell it
+    if _ROMANIAN_LETTERS.search(text):
+        return "ro"  # ș and ț (comma below) are Romanian's alone; lingua misses them in a short question
     if sum(len(t) >= 3 and t.isalpha() for t in tokens) < 2 and text.isascii():
         return "en"  # too few words to tell ("$(rm -rf /)", "returns?")
     with _lingua_lock:
