@@ -76,8 +76,8 @@ def test_too_little_left_to_judge_is_not_in_the_language() -> None:
 
 def test_english_and_undetectable_languages_are_not_judged() -> None:
     assert in_language("The statement does not say how much money is spent.", [], "en") is None
-    assert not judgeable("mt") and in_language("Id-dikjarazzjoni ma tgħidx dan.", [], "mt") is None
-    assert all(judgeable(code) for code in LANGUAGES if code != "mt")  # lingua judges every other public language
+    assert not judgeable("lb") and in_language("D'Erklärung seet dat net.", [], "lb") is None  # no model
+    assert all(judgeable(code) for code in LANGUAGES)  # lingua (and Maltese's letters) judge every page language
 
 
 def test_a_region_subtag_is_the_language() -> None:
@@ -138,22 +138,22 @@ ROWS = [
     row("de-2", "de", f"According to the statement: {QUOTE} [1].", quotes=[QUOTE]),
     row("de-3", "de", "Die Erklärung sagt dazu nichts.", refused=True),
     row("fr-1", "fr", "The statement does not say anything about that.", refused=True, passed=False),
-    row("mt-1", "mt", f"Skont id-dikjarazzjoni: {QUOTE} [1].", quotes=[QUOTE]),
+    row("lb-1", "lb", f"Laut der Erklärung: {QUOTE} [1].", quotes=[QUOTE]),
 ]
 
 
 def test_the_summary_counts_answers_and_refusals_in_language_apart() -> None:
     result = result_of(ROWS)
-    assert result.summary.answered_in_language == 0.5  # de-1 yes, de-2 no; English and Maltese not judged
+    assert result.summary.answered_in_language == 0.5  # de-1 yes, de-2 no; English and Luxembourgish not judged
     assert result.summary.refused_in_language == 0.5  # de-3 yes, fr-1 no
     assert result.by_lang["de"].answered_in_language == 0.5 and result.by_lang["de"].refused_in_language == 1.0
-    assert result.by_lang["en"].answered_in_language is None and result.by_lang["mt"].answered_in_language is None
+    assert result.by_lang["en"].answered_in_language is None and result.by_lang["lb"].answered_in_language is None
     assert result.non_english is not None and result.non_english.cases == 5 and result.non_english.passed == 4
 
 
 def test_the_language_table_puts_english_first_and_states_the_gap() -> None:
     table = language_table(result_of(ROWS))
-    assert [r.lang for r in table.rows] == ["en", "de", "fr", "mt"]
+    assert [r.lang for r in table.rows] == ["en", "de", "fr", "lb"]
     de = table.rows[1]
     assert (de.passed.k, de.passed.n) == (3, 3) and str(de.answered_in_language) == "1/2"
     assert str(de.refused_in_language) == "1/1" and de.name == LANGUAGES["de"]
@@ -170,7 +170,7 @@ def test_the_markdown_table_is_readmes() -> None:
     assert lines[2] == "| English (en) | 2 | 50% (1/2) | n/a | n/a |"
     assert lines[3] == "| Deutsch (de) | 3 | 100% (3/3) | 50% (1/2) | 100% (1/1) |"
     assert lines[4] == "| français (fr) | 1 | 0% (0/1) | – | 0% (0/1) |"
-    assert lines[5] == "| Malti (mt) | 1 | 100% (1/1) | n/a | n/a |"
+    assert lines[5] == "| lb (lb) | 1 | 100% (1/1) | n/a | n/a |"
     assert "gap -30.0 points" in lines[-1] and "asker's language 50% (1/2)" in lines[-1]
 
 
@@ -181,7 +181,7 @@ def test_every_report_shows_the_language_table(tmp_path: Path) -> None:
     assert languages["non_english_pass_rate"] == 0.8 and languages["gap"] == pytest.approx(-0.3)
     assert languages["answered_in_language_k"] == 1 and languages["answered_in_language_n"] == 2
     by_lang = {r["lang"]: r for r in languages["rows"]}
-    assert by_lang["de"]["answered_in_language"] == 0.5 and by_lang["mt"]["judged"] is False
+    assert by_lang["de"]["answered_in_language"] == 0.5 and by_lang["lb"]["judged"] is False
     assert "## Languages" in markdown_report(result) and "| Deutsch (de) | 3 |" in markdown_report(result)
     page = html_report(result)
     section = page[page.index('id="languages"') : page.index('id="by-tag"')]
