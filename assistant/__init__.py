@@ -24,6 +24,7 @@ _EXPORTS = {
     "Citation": "assistant.models",
     "Document": "assistant.models",
     "Evidence": "assistant.models",
+    "Progress": "assistant.models",
     "Quotes": "assistant.models",
     "QuoteTranslation": "assistant.models",
     "Translations": "assistant.models",
@@ -33,7 +34,17 @@ if TYPE_CHECKING:
     from assistant.assistant import Assistant
     from assistant.config import Config
     from assistant.errors import AssistantError, ConfigError, DocumentError, QuestionError, StoreUnavailable
-    from assistant.models import Answer, Chunk, Citation, Document, Evidence, Quotes, QuoteTranslation, Translations
+    from assistant.models import (
+        Answer,
+        Chunk,
+        Citation,
+        Document,
+        Evidence,
+        Progress,
+        Quotes,
+        QuoteTranslation,
+        Translations,
+    )
 
 
 __getattr__, __dir__ = lazy_exports("assistant", _EXPORTS, globals())
@@ -50,6 +61,7 @@ __all__ = [
     "Document",
     "DocumentError",
     "Evidence",
+    "Progress",
     "QuestionError",
     "QuoteTranslation",
     "Quotes",

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
 
 from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
@@ -20,7 +20,14 @@ from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import lexicon_gloss, verbs_in
 from assistant.answer.outline import Outline, build_outline
-from assistant.answer.question import analyse, document_keys, named_documents, respell, without_document_names
+from assistant.answer.question import (
+    Question,
+    analyse,
+    document_keys,
+    named_documents,
+    respell,
+    without_document_names,
+)
 from assistant.chunking import chunk_corpus
 from assistant.citations import verify_citations
 from assistant.config import Config
@@ -30,10 +37,10 @@ from assistant.embeddings import Embedder
 from assistant.errors import ConfigError, DocumentError, StoreUnavailable
 from assistant.gate import clean_history, clean_question, strip_markup
 from assistant.index import IndexStats, ServedBuild, VectorIndex, build_id, fingerprint
-from assistant.models import Answer, Chunk, Document, Evidence, Quotes, Translations
+from assistant.models import Answer, Chunk, Document, Evidence, Progress, Quotes, Translations
 from assistant.multilingual import Glossary, MultilingualEncoder
 from assistant.offline import go_offline
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.text import corpus_words, name_acronyms, stem_word
 from assistant.text import words as word_list
 
@@ -62,6 +69,31 @@ class Served:
     document_keys: dict[str, Any]
     retriever: HybridRetriever
     answerer: Answerer
+
+
+@runtime_checkable
+class ModelAnswerer(Protocol):
+    """An answerer whose model writes beneath the quotes (assistant/generation/answerer.py). The facade runs it in
+    stages, so that nothing the model does comes before the quotes: `find` (the extractive stage, no model), then,
+    with the quotes shown, `translate` (a question not in English) and `write`."""
+
+    def find(self, question: Question, evidence: list[Evidence]) -> Draft: ...
+
+    def translate(self, question: str, deadline: Deadline | None = None) -> str | None: ...
+
+    def write(
+        self, question: Question, evidence: list[Evidence], found: Draft, deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]: ...
+
+
+@dataclass
+class _Search:
+    """The question as analysed and the evidence found for it: as asked first (the quotes are found from it), then,
+    for a model answerer, with the model's English translation when it makes one (the model writes from it)."""
+
+    asked: Question
+    retrieval: Retrieval
+    translated_ms: float | None = None  # the model's translation (and the search with it) of a question not in English
 
 
 class Assistant:
@@ -281,24 +313,56 @@ class Assistant:
         assert answer is not None
         return answer
 
+    @overload
     def stream(
-        self, question: str, history: History | None = None, on_stage: StageListener | None = None
-    ) -> Iterator[Quotes | str | Translations | Answer]:
+        self,
+        question: str,
+        history: History | None = None,
+        on_stage: StageListener | None = None,
+        *,
+        progress: Literal[False] = False,
+    ) -> Iterator[Quotes | str | Translations | Answer]: ...
+
+    @overload
+    def stream(
+        self,
+        question: str,
+        history: History | None = None,
+        on_stage: StageListener | None = None,
+        *,
+        progress: Literal[True],
+    ) -> Iterator[Quotes | Progress | str | Translations | Answer]: ...
+
+    def stream(
+        self,
+        question: str,
+        history: History | None = None,
+        on_stage: StageListener | None = None,
+        *,
+        progress: bool = False,
+    ) -> Iterator[Quotes | Progress | str | Translations | Answer]:
         """The verified quotes (Quotes) first, then text deltas of the answer, then (a model answerer, a question not
         in English) the quotes' machine translations (Translations), then the final Answer.
 
-        The quotes come from the fast extractive stage, before any model runs. A generating answerer's deltas are its
-        checked claims as the model writes them; the final Answer is the authority (its text is what was streamed, or
-        the extractive fallback: then `answered_by` is "extractive" and its citations are the quotes).
-        `on_stage` is told "quotes" too (the Quotes as JSON), between "retrieval" and "citations", and
+        The quotes come from the fast extractive stage, before any model runs: a model answerer translates a
+        question not in English only after them (then retrieves again with the English, to point the model to the
+        sentences that answer it). A generating answerer's deltas are its checked claims as the model writes them;
+        the final Answer is the authority (its text is what was streamed, or the extractive fallback: then
+        `answered_by` is "extractive" and its citations are the quotes).
+        With `progress`, a model answerer's steps after the quotes are yielded too, each as it starts (Progress:
+        "translating", then "writing"), for a page to say what the asker waits for.
+        `on_stage` is told "quotes" too (the Quotes as JSON), between "retrieval" and "citations", "translation" (a
+        model answerer's English for a question not in English, and the evidence found with it) after "quotes", and
         "translations" (the Translations as JSON) after "citations"."""
-        yield from self._answer(question, history, streaming=True, on_stage=on_stage)
+        for piece in self._answer(question, history, streaming=True, on_stage=on_stage):
+            if progress or not isinstance(piece, Progress):
+                yield piece
 
     def _answer(
         self, question: str, history: History | None, streaming: bool, on_stage: StageListener | None = None
-    ) -> Iterator[Quotes | str | Translations | Answer]:
-        """Question analysis -> retrieval -> quotes -> answer -> verified citations, the model stopped at the
-        deadline."""
+    ) -> Iterator[Quotes | Progress | str | Translations | Answer]:
+        """Question analysis -> retrieval -> quotes -> (a model answerer: the question's translation -> retrieval
+        with it) -> answer -> verified citations, the model stopped at the deadline."""
         t0 = time.perf_counter()
         deadline = Deadline(self.config.answer_deadline_seconds)
         served = self._served  # one build for the whole answer, whatever is switched meanwhile
@@ -308,7 +372,6 @@ class Assistant:
         language = conversation_language(text, turns)
         if language == "en":
             standalone = respell(standalone, served.vocabulary, served.acronyms)
-        english = served.answerer.translate(standalone, deadline)
         named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
         gloss: dict[str, str] = {}
@@ -322,24 +385,24 @@ class Assistant:
             strip_markup(standalone),
             followup=followup,
             document=document,
-            translation=english,
             gloss=gloss,
             language=language,
             topic=without_document_names(strip_markup(standalone), served.document_keys, named),
         )
         glossed = list(dict.fromkeys(gloss.values()))
-        searched = english or asked.reworded or (" ".join(glossed) if len(glossed) >= 2 else None)  # one is too thin
+        searched = asked.reworded or (" ".join(glossed) if len(glossed) >= 2 else None)  # one is too thin
         retrieval = served.retriever.retrieve(
             standalone, self.config.top_k, searched, language=asked.language, documents=named
         )
         t1 = time.perf_counter()
         if on_stage:
-            on_stage("retrieval", retrieval_stage(standalone, english, asked.language, retrieval.evidence, t1 - t0))
+            on_stage("retrieval", retrieval_stage(standalone, None, asked.language, retrieval.evidence, t1 - t0))
+        search = _Search(asked, retrieval)
         first: float | None = None
         streamed = False
         draft = Draft("", True)
         quotes = Quotes(refused=True, elapsed_ms=0.0)
-        for piece in served.answerer.stream(asked, retrieval.evidence, deadline):
+        for piece in self._pieces(served, search, standalone, named, deadline, on_stage):
             if isinstance(piece, Draft):
                 draft = piece
             elif isinstance(piece, Found):
@@ -347,10 +410,14 @@ class Assistant:
                 if on_stage:
                     on_stage("quotes", quotes.model_dump(mode="json"))
                 yield quotes
+            elif isinstance(piece, Progress):
+                yield piece
             elif streaming and piece:
                 first = first or time.perf_counter()
                 streamed = True
                 yield piece
+        degraded = retrieval.degraded or search.retrieval.degraded
+        asked, retrieval = search.asked, search.retrieval  # with the model's English, when it translated
         answer_text, citations = verify_citations(draft.text, draft.citations, served.documents)
         refused = draft.refused or not citations
         if refused and not draft.refused:  # every citation was dropped: nothing left to stand on
@@ -360,6 +427,8 @@ class Assistant:
         timings["quotes"] = quotes.elapsed_ms
         if first is not None:
             timings["first_delta"] = (first - t0) * 1000
+        if search.translated_ms is not None:
+            timings["translate"] = search.translated_ms
         answer = Answer(
             text=answer_text,
             refused=refused,
@@ -367,14 +436,14 @@ class Assistant:
             citations=citations if draft.refused or not refused else [],
             question=text,
             standalone_question=standalone,
-            english_question=english,
+            english_question=asked.translation,
             analysis=asked,
             retrieved=[e.chunk.id for e in retrieval.evidence],
             answerer=served.answerer.name,
             answered_by=draft.by,
             quotes=quotes.citations,
             timings_ms=timings,
-            degraded=retrieval.degraded,
+            degraded=degraded,
             deadline_exceeded=deadline.reached,
         )
         if on_stage:
@@ -390,6 +459,58 @@ class Assistant:
             timings = {**answer.timings_ms, "translations": translations.elapsed_ms}
             answer = answer.model_copy(update={"translations": translations.translations, "timings_ms": timings})
         yield answer
+
+    def _pieces(
+        self,
+        served: Served,
+        search: _Search,
+        standalone: str,
+        named: list[str],
+        deadline: Deadline,
+        on_stage: StageListener | None,
+    ) -> Iterator[Found | Progress | str | Draft]:
+        """The answerer's quotes (Found) first, then its text and Draft. A model answerer's model runs only after the
+        quotes, and only when they are no refusal: a question not in English is first translated by the model and
+        searched again in English (`search` is updated), as the sentences the model is pointed to are picked
+        better in English; then the model writes."""
+        answerer = served.answerer
+        if not isinstance(answerer, ModelAnswerer):
+            yield from answerer.stream(search.asked, search.retrieval.evidence, deadline)
+            return
+        found = answerer.find(search.asked, search.retrieval.evidence)
+        yield Found(found.citations, found.refused)
+        if not found.refused:
+            if search.asked.language != "en":
+                yield Progress(step="translating")
+            self._translate(served, answerer, search, standalone, named, deadline, on_stage)
+            yield Progress(step="writing")
+        yield from answerer.write(search.asked, search.retrieval.evidence, found, deadline)
+
+    def _translate(
+        self,
+        served: Served,
+        answerer: ModelAnswerer,
+        search: _Search,
+        standalone: str,
+        named: list[str],
+        deadline: Deadline,
+        on_stage: StageListener | None,
+    ) -> None:
+        """The model's English for a question not in English (checked: translation.py), and the search with it:
+        `search` then holds both (and the time they took); unchanged when there is none."""
+        started = time.perf_counter()
+        english = answerer.translate(standalone, deadline)
+        if english:
+            search.asked = search.asked.model_copy(update={"translation": english})
+            search.retrieval = served.retriever.retrieve(
+                standalone, self.config.top_k, english, language=search.asked.language, documents=named
+            )
+        seconds = time.perf_counter() - started
+        if english or search.asked.language != "en":
+            search.translated_ms = seconds * 1000
+        if english and on_stage:
+            evidence = search.retrieval.evidence
+            on_stage("translation", retrieval_stage(standalone, english, search.asked.language, evidence, seconds))
 
     def _translations(self, answerer: Answerer, answer: Answer) -> Translations | None:
         """Machine translations of the answer's quotes (those its [n] cite first, then the quotes shown first) into

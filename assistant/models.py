@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -123,6 +123,19 @@ class Quotes(BaseModel):
         description="True when the documents do not answer the question: the quotes, if any, are what they say nearby"
     )
     elapsed_ms: float = Field(description="From the question to these verified quotes")
+
+
+Step = Literal["translating", "writing"]
+
+
+class Progress(BaseModel):
+    """What a model answerer does after the quotes are shown, before its text: translating the question into English
+    (a question in another language), then writing. `Assistant.stream(..., progress=True)` yields one as each step
+    starts, for a page to say what the asker waits for; an extractive answer has no such step."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: Step
 
 
 class QuoteTranslation(BaseModel):

@@ -144,7 +144,7 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
 
 
 def _place_adjective(word: str) -> bool:
-    """"European", "Danish": a word that qualifies a name rather than being one ("Parlamento Europeu" is no name the
+    """ "European", "Danish": a word that qualifies a name rather than being one ("Parlamento Europeu" is no name the
     documents have because they say "European")."""
     return word[:1].isupper() and word.lower().endswith(_ADJECTIVE_ENDINGS)
 

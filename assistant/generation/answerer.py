@@ -3,7 +3,12 @@
 Same contract as the extractive answerer (question + evidence in, Draft out; it never calls the retriever), plus
 `stream`, which yields each checked claim as text and ends with the Draft.
 
-1. The extractive answerer scores the evidence first: when it refuses (nothing relevant), the model is not called.
+1. The extractive answerer scores the evidence first (`find`: its quotes are shown before the model does anything):
+   when it refuses (nothing relevant), the model is not called. Then `write`: for a question in another language the
+   facade has the model translate it meanwhile and searches again with the English, from which the sentences to
+   suggest to the model are picked. The extractive stage checks that English too: its refusal (a name the documents
+   never use) is the answer; else the model writes, and its answer falls back to the extractive one on the quotes
+   shown.
 2. The prompt is stable: instructions, then every sentence of the corpus numbered in document order (or, for a corpus
    too big for that, the evidence's), then the question last; llama.cpp reuses the evaluated prefix.
 3. The model writes claims closed by [n] markers (a grammar holds the local model to that); each claim is read off the
@@ -242,15 +247,37 @@ class GeneratingAnswerer:
     ) -> Iterator[Found | str | Draft]:
         """The extractive answer's quotes, checked claims as text deltas, then the Draft (the extractive one when
         the model gave nothing usable or the deadline passed first)."""
-        fallback = self.extractive.answer(question, evidence)
-        yield Found(fallback.citations, fallback.refused)  # before the model: the reader has the evidence at once
-        if fallback.refused:  # the refusal rules, in code: the model never sees what the documents do not answer
-            yield from word_pieces(fallback.text)
-            yield fallback
+        found = self.find(question, evidence)
+        yield Found(found.citations, found.refused)  # before the model: the reader has the evidence at once
+        yield from self.write(question, evidence, found, deadline)
+
+    def find(self, question: Question, evidence: list[Evidence]) -> Draft:
+        """The extractive stage, no model: the answer whose quotes are shown first, and the answer given when the
+        model's is not kept (a refusal here is the answer: the model is not asked)."""
+        return self.extractive.answer(question, evidence)
+
+    def write(
+        self, question: Question, evidence: list[Evidence], found: Draft, deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]:
+        """The model's checked claims as text deltas beneath the quotes of `found` (find's answer, already shown),
+        then the Draft: `found` itself when the model gave nothing usable or the deadline passed first.
+
+        `question` may carry the model's English translation, made after the quotes were shown, and `evidence` be
+        the retrieval with it: the sentences suggested to the model are picked from those. A question whose English
+        the extractive stage refuses (a name the documents never use, which the question as asked hid) gets that
+        refusal, without the model."""
+        if found.refused:  # the refusal rules, in code: the model never sees what the documents do not answer
+            yield from word_pieces(found.text)
+            yield found
+            return
+        basis = self.extractive.answer(question, evidence) if question.translation else found
+        if basis.refused:
+            yield from word_pieces(basis.text)
+            yield basis
             return
         if deadline is not None and deadline.passed():
             deadline.stop("answer")
-            yield from _framed(question, fallback)
+            yield from _framed(question, found)
             return
         translation = question.translation
         followup = question.text if question.text != question.standalone else None
@@ -260,11 +287,11 @@ class GeneratingAnswerer:
         # words a question or a withheld (instruction-like) document sentence tries to plant in the answer
         withheld = " ".join(p.prose for p in passages.withheld)
         planted = planted_phrases(f"{question.standalone} {asked} {withheld}", vocabulary - _words(withheld))
-        guide = fallback
+        guide = basis
         if translation:  # English scoring picks the right sentence more often than e5 on the question as asked
             in_english = analyse(translation, translation, document=question.document)
             translated = self.extractive.answer(in_english, evidence)
-            guide = fallback if translated.refused else translated
+            guide = basis if translated.refused else translated
             hints = self._hints(passages, in_english, evidence, guide)
         else:
             hints = self._hints(passages, question, evidence, guide)
@@ -320,9 +347,9 @@ class GeneratingAnswerer:
                 yield piece
         if not accepted:
             log.info("no checked claim in the model's answer to %r; answering extractively", asked)
-            yield from _framed(question, fallback)
+            yield from _framed(question, found)
             return
-        yield Draft(shown, False, list(markers.values()), fallback.best_similarity, by=self.name)
+        yield Draft(shown, False, list(markers.values()), found.best_similarity, by=self.name)
 
     def _hints(
         self, passages: NumberedPassages, question: Question, evidence: list[Evidence], draft: Draft

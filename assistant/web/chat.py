@@ -21,7 +21,7 @@ from assistant.config import Config
 from assistant.errors import FeedbackUnavailable, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.limits import AnswerSlots, Busy, check_limits
-from assistant.models import Answer, Quotes, Translations
+from assistant.models import Answer, Progress, Quotes, Step, Translations
 from assistant.web.conversation import (
     CONVERSATION_JS,
     Live,
@@ -30,6 +30,7 @@ from assistant.web.conversation import (
     comment_of,
     conversation_html,
     reason_of,
+    step_text,
 )
 from assistant.web.document import SCROLL_JS, document_html
 from assistant.web.texts import N_, Page, tr, trn
@@ -47,6 +48,10 @@ EXAMPLES = (
 )
 # TRANSLATORS: status line while the answer is written beneath the quotes already found
 QUOTES_FOUND = N_("Quotes found: {count}. Writing the answer…")
+# TRANSLATORS: status line while the model translates the question into English beneath the quotes already found
+# (it writes the answer next)
+QUOTES_FOUND_TRANSLATING = N_("Quotes found: {count}. Translating the question…")
+FIRST_STEP_STATUS: dict[Step, str] = {"translating": QUOTES_FOUND_TRANSLATING, "writing": QUOTES_FOUND}
 # TRANSLATORS: the document view's note while answer {turn} is written; {count} quotes are highlighted
 QUOTES_NOTE = N_("Highlighted: the {count} quotes found for answer {turn}, while the answer is written.")
 SAVED_RATING = N_("Thanks! Your rating is saved.")
@@ -57,6 +62,15 @@ FEEDBACK_NOT_SAVED = N_(
     "Sorry, your rating could not be saved right now (our feedback database is unavailable). Answers still work; "
     "please try again later."
 )
+
+
+def step_status(live: Live, step: Step, lang: str) -> str:
+    """The status line (read out) as a model answerer starts a step beneath the quotes of `live`: its first step is
+    led by the number of quotes found."""
+    count = len(live.quotes.citations) if live.quotes is not None else 0
+    if live.step is not None or not count:
+        return step_text(step, lang)
+    return tr(lang, FIRST_STEP_STATUS[step], count=count)
 
 
 def examples(lang: str) -> tuple[str, ...]:
@@ -285,15 +299,19 @@ class ChatView:
         try:
             live = Live(question)
             status = ""
-            for piece in self.bot.stream(question, history):
+            for piece in self.bot.stream(question, history, progress=True):
                 if isinstance(piece, Answer):
                     answer = piece
                     continue
                 if isinstance(piece, Quotes):  # the evidence first: shown (and highlighted) before the prose
                     live = dataclasses.replace(live, quotes=piece)
-                    status = tr(lang, QUOTES_FOUND, count=len(piece.citations)) if piece.citations else ""
                     document = self.quotes_document(piece, len(turns), lang)
                     yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), document, gr.skip()
+                    continue
+                if isinstance(piece, Progress):  # a model at work beneath the quotes: said, and read out
+                    status = step_status(live, piece.step, lang)
+                    live = dataclasses.replace(live, step=piece.step)
+                    yield self.view(turns, live, status=status, lang=lang), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                     continue
                 if isinstance(piece, Translations):  # after the prose: each beneath its quote, labelled
                     live = dataclasses.replace(live, translations=tuple(piece.translations))

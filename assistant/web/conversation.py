@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.feedback import MAX_TEXT
-from assistant.models import Answer, Citation, Quotes, QuoteTranslation
+from assistant.models import Answer, Citation, Quotes, QuoteTranslation, Step
 from assistant.web import safe_html
 from assistant.web.document import mark_id
 from assistant.web.texts import ENGLISH, N_, Page, tr, trn
@@ -37,6 +37,9 @@ THINKING = N_("Searching the statement…")
 THINKING_MANY = N_("Searching the documents…")
 # TRANSLATORS: shown beneath the quotes already found while the answer is written
 WRITING = N_("Writing the answer…")
+# TRANSLATORS: shown beneath the quotes already found while the model translates the question into English, before it
+# writes the answer
+TRANSLATING = N_("Translating the question…")
 # TRANSLATORS: heading of the quotes shown before the answer
 QUOTES_HEAD = N_("Found in the statement")
 QUOTES_HEAD_MANY = N_("Found in the documents")
@@ -68,13 +71,23 @@ class Turn:
 
 @dataclass(frozen=True)
 class Live:
-    """The turn being answered: its question, the verified quotes once found (None while searching), the text
-    streamed so far and the quotes' machine translations once made."""
+    """The turn being answered: its question, the verified quotes once found (None while searching), what a model
+    answerer is doing beneath them until its text comes (None: nothing to wait for, as with the extractive answer),
+    the text streamed so far and the quotes' machine translations once made."""
 
     question: str
     text: str = ""
     quotes: Quotes | None = None
     translations: tuple[QuoteTranslation, ...] = ()
+    step: Step | None = None
+
+
+STEP_TEXTS: dict[Step, str] = {"translating": TRANSLATING, "writing": WRITING}
+
+
+def step_text(step: Step | None, lang: str = "en") -> str:
+    """What a model answerer is doing beneath the quotes, in the page language ("" for no step)."""
+    return tr(lang, STEP_TEXTS[step]) if step is not None else ""
 
 
 def conversation_html(
@@ -140,13 +153,14 @@ def question_html(question: str, lang: str = "en", language: str | None = None) 
 
 def live_answer_html(live: Live, turn: int, page: Page = ENGLISH) -> str:
     """The answer being written: "Searching..." until the quotes are found, then the quotes, and beneath them the
-    prose region (its room kept from the start, aria-busy until the answer is complete) where the text streams in."""
+    prose region (its room kept from the start, aria-busy until the answer is complete) where the text streams in,
+    saying what a model is doing until then ("Translating the question...", "Writing the answer...")."""
     if live.quotes is None:
         thinking = safe_html.text(page.says(THINKING, THINKING_MANY))
         content = f'<p class="thinking">{thinking}</p>'
     else:
-        writing = safe_html.text(tr(page.lang, WRITING))
-        text = answer_html(live.text, turn, page=page) if live.text else f'<p class="thinking">{writing}</p>'
+        doing = safe_html.text(step_text(live.step, page.lang))
+        text = answer_html(live.text, turn, page=page) if live.text else f'<p class="thinking">{doing}</p>'
         quotes = quotes_html(live.quotes.citations, live.quotes.refused, page, live.translations)
         content = quotes + prose_html(text, busy=True)
     return f'<div class="msg bot live" data-turn="{turn}">{answer_label(turn, page.lang)}{content}</div>'
