@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
@@ -69,21 +69,6 @@ class Served:
     document_keys: dict[str, Any]
     retriever: HybridRetriever
     answerer: Answerer
-
-
-@runtime_checkable
-class ModelAnswerer(Protocol):
-    """An answerer whose model writes beneath the quotes (assistant/generation/answerer.py). The facade runs it in
-    stages, so that nothing the model does comes before the quotes: `find` (the extractive stage, no model), then,
-    with the quotes shown, `translate` (a question not in English) and `write`."""
-
-    def find(self, question: Question, evidence: list[Evidence]) -> Draft: ...
-
-    def translate(self, question: str, deadline: Deadline | None = None) -> str | None: ...
-
-    def write(
-        self, question: Question, evidence: list[Evidence], found: Draft, deadline: Deadline | None = None
-    ) -> Iterator[str | Draft]: ...
 
 
 @dataclass
@@ -474,12 +459,9 @@ class Assistant:
         searched again in English (`search` is updated), as the sentences the model is pointed to are picked
         better in English; then the model writes."""
         answerer = served.answerer
-        if not isinstance(answerer, ModelAnswerer):
-            yield from answerer.stream(search.asked, search.retrieval.evidence, deadline)
-            return
         found = answerer.find(search.asked, search.retrieval.evidence)
         yield Found(found.citations, found.refused)
-        if not found.refused:
+        if answerer.uses_model and not found.refused:
             if search.asked.language != "en":
                 yield Progress(step="translating")
             self._translate(served, answerer, search, standalone, named, deadline, on_stage)
@@ -489,7 +471,7 @@ class Assistant:
     def _translate(
         self,
         served: Served,
-        answerer: ModelAnswerer,
+        answerer: Answerer,
         search: _Search,
         standalone: str,
         named: list[str],

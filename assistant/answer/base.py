@@ -56,6 +56,7 @@ class Answerer(Protocol):
     """An answering strategy: the extractive one (quotes only) or a model-backed one."""
 
     name: str
+    uses_model: bool  # whether `write` runs a model (it then takes seconds: the page says what it waits for)
 
     def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
         """Get ready for a corpus (embed candidate quotes, evaluate a prompt); called after each (re)index."""
@@ -72,13 +73,23 @@ class Answerer(Protocol):
         the answerer has no model to translate with. Called after the answer is written, never before the quotes."""
         ...
 
+    def find(self, question: Question, evidence: list[Evidence]) -> Draft:
+        """The extractive stage, no model: the answer whose quotes are shown first (a refusal here is the answer)."""
+        ...
+
+    def write(
+        self, question: Question, evidence: list[Evidence], found: Draft, deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]:
+        """Text pieces of the answer beneath the quotes of `found` (find's answer, already shown), then the Draft
+        (the authority on text and citations). `question` may carry a translation made after `found`, and `evidence`
+        be the retrieval with it. A model-backed answerer stops its model at the `deadline` and answers without it."""
+        ...
+
     def stream(
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
     ) -> Iterator[Found | str | Draft]:
         """The extractive stage's quotes (Found) first, then text pieces of the answer as they are ready, then the
-        Draft (the authority on text and citations).
-
-        A model-backed answerer stops its model at the `deadline` and answers without it."""
+        Draft (the authority on text and citations): `find`, then `write`."""
         ...
 
 

@@ -97,6 +97,7 @@ class ExtractiveAnswerer:
     """Scores clause windows of the evidence against the question and composes a cited answer."""
 
     name = "extractive"
+    uses_model = False
 
     def __init__(
         self,
@@ -156,10 +157,20 @@ class ExtractiveAnswerer:
         self, question: Question, evidence: list[Evidence], deadline: Deadline | None = None
     ) -> Iterator[Found | str | Draft]:
         """The answer at once (no model: far inside any deadline): its quotes, its text, its Draft."""
-        draft = self.answer(question, evidence)
+        draft = self.find(question, evidence)
         yield Found(draft.citations, draft.refused)
-        yield from word_pieces(draft.text)
-        yield draft
+        yield from self.write(question, evidence, draft, deadline)
+
+    def find(self, question: Question, evidence: list[Evidence]) -> Draft:
+        """The answer itself: the extractive stage is the whole of this answerer."""
+        return self.answer(question, evidence)
+
+    def write(
+        self, question: Question, evidence: list[Evidence], found: Draft, deadline: Deadline | None = None
+    ) -> Iterator[str | Draft]:
+        """The answer found, in word pieces, then its Draft."""
+        yield from word_pieces(found.text)
+        yield found
 
     # --- embeddings of candidate windows, cached by text ---
     def _encode(self, texts: list[str]) -> np.ndarray:

@@ -127,6 +127,7 @@ class GeneratingAnswerer:
         judge: EntailmentJudge | None = None,
     ) -> None:
         self.name = name
+        self.uses_model = True
         self.backend = backend
         self.extractive = extractive
         self.support = support
