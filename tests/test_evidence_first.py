@@ -289,6 +289,12 @@ def test_the_chat_says_what_the_model_does_beneath_the_quotes_in_the_page_langua
     assert all(s[:2] == ("", "") for s in statuses(extractive, GERMAN, "de"))  # immediate: nothing to wait for
 
 
+def test_the_extractive_answerer_has_no_step_to_wait_for(bot: Assistant) -> None:
+    pieces = list(bot.stream("Wo fand der Gipfel statt?", progress=True))
+    assert isinstance(pieces[0], Quotes) and isinstance(pieces[-1], Answer)
+    assert not any(isinstance(p, Progress) for p in pieces)  # no model: nothing to say "translating" about
+
+
 def test_the_sse_stream_sends_the_quotes_first(web_config: Config, bot: Assistant) -> None:
     client = TestClient(create_app(web_config, bot))
     response = client.post("/api/ask/stream", json={"question": AGENCIES})
