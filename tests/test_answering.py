@@ -125,6 +125,9 @@ def test_capitalised_common_nouns_and_place_adjectives_are_not_unknown_names() -
     ]:
         assert unknown_names(analyse(question), vocabulary) == [], question
     assert unknown_names(analyse("Why did France sign?"), vocabulary) == ["France"]
+    # shaped like an adjective, but standing alone after "the" it names a place
+    border = analyse("Which borders, the Mediterranean or the eastern land border, does it focus on?")
+    assert unknown_names(border, vocabulary) == ["Mediterranean"]
 
 
 def test_instructions_inside_a_question_are_not_part_of_what_is_asked() -> None:
@@ -745,3 +748,31 @@ def test_a_purpose_clause_is_carried_back_to_the_clause_it_completes() -> None:
     assert STATEMENT.text[head.span.start : head.span.end] == head.span.text
     first = next(w for w in candidate_windows(chunk) if w.span.text.startswith("developing common"))
     assert with_head(first) is first  # not a clause that completes another
+
+
+def test_the_un_and_its_bodies_are_the_agencies_the_statement_names(bot: Assistant) -> None:
+    for question in ("Does the statement mention the UN migration body?", "Vilka FN-organ nämns i uttalandet?"):
+        answer = bot.ask(question)
+        assert not answer.refused and any("UNHCR" in c.quote for c in answer.citations), question
+    council = bot.ask("Does the statement mention the UN Security Council?")  # a body it does not name
+    assert council.refused and "Security Council" in council.text
+
+
+def test_the_one_after_it_continues_an_ordinal_question() -> None:
+    history = [("What's the fourth key theme?", "The fourth theme is “Strengthen migration management” [1].")]
+    for question in ("and the one after it?", "what comes after that?", "und danach?"):
+        standalone, followup = standalone_question(question, history)
+        assert followup and analyse(standalone).ordinal == 5, question
+
+
+@pytest.mark.parametrize(
+    "question", ["What percentage of asylum claims are refused?", "Τι ποσοστό των αιτήσεων ασύλου απορρίπτεται;"]
+)
+def test_a_percentage_is_asked_for_in_any_language(question: str) -> None:
+    assert analyse(question).expects is Expects.PERCENT
+
+
+def test_a_question_in_the_documents_own_words_is_answered_however_short(bot: Assistant) -> None:
+    enablers = bot.ask("enablers??")  # MiniLM scores one word low; the sentence holds it
+    assert not enablers.refused and "its enablers" in enablers.citations[0].quote
+    assert bot.ask("weather tomorrow?").refused  # short, but not the documents' words

@@ -215,6 +215,7 @@ class ExtractiveAnswerer:
             queries = np.stack([self.embedder.encode_query(q) for q in forms])
             cosines = (self._encode(texts) @ queries.T).max(axis=1)
         asked = _asked_stems(question, forms, cross_lingual)
+        asked = (asked - _GENERIC_STEMS) or asked  # "the leaders" is who says everything, not what was asked
         # the documents' words the lexicon put in for everyday ones ("deporting" -> "returns") name the topic
         meant = _meant(question)
         scored = []
@@ -264,6 +265,8 @@ class ExtractiveAnswerer:
             threshold -= TOPIC_SLACK_MULTILINGUAL  # the lexicon says what it is about, and the passage holds it
         elif question.english and scored and _meant_held(question, scored[0].window):
             threshold -= MEANT_SLACK  # in everyday words MiniLM sits lower; the lexicon's word for them is there
+        if question.english and scored and _named_verbatim(question, scored[0].window):
+            threshold = min(threshold, scored[0].cosine)  # "enablers??", "in what contexts does 'X' come up?": it does
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
         if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
@@ -377,8 +380,11 @@ class ExtractiveAnswerer:
         subject = question.subject
         if not subject[:1].isupper() or len(subject) < 3:
             return None
-        parts = [w.lower() for w in words(subject) if w.lower() not in ("the", "of", "and")]
-        return None if all(_stem_in(p, self._vocabulary) for p in parts) else subject
+        # its capitalised words are the name ("the UN migration body": "UN"); the rest only describes it
+        parts = [w.lower() for w in words(subject) if w[:1].isupper() and w.lower() not in ("the", "of", "and")]
+        # a word the lexicon reads as a document's ("UN" ~ its agencies) names nothing new
+        known = [_stem_in(p, self._vocabulary) or concept_of(p, "en") is not None for p in parts]
+        return None if all(known) else subject
 
     def _on_topic(self, question: Question, best: Scored, cross_lingual: bool) -> bool:
         """A weak match must hold the question's focus words, or words close in meaning ("people traffickers" ~
@@ -591,6 +597,24 @@ def _meant_held(question: Question, window: Window) -> bool:
     """Whether the window's passage holds every word the lexicon put in for the question's everyday ones."""
     meant = _meant(question)
     return bool(meant) and meant <= content_stems(window.chunk.embedding_text)
+
+
+_QUOTED_TERM = re.compile(r"(?<!\w)['‘“\"]([^'’”\"]{3,60})['’”\"](?!\w)")
+VERBATIM_MAX_WORDS = 4  # a question this short is its own topic ("enablers??", "visa leverage?")
+
+
+def _named_verbatim(question: Question, window: Window) -> bool:
+    """Whether the question names its topic in the document's own words and the best sentence holds them all: the
+    words it quotes, or, in a question of a few words, all of its content words (what MiniLM scores low alone)."""
+    quoted = _QUOTED_TERM.findall(question.standalone)
+    if quoted:
+        terms = " ".join(quoted)
+    elif len(words(question.standalone)) <= VERBATIM_MAX_WORDS:
+        terms = question.standalone
+    else:
+        return False
+    asked = content_stems(terms) - _GENERIC_STEMS
+    return bool(asked) and asked <= content_stems(window.sentence.text)
 
 
 def _echoable(names: list[str], question: Question) -> list[str]:

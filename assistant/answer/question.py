@@ -193,7 +193,8 @@ _LAST = (
     r"posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|son|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
 )
 _NEXT = (
-    r"next|following|after that|nächste[nmrs]?|suivante?|siguiente|successiv[oa]|prossim[oa]|następn\w*|volgende|"
+    r"next|following|after that|(?:the )?one after (?:it|this|that)|after (?:it|this)|comes? after|"
+    r"nächste[nmrs]?|danach|suivante?|siguiente|successiv[oa]|prossim[oa]|następn\w*|volgende|"
     r"næste|nästa|seuraava|další|επόμενο|наступн\w*|следующ\w*"
 )
 # The English names of positions 1..10, for answers and rewritten follow-ups ("the third theme")
@@ -366,7 +367,11 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.PERCENT,
         re.compile(
-            r"\bpercent(?:age)?\b|\bper cent\b|%|\bshare of\b|\bwhat proportion\b|\bprozent|\bpourcentage", re.I
+            r"\bpercent(?:age)?\b|\bper cent\b|%|\bshare of\b|\bwhat proportion\b|\bprozent|\bpourcentage|"
+            # "percentage" in the public's other languages
+            r"\bporcentaje|\bpercentual|\bpercentagem|\bprocent|\bprosent|\bprotsent|\bpercentag|\bpostot|"
+            r"\bodstot|\bszázalék|\byüzde|\bποσοστ|\bвідсот|\bпроцент|\bпостот|\bpërqind|\bcéatad|\bprocentu",
+            re.I,
         ),
     ),
     (

@@ -115,11 +115,20 @@ def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
                 continue
             if word.isupper() and len(word) <= 5 and lower in vocabulary:
                 continue
-            if not word.isupper() and (lower.endswith(_ADJECTIVE_ENDINGS) or _shares_stem(lower, vocabulary)):
+            if not word.isupper() and _shares_stem(lower, vocabulary):
+                continue
+            if not word.isupper() and lower.endswith(_ADJECTIVE_ENDINGS) and not _used_as_noun(word, asked):
                 continue
             unknown.append(name)
             break
     return list(dict.fromkeys(unknown))
+
+
+def _used_as_noun(word: str, text: str) -> bool:
+    """A word shaped like an adjective of place that stands alone after "the" ("the Mediterranean or the eastern
+    border", "the Caribbean?") names a place: it is no adjective of a noun ("the Danish presidency")."""
+    alone = rf"\bthe\s+{re.escape(word)}(?=\s*(?:[,.;:!?)]|$)|\s+(?:or|and)\s+(?:the\s+)?[a-z])"
+    return re.search(alone, text) is not None
 
 
 _CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
