@@ -776,3 +776,15 @@ def test_a_question_in_the_documents_own_words_is_answered_however_short(bot: As
     enablers = bot.ask("enablers??")  # MiniLM scores one word low; the sentence holds it
     assert not enablers.refused and "its enablers" in enablers.citations[0].quote
     assert bot.ask("weather tomorrow?").refused  # short, but not the documents' words
+
+
+def test_a_question_offering_answers_none_of_which_the_documents_hold_is_refused(bot: Assistant) -> None:
+    offered = bot.ask("What are the domestic pressures they want to relieve: housing, public services, something else?")
+    assert offered.refused and offered.refusal_reason == Refusal.NOT_MENTIONED and "housing" in offered.text
+    held = bot.ask("Which tools will be used for returns: visa leverage, aid cuts, or something else?")
+    assert not held.refused and "visa leverage" in held.citations[0].quote  # one offered answer is there
+
+
+def test_what_kind_of_a_compound_noun_is_asked_of_its_head(bot: Assistant) -> None:
+    reform = bot.ask("What kind of migration reform are the leaders calling for?")  # "reform: recognising that ..."
+    assert not reform.refused and "system-wide shift" in reform.citations[0].quote

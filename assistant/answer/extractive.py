@@ -27,6 +27,7 @@ from assistant.answer.refusals import (
     ASKED_SYNONYM,
     Refusal,
     absent_asked,
+    absent_offered,
     expected_matches,
     is_command,
     mixed_documents,
@@ -270,6 +271,9 @@ class ExtractiveAnswerer:
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
         if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        offered = absent_offered(question, self._holds)
+        if offered:  # "...: housing, public services, something else?" and it names none of them
+            return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=" or ".join(offered))
         missing = absent_asked(question, self._holds)
         if missing:
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=" or ".join(missing))
@@ -511,7 +515,12 @@ class ExtractiveAnswerer:
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))
 
 
-_KINDS_OF = re.compile(r"\b(?:kinds?|types?|sorts?|forms?)\s+of\s+(?P<noun>[a-z][\w-]+)", re.IGNORECASE)
+# "what kind of migration reform": the head noun is the phrase's last word ("reform"), the first only qualifies it
+_KINDS_OF = re.compile(
+    r"\b(?:kinds?|types?|sorts?|forms?)\s+of\s+(?:[a-z][\w-]+\s+(?!(?:are|is|do|does|did|will|would|should|can|could|"
+    r"have|has|the|they|we|it|in|on|for|of|to|that|which|and|or)\b))?(?P<noun>[a-z][\w-]+)",
+    re.IGNORECASE,
+)
 _DESCRIBING_AFTER = re.compile(r"^\s*(?:such as|like|including|that|which|:|\()", re.IGNORECASE)
 _NOT_DESCRIBING = frozenset("the a an of and or to for with its their our this these those all any some".split())
 

@@ -278,6 +278,26 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
     return missing if missing and len(missing) == len(asked) else []
 
 
+# "...: housing, public services, something else?": the answers the asker offers, after a colon or a comma
+_OFFERED = re.compile(
+    r"[:,]\s*(?P<offered>[^:,?]+(?:,\s*[^:,?]+)*?)(?:,?\s*(?:or\s+)?(?:something|anything|someone|somewhere)\s+"
+    r"else)\s*\?\s*$",
+    re.IGNORECASE,
+)
+
+
+def absent_offered(question: Question, held: Callable[[str], bool]) -> list[str]:
+    """The answers a question offers to choose from ("housing, public services, something else?") when no
+    document holds any of them: the documents do not give that detail. Empty when one is held."""
+    if not question.english:
+        return []
+    match = _OFFERED.search(question.standalone)
+    if match is None:
+        return []
+    offered = [o.strip() for o in re.split(r",\s*|\s+or\s+", match.group("offered")) if content_stems(o)]
+    return [] if not offered or any(held(o) for o in offered) else offered
+
+
 _OTHER_OCCASION = re.compile(
     r"\b(?:the\s+)?(?:next|upcoming|coming|following|future|previous|prior|preceding|earlier|last year'?s?|"
     r"next year'?s?)\s+(?:[\w-]+\s+){0,4}?(?:summits?|meetings?|conferences?|gatherings?|sessions?|editions?|"
