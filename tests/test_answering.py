@@ -788,3 +788,22 @@ def test_a_question_offering_answers_none_of_which_the_documents_hold_is_refused
 def test_what_kind_of_a_compound_noun_is_asked_of_its_head(bot: Assistant) -> None:
     reform = bot.ask("What kind of migration reform are the leaders calling for?")  # "reform: recognising that ..."
     assert not reform.refused and "system-wide shift" in reform.citations[0].quote
+
+
+def test_asked_exactly_what_a_thing_is_the_documents_must_spell_it_out(bot: Assistant) -> None:
+    principles = bot.ask("What exactly are the common principles on returns? List them.")
+    assert principles.refused and principles.refusal_reason == Refusal.DETAIL_ABSENT
+    assert "common principles" in principles.citations[0].quote  # what it says on the topic, cited
+    agencies = bot.ask("What exactly are the agencies mentioned?")  # "agencies like the IOM and UNHCR"
+    assert not agencies.refused and "UNHCR" in agencies.citations[0].quote
+
+
+def test_what_that_means_in_practice_is_asked_of_the_last_answer() -> None:
+    answer = "Take an unequivocal approach to returns: developing common principles [1]."
+    history = [("What approach to returns?", answer)]
+    standalone, followup = standalone_question("what does that mean in practice?", history)
+    assert followup and "Take an unequivocal approach to returns" in standalone and "[1]" not in standalone
+
+
+def test_an_emphasis_word_is_no_noun_asked_for() -> None:
+    assert analyse("What exactly has to be 'fit for the future'?").asked == []

@@ -304,6 +304,10 @@ class ExtractiveAnswerer:
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))
+        specifics = _SPECIFICS.search(question.standalone) if question.english else None
+        if specifics and not any(_spells_out(w.sentence.text, specifics.group("thing")) for w in chosen):
+            thing = specifics.group("thing")  # "what exactly are the common principles?": named, never spelled out
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=thing)
         singled = _SINGLED_OUT.search(question.standalone) if question.english and expects is None else None
         if singled and not any(_names_instances(w.sentence.text, singled.group("noun")) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
@@ -548,6 +552,22 @@ def _names_instances(sentence: str, noun: str) -> bool:
         if re.search(r"(?:^|[^.]\s)(?:[A-Z][\w-]+\s+){1,3}$", before) and not before.rstrip().endswith("."):
             return True
     return False
+
+
+# "What exactly are the 'enablers' ...?", "Who precisely are the partners?": the asker wants them spelled out
+_SPECIFICS = re.compile(
+    r"^\W*(?:what|who|which)\s+(?:exactly|precisely|specifically)\s+(?:are|is|were|was)\s+"
+    r"(?:the\s+|these\s+|those\s+|its\s+|their\s+)?['‘“\"]?(?P<thing>[a-z][\w -]{2,40}?)['’”\"]?"
+    r"(?=\s+(?:of|on|in|for|that|which|the|they|to|mentioned|referred|named)\b|\s*[?.,])",
+    re.IGNORECASE,
+)
+
+
+def _spells_out(sentence: str, thing: str) -> bool:
+    """Whether a sentence says what `thing` is: a list or description right after it ("agencies like the IOM",
+    "themes: ..."), not only its name ("common principles using all the tools")."""
+    head = thing.split()[-1]
+    return any(_DESCRIBING_AFTER.match(after) for _, after in _around(sentence, head))
 
 
 def _describes(sentence: str, noun: str, question: str) -> bool:

@@ -235,7 +235,8 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     if quoted:
         return f"{question.strip()} (“{quoted.group(1)}”)", True
     said = _first_sentence(answer)
-    if said and ordinal_of(previous) is not None:  # "why?" after "the fifth theme is: Put innovation at the heart ..."
+    if said and (ordinal_of(previous) is not None or _MEANING.search(question)):
+        # "why?" after "the fifth theme is: Put innovation at the heart ..."; "what does that mean in practice?"
         return f"{question.strip()} (“{said}”)", True
     context = focus_terms(previous) + [n for n in names_in(answer) if len(n) > 2][:4]
     if not context:
@@ -243,6 +244,12 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     return f"{question.strip()} ({', '.join(dict.fromkeys(context))})", True
 
 
+# "what does that mean (in practice)?", "can you explain that?", "how so?": about what the last answer said
+_MEANING = re.compile(
+    r"\b(?:what does|what do|what would)\s+(?:that|this|it|those|these)\s+(?:mean|involve|look like|entail)\b|"
+    r"\bexplain (?:that|this|it)\b|\belaborate\b|\bin practice\b|\bconcretely\b|^\W*how so\W*$",
+    re.IGNORECASE,
+)
 REFERENT_WORDS = 25  # the longest answer sentence a follow-up is resolved against
 
 

@@ -655,6 +655,9 @@ _KIND_OF = frozenset("kind kinds type types sort sorts form forms".split())
 _DETERMINERS = frozenset("the a an its their his her this that these those our".split())
 
 
+_EMPHASIS = frozenset({"exactly", "precisely", "specifically", "actually", "really", "else", "then", "now"})
+
+
 def asked_nouns(text: str) -> list[str]:
     """The noun(s) an English 'what/which X ...' question asks for: 'What refugee quota does ...' -> ['quota'],
     'In which building or venue ...' -> ['building', 'venue'], 'What is the tallest mountain in Europe' ->
@@ -670,6 +673,8 @@ def asked_nouns(text: str) -> list[str]:
         rest = rest[2:]
     if rest[:1] and rest[0] in _KIND_OF and rest[1:2] == ["of"]:
         rest = rest[2:]  # "what kind of partnerships": the partnerships are asked for
+    while rest[:1] and rest[0] in _EMPHASIS:
+        rest = rest[1:]  # "what exactly has to be ...": a bare "what"
     span: list[str] = []
     ended_by = ""
     for token in rest:
