@@ -807,3 +807,19 @@ def test_what_that_means_in_practice_is_asked_of_the_last_answer() -> None:
 
 def test_an_emphasis_word_is_no_noun_asked_for() -> None:
     assert analyse("What exactly has to be 'fit for the future'?").asked == []
+
+
+@pytest.mark.parametrize(
+    "question", ["What was agreed at the gathering in the Danish capital?", "copenhagen summit what happened"]
+)
+def test_what_came_of_the_occasion_is_the_documents_summary(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.analysis is not None and answer.analysis.kind is Kind.SUMMARY
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "set out a number of steps" in quotes and "support one another" in quotes  # the list's own lead-in
+    assert analyse("What did they agree on returns?").kind is not Kind.SUMMARY  # a topic is asked
+
+
+def test_what_was_agreed_at_another_summit_is_not_this_ones_summary(bot: Assistant) -> None:
+    previous = bot.ask("What was agreed at the previous summit?")
+    assert previous.refused and previous.refusal_reason == Refusal.NOT_MENTIONED

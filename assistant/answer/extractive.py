@@ -243,6 +243,9 @@ class ExtractiveAnswerer:
         named = ", ".join(_echoable(unknown, question)) or None
         if unknown and question.kind is not Kind.YES_NO:  # "is France among them?" is answered: no
             return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=named)
+        occasion = other_occasion(question, evidence)  # "what was agreed at the previous summit?": not this one
+        if occasion:
+            return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
         outlines = self._outlines_for(question, evidence)
         structural = structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
@@ -252,7 +255,7 @@ class ExtractiveAnswerer:
         mixed = mixed_documents(question, self._document_vocabularies)
         if mixed:
             return self._refuse(Refusal.MIXED_DOCUMENTS, evidence, corpus, subject=mixed)
-        absent = self._absent_subject(question) or other_occasion(question, evidence)
+        absent = self._absent_subject(question)
         if absent:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=absent)
         if not european_script(question.text):

@@ -266,7 +266,11 @@ _SUMMARY = re.compile(
     r"\bwhat(?:s)? (?:this|it) about\b|\bsummar|\boverview\b|\bgist\b|\btl;?dr\b|\bmain (?:points|message|idea)|"
     r"\bin (?:a nutshell|short|brief)\b|\bworum geht\b|\bde quoi (?:parle|traite)\b|\bde qu[ée] (?:trata|va)\b|"
     r"\bdi cosa (?:parla|tratta)\b|\bo czym\b|\bwaar gaat\b|\bhvad handler\b|\bvad handlar\b|\bmistä\b.*\bkertoo\b|"
-    r"\bzusammenfass|\brésum|\bresum",
+    r"\bzusammenfass|\brésum|\bresum|"
+    # "what was agreed at the gathering?", "copenhagen summit what happened": what came of the occasion, no topic
+    r"\bwhat happened\b|\bwhat (?:was|has been|got|were|did (?:they|the leaders|leaders|the countries)) "
+    r"(?:agreed|decided|agree|decide)(?: on| to)?(?=\s*(?:[?.!]|$|at\b|during\b|there\b|"
+    r"in (?:the )?(?:\w+ )?(?:summit|meeting|gathering|capital|city)\b))",
     re.IGNORECASE,
 )
 _TITLE = re.compile(

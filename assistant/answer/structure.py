@@ -616,11 +616,17 @@ def summary_answer(outlines: Sequence[Outline], first_paragraphs: dict[str, Span
             parts.append(f"{fold_whitespace(opening.text).rstrip('.')} [{len(citations)}].")
         if outline.lists:
             lst = outline.lists[0]
+            lead = f"Its {lst.noun or 'points'}:"
+            intro = lst.intro
+            if intro is not None and (opening is None or intro.start >= opening.end):
+                # what introduces the list says what it is ("They committed to support one another ... themes:")
+                citations.append(_cite(len(citations) + 1, outline, intro))
+                lead = f"{fold_whitespace(intro.text).rstrip(':. ')} [{len(citations)}]:"
             items = []
             for item in lst.items:
                 citations.append(_cite(len(citations) + 1, outline, item))
                 items.append(f"- {fold_whitespace(item.text)} [{len(citations)}]")
-            parts.append(f"Its {lst.noun or 'points'}:\n" + "\n".join(items))
+            parts.append(f"{lead}\n" + "\n".join(items))
     if not citations:
         return None
     text = ": ".join(parts[:2]) + ("\n" + "\n".join(parts[2:]) if parts[2:] else "")
