@@ -823,3 +823,17 @@ def test_what_came_of_the_occasion_is_the_documents_summary(bot: Assistant, ques
 def test_what_was_agreed_at_another_summit_is_not_this_ones_summary(bot: Assistant) -> None:
     previous = bot.ask("What was agreed at the previous summit?")
     assert previous.refused and previous.refusal_reason == Refusal.NOT_MENTIONED
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoe willen de leiders de druk in hun eigen land verlichten?", Kind.WHY_HOW),
+        ("Jak chcą walczyć z przemytnikami?", Kind.WHY_HOW),
+        ("Comment veulent-ils lutter contre les passeurs ?", Kind.WHY_HOW),
+        ("Wie viele Länder haben unterschrieben?", Kind.COUNT),  # how many: a count
+        ("Wie heißt der Gipfel?", Kind.FACT),  # what it is called
+    ],
+)
+def test_how_in_other_languages_asks_how(question: str, kind: Kind) -> None:
+    assert analyse(question).kind is kind

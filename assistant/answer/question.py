@@ -256,6 +256,16 @@ _WHY_HOW = re.compile(
     r"\bwaarom\b|\bhvorfor\b|\bvarför\b|\bmiksi\b|\bproč\b|γιατί|\bпочему\b|\bчому\b|\bmiért\b|\bde ce\b|\bneden\b",
     re.IGNORECASE,
 )
+# "how" opening a question in the public's other languages ("Hoe willen de leiders ...?", "Jak chcą ...?"), not "how
+# many / much / long" (a count or a duration) nor "wie heißt" (what is it called)
+_HOW_FOREIGN = re.compile(
+    r"^\W*(?:(?:und|et|y|e|i|en|og|och|ja|és|și|a|и|і|και|ve|ir|un)\s+)?(?:hoe|wie|comment|c[óo]mo|come|jak|"
+    r"hvordan|hur|miten|kuinka|hogyan|cum|kako|как|як|πώς|πως|nasıl|kaip|kā|kuidas|како|kif|hvernig|conas)\s+"
+    r"(?!(?:viel\w*|veel|mucho\w*|much\w*|molt\w*|muit\w*|beaucoup|wiele|ile|mnoh\w*|mange|många|monta|paljon|"
+    r"sok\w*|mult\w*|mnog\w*|много\w*|багато|πολλ\w*|çok|kaç|daug\w*|daudz\w*|palju|lang\w*|long\w*|dlouho|"
+    r"długo|lenge|länge|kauan|sokáig|dugo|heißt|heisst|se numește|se zove|s'appelle|se llama|si chiama)\b)",
+    re.IGNORECASE,
+)
 _DEFINITION = re.compile(
     r"\bwhat (?:is|are) (?:meant by|the meaning of)\b|\bwhat does .{2,60}? mean\b|\bdefin(?:e|ition)\b|"
     r"\bmeaning of\b|\bwhat is an? ['\"‘“]|\bwas bedeutet\b|\bque signifie\b|\bqu'est-ce que\b",
@@ -581,7 +591,7 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.ORDINAL
     if _DEFINITION.search(stripped):
         return Kind.DEFINITION
-    if _WHY_HOW.search(stripped):
+    if _WHY_HOW.search(stripped) or (language != "en" and _HOW_FOREIGN.search(stripped)):
         return Kind.WHY_HOW
     if _YES_NO.search(stripped):
         return Kind.YES_NO
