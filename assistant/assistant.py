@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
-from assistant.answer.followup import conversation_language, standalone_question
+from assistant.answer.followup import conversation_language, said_before, standalone_question
 from assistant.answer.lexicon import lexicon_gloss, verbs_in
 from assistant.answer.outline import Outline, build_outline
 from assistant.answer.question import (
@@ -373,6 +373,7 @@ class Assistant:
             gloss=gloss,
             language=language,
             topic=without_document_names(strip_markup(standalone), served.document_keys, named),
+            said_before=said_before(text, turns),
         )
         glossed = list(dict.fromkeys(gloss.values()))
         searched = asked.reworded or (" ".join(glossed) if len(glossed) >= 2 else None)  # one is too thin

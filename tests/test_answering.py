@@ -837,3 +837,16 @@ def test_what_was_agreed_at_another_summit_is_not_this_ones_summary(bot: Assista
 )
 def test_how_in_other_languages_asks_how(question: str, kind: Kind) -> None:
     assert analyse(question).kind is kind
+
+
+def test_what_else_is_answered_besides_what_the_last_answer_quoted(bot: Assistant) -> None:
+    history = [
+        (
+            "Did the leaders underline any approach?",
+            "Yes: They underlined the need for a 'whole-of-route approach' [1].",
+        )
+    ]
+    more = bot.ask("what else did they underline?", history=history)
+    assert not more.refused and "innovative solutions" in " ".join(c.quote for c in more.citations)
+    assert more.analysis is not None and more.analysis.said_before == history[0][1]
+    assert bot.ask("why?", history=history).analysis.said_before is None  # asks for nothing besides it

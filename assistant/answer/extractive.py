@@ -49,6 +49,10 @@ _GENERIC_STEMS = content_stems(
     "statement document text declaration leaders say says mention mentions talk write written according "
     "agenda migration shared joint paper notice note anything something regarding concerning"
 )
+# "Does it give an example?", "for instance?": the clause that gives one ("such as ...", "like ...") ranks higher
+_EXAMPLE_ASKED = re.compile(r"\bexamples?\b|\bfor instance\b|\bsuch as what\b", re.IGNORECASE)
+_EXAMPLE_GIVEN = re.compile(r"\b(?:such as|like|including|for example|for instance|e\.g\.)\s", re.IGNORECASE)
+EXAMPLE_WEIGHT = 0.1
 _STRUCTURE = ("title", "heading")  # answered from the outline, not quoted as content
 MIN_FOCUS_COVERAGE = 0.34  # below this share of the focus words in the quote's chunk, a weak match is refused
 TOPIC_MARGIN = 0.16  # a topic question ("what does it say about returns?") quotes more of what is close
@@ -201,6 +205,9 @@ class ExtractiveAnswerer:
         """Every window of the evidence scored against the question (and its rewrite), best first; and whether it
         was scored cross-lingually. Each window keeps its best score over the question's forms."""
         windows = [w for e in evidence if e.chunk.kind not in _STRUCTURE for w in candidate_windows(e.chunk)]
+        if question.said_before:  # "what else ...?": not what the last answer quoted
+            given = _bare(question.said_before)
+            windows = [w for w in windows if _bare(w.span.text) not in given] or windows
         if not windows:
             return [], False
         texts = [fold_whitespace(w.span.text) for w in windows]
@@ -219,12 +226,15 @@ class ExtractiveAnswerer:
         asked = (asked - _GENERIC_STEMS) or asked  # "the leaders" is who says everything, not what was asked
         # the documents' words the lexicon put in for everyday ones ("deporting" -> "returns") name the topic
         meant = _meant(question)
+        example = question.english and _EXAMPLE_ASKED.search(question.text) is not None
         scored = []
         for window, cosine in zip(windows, cosines, strict=True):
             held = content_stems(window.span.text)
             overlap = len(asked & held) / max(1, len(asked))
             topic = len(meant & held) / len(meant) if meant else 0.0
             rank = float(cosine) + OVERLAP_WEIGHT * overlap + MEANT_WEIGHT * topic
+            if example and _EXAMPLE_GIVEN.search(window.span.text):
+                rank += EXAMPLE_WEIGHT  # "does it give a concrete example?": "such as the use of sanctions regimes"
             scored.append(Scored(rank, float(cosine), window))
         scored.sort(key=lambda item: (-item.rank, item.window.span.start))
         return scored, cross_lingual
@@ -647,6 +657,12 @@ def _named_verbatim(question: Question, window: Window) -> bool:
         return False
     asked = content_stems(terms) - _GENERIC_STEMS
     return bool(asked) and asked <= content_stems(window.sentence.text)
+
+
+def _bare(text: str) -> str:
+    """Text as words only: lowercase, no punctuation or quotation marks, single spaces (how a quote is recognised in
+    an answer that quoted it with other marks)."""
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
 
 
 def _echoable(names: list[str], question: Question) -> list[str]:

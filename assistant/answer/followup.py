@@ -10,6 +10,7 @@ Resolved against the previous question and answer, by kind of follow-up rather t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answer.lexicon import concept_of
 from assistant.answer.question import (
@@ -75,6 +76,22 @@ LISTED_NOUN_STEMS = content_stems(
     "leaders signatories agencies organisations organizations bodies conventions treaties laws partners"
 )
 _CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what else|anything else|more|und|et|y|e|i|en|og|och)\b", re.I)
+
+
+# "what else did they underline?", "anything more?", "any other measures?": not what the last answer already quoted
+_MORE = re.compile(
+    r"\bwhat else\b|\banything else\b|\bany (?:other|more)\b|\bwhat other\b|\bwhich other\b|\bbesides\b|"
+    r"\bapart from (?:that|this|those|these|it)\b|^\W*(?:and\s+)?(?:anything\s+)?more\W*$|\bwas noch\b|"
+    r"\bquoi d'autre\b|\bqu[ée] m[áa]s\b|\bcos'altro\b|\bco jeszcze\b|\bwat nog meer\b|\bhvad (?:mere|ellers)\b|"
+    r"\bvad mer\b",
+    re.IGNORECASE,
+)
+
+
+def said_before(question: str, history: Sequence[tuple[str, str]]) -> str | None:
+    """The last answer, when a follow-up asks for something besides it ("what else did they underline?"): its
+    quotes are what the asker has already been given."""
+    return history[-1][1] if history and _MORE.search(question) else None
 
 
 def _content(question: str) -> list[str]:

@@ -71,6 +71,9 @@ class Question(BaseModel):
     subject: str | None = Field(None, description="What a yes/no membership question asks about ('Poland')")
     document: str | None = Field(None, description="The id of the document the question names, if any")
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
+    said_before: str | None = Field(
+        None, description="The last answer, when a follow-up asks for something besides it ('what else ...?')"
+    )
     translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
     reworded: str | None = Field(
         None,
@@ -823,6 +826,7 @@ def analyse(
     gloss: Mapping[str, str] | None = None,
     language: str | None = None,
     topic: str | None = None,
+    said_before: str | None = None,
 ) -> Question:
     """The typed analysis of a question (`standalone` is it resolved against the conversation; `language` the
     conversation's when the question is too short to tell, else detected; `topic` the standalone question without
@@ -876,6 +880,7 @@ def analyse(
         subject=subject,
         document=document,
         followup=followup,
+        said_before=said_before if followup else None,
         translation=translation,
         reworded=rewritten,
         gloss=glossed,
