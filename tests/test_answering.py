@@ -850,3 +850,31 @@ def test_what_else_is_answered_besides_what_the_last_answer_quoted(bot: Assistan
     assert not more.refused and "innovative solutions" in " ".join(c.quote for c in more.citations)
     assert more.analysis is not None and more.analysis.said_before == history[0][1]
     assert bot.ask("why?", history=history).analysis.said_before is None  # asks for nothing besides it
+
+
+def test_a_yes_no_question_about_a_topic_in_the_documents_own_words_is_answered(bot: Assistant) -> None:
+    education = bot.ask("Does the statement bring up education at all?")
+    assert not education.refused and "education" in education.citations[0].quote
+    assert bot.ask("Does the statement talk about climate change?").refused  # words it never uses
+
+
+def test_a_yes_no_question_about_one_thing_or_another_neither_of_which_is_there_is_refused(bot: Assistant) -> None:
+    fences = bot.ask("Do they want to build fences or walls on the borders?")
+    assert fences.refused and fences.refusal_reason == Refusal.NOT_MENTIONED and "fences or walls" in fences.text
+    assert not bot.ask("Do they mention sanctions or visas?").refused  # one of them is there
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "De la ce dată intră în vigoare aceste măsuri?",
+        "When do the measures enter into force?",
+        "Wann treten sie in Kraft?",
+    ],
+)
+def test_entering_into_force_asks_for_a_date(question: str) -> None:
+    assert analyse(question).expects is Expects.DATE
+
+
+def test_what_this_document_is_called_asks_for_its_title() -> None:
+    assert analyse("What's this document called?").kind is Kind.TITLE

@@ -642,6 +642,12 @@ def _meant_held(question: Question, window: Window) -> bool:
 
 
 _QUOTED_TERM = re.compile(r"(?<!\w)['‘“\"]([^'’”\"]{3,60})['’”\"](?!\w)")
+_MENTIONED = re.compile(
+    r"\b(?:mentions?|mentioned|brings? up|talks? about|refers? to|says? anything about|covers?|discuss(?:es)?|"
+    r"address(?:es)?)\s+(?P<topic>[^?.!]{3,80})",
+    re.IGNORECASE,
+)
+_ANYWHERE = re.compile(r"\b(?:at all|anywhere|somewhere|in (?:the|this|its) (?:statement|document|text))\b", re.I)
 VERBATIM_MAX_WORDS = 4  # a question this short is its own topic ("enablers??", "visa leverage?")
 
 
@@ -649,8 +655,11 @@ def _named_verbatim(question: Question, window: Window) -> bool:
     """Whether the question names its topic in the document's own words and the best sentence holds them all: the
     words it quotes, or, in a question of a few words, all of its content words (what MiniLM scores low alone)."""
     quoted = _QUOTED_TERM.findall(question.standalone)
+    mentioned = _MENTIONED.search(question.standalone) if question.kind is Kind.YES_NO else None
     if quoted:
         terms = " ".join(quoted)
+    elif mentioned:  # "Does the statement bring up education at all?": it does, in those words
+        terms = _ANYWHERE.sub(" ", mentioned.group("topic"))
     elif len(words(question.standalone)) <= VERBATIM_MAX_WORDS:
         terms = question.standalone
     else:

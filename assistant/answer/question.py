@@ -288,7 +288,7 @@ _SUMMARY = re.compile(
 )
 _TITLE = re.compile(
     r"\btitle[ds]?\b|\bheadline\b|\bwhat heading\b|\bheading (?:does|of) (?:the|this) (?:document|statement)\b|"
-    r"\bwhat(?:'s| is| was) (?:it|this|the \w+) (?:called|named)\b|"
+    r"\bwhat(?:'s| is| was) (?:it|this(?: \w+)?|the \w+) (?:called|named)\b|"
     r"\bname of (?:the|this) (?:statement|document|declaration|text)\b|\btitel\b|\btitre\b|\bt[íi]tulo\b|"
     r"\btitolo\b|\btytuł\b|\bnaslov\b|\bназва\b|\bзаглав",
     re.IGNORECASE,
@@ -411,7 +411,11 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
             r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
             r"\bkuupäev\w*|\bdagsetning\w*|\bημερομηνί\w*|\bдат[аиуеы]\b|\bдатум\w*|თარიღ\w*|"
-            r"\b(?:la|une|quelle) date\b",
+            r"\b(?:la|une|quelle) date\b|\b(?:ce|care|o) dat[ăa]\b|\bdata\s+(?:di|de|do|da)\b|"
+            r"\bw życie\b|\bin vigore\b|\ben vigueur\b|\ben vigor\b|\bîn vigoare\b|\bin kraft\b|"
+            r"\bin werking\b|\bi kraft\b|\bvoimaan\b|\bv platnost\b|\bhatályba\b|\bσε ισχύ\b|\bв сил\w*\b|"
+            r"\bна снагу\b|\bna snagu\b|\bv veljavo\b|\bв силу\b|\bjõustu\w*|\bįsigalio\w*|\bstājas spēkā\b|"
+            r"\binto force\b|\btake effect\b|\btakes effect\b",
             re.I,
         ),
     ),

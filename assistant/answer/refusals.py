@@ -24,7 +24,7 @@ from enum import StrEnum
 from assistant.answer.lexicon import concept_of
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question, names_in
 from assistant.models import Evidence
-from assistant.text import content_stems
+from assistant.text import ENGLISH_STOPWORDS, content_stems
 
 # Capitalised words that are part of institutions, titles and document names, not names of people or places
 _INSTITUTIONAL = frozenset(
@@ -286,15 +286,25 @@ _OFFERED = re.compile(
 )
 
 
+# "Do they want to build fences or walls ...?": a yes/no question about one thing or another
+_EITHER = re.compile(r"\b(?P<a>[a-z][a-z-]{2,}) or (?P<b>[a-z][a-z-]{2,})\b")
+_NOT_THINGS = frozenset(ENGLISH_STOPWORDS | {"not", "more", "less", "else", "other", "others", "both", "either"})
+
+
 def absent_offered(question: Question, held: Callable[[str], bool]) -> list[str]:
-    """The answers a question offers to choose from ("housing, public services, something else?") when no
-    document holds any of them: the documents do not give that detail. Empty when one is held."""
+    """The answers a question offers to choose from ("housing, public services, something else?"), or the two things
+    a yes/no question asks about ("fences or walls"), when no document holds any of them: the documents do not give
+    that detail. Empty when one is held."""
     if not question.english:
         return []
     match = _OFFERED.search(question.standalone)
-    if match is None:
+    if match is not None:
+        offered = [o.strip() for o in re.split(r",\s*|\s+or\s+", match.group("offered")) if content_stems(o)]
+    elif question.kind is Kind.YES_NO and (either := _EITHER.search(question.standalone)) is not None:
+        offered = [w for w in (either.group("a"), either.group("b")) if w.lower() not in _NOT_THINGS]
+        offered = offered if len(offered) == 2 and all(content_stems(w) for w in offered) else []
+    else:
         return []
-    offered = [o.strip() for o in re.split(r",\s*|\s+or\s+", match.group("offered")) if content_stems(o)]
     return [] if not offered or any(held(o) for o in offered) else offered
 
 
