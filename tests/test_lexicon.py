@@ -10,7 +10,7 @@ from assistant.i18n import LANGUAGES
 
 CONCEPTS = frozenset(
     "themes points countries leaders signatories title heading agencies conventions statement summit returns "
-    "smugglers borders asylum partnerships sanctions visa".split()
+    "smugglers borders asylum partnerships sanctions visa support".split()
 )
 COUNTRIES = frozenset(
     "Andorra,Austria,Belgium,Bulgaria,Cyprus,Czechia,Denmark,Germany,Greece,Italy,Malta,Netherlands,Poland,Sweden,"
@@ -77,6 +77,9 @@ def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses()
         ("šalia", "lt", None),  # beside, not a country
         ("határozat", "hu", None),  # a resolution, not a border
         ("kufizim", "sq", None),  # a restriction, not a border
+        ("s'épauler", "fr", "support"),  # the elided pronoun is no part of the word
+        ("gegenseitig", "de", "support"),  # supporting one another
+        ("dell'asilo", "it", "asylum"),
         ("UN", "en", "agencies"),  # the UN's bodies are the statement's agencies (IOM, UNHCR)
         ("FN-organ", "sv", "agencies"),
         ("ONU", "fr", "agencies"),

@@ -45,9 +45,14 @@ def _match(word: str, stem: str) -> int:
     return 0
 
 
+_ELIDED = re.compile(r"^(?:[ldsnjmtc]|qu|dell|all|dall|nell|sull|un)['’](?=\w)")  # "s'épauler", "l'asile"
+
+
 def normalized(word: str) -> str:
-    """A word as the stems are written: NFC, lowercase, without the combining dot Turkish "İ" lowercases to."""
-    return unicodedata.normalize("NFC", word.strip()).lower().replace("\u0307", "")
+    """A word as the stems are written: NFC, lowercase, without the combining dot Turkish "İ" lowercases to, and
+    without an elided article or pronoun before it (French, Italian: "s'épauler" -> "épauler")."""
+    lowered = unicodedata.normalize("NFC", word.strip()).lower().replace("\u0307", "")
+    return _ELIDED.sub("", lowered)
 
 
 def concept_of(word: str, language: str) -> str | None:
