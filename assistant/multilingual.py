@@ -58,6 +58,9 @@ class MultilingualEncoder:
         return self._encode("passage", texts)
 
 
+SHORT_WORD = 4  # a lowercase word this short is a function word far more often than a name
+
+
 class Glossary:
     """Words of a question in another language, mapped to the corpus's own English words by e5 ("Polska" ->
     "Poland", "sommet" -> "Summit", "Länder" -> "countries"). A word maps only when its nearest corpus word is close
@@ -99,6 +102,6 @@ class Glossary:
         for word in dict.fromkeys(words):
             if len(word) >= 3 and not word.isdigit():
                 match = self.lookup(word)
-                if match is not None:
-                    found[word] = match
+                if match is not None and not (word.islower() and len(word) <= SHORT_WORD and match[:1].isupper()):
+                    found[word] = match  # not a short lowercase word onto a name: "aus" is no "Austria"
         return found

@@ -878,3 +878,22 @@ def test_entering_into_force_asks_for_a_date(question: str) -> None:
 
 def test_what_this_document_is_called_asks_for_its_title() -> None:
     assert analyse("What's this document called?").kind is Kind.TITLE
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Versprechen die Länder, sich gegenseitig zu unterstützen?", "de"),
+        ("Nämner uttalandet sanktioner?", "sv"),
+        ("Noemt de verklaring sancties?", "nl"),
+    ],
+)
+def test_a_question_opening_with_its_verb_asks_yes_or_no(question: str, language: str) -> None:
+    assert analyse(question, language=language).kind is Kind.YES_NO
+    assert analyse("Welche Länder haben unterschrieben?", language="de").kind is not Kind.YES_NO
+
+
+def test_a_short_lowercase_word_is_never_glossed_as_a_name(bot: Assistant) -> None:
+    answer = bot.ask("Wollen die Länder mit den Staaten, aus denen die Leute kommen, zusammenarbeiten?")
+    assert answer.analysis is not None and "aus" not in answer.analysis.gloss  # not "Austria"
+    assert not answer.text.startswith("Ja: Austria")

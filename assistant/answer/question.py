@@ -569,6 +569,33 @@ def ordinal_of(text: str, language: str | None = None) -> int | None:
     return min(found)[1] if found else None
 
 
+# In the Germanic languages a question opening with its verb asks yes or no ("Versprechen die Länder, sich gegenseitig
+# zu unterstützen?"): any first word but a question word, a preposition, a conjunction, an article or a request
+_NOT_VERB_FIRST = {
+    "de": "wer wen wem wessen was wann wo woher wohin wie warum wieso weshalb weswegen welche welcher welches welchen "
+    "welchem womit wofür worüber worum wozu wodurch woran worauf inwiefern inwieweit in an auf mit für über von zu "
+    "bei nach aus um durch gegen ohne seit unter vor zwischen und oder aber der die das den dem des ein eine einen "
+    "einer bitte nenne nennen liste erkläre erklären zeige fasse gib",
+    "nl": "wie wat wanneer waar waarom hoe welke welk wiens waarover waarmee in op met voor over van naar bij uit door "
+    "en of maar de het een noem geef leg",
+    "sv": "vem vad när var varför hur vilken vilket vilka i på med för om av till från och eller men den det en ett "
+    "nämn ge förklara lista",
+    "da": "hvem hvad hvornår hvor hvorfor hvordan hvilken hvilket hvilke i på med for om af til fra og eller men den "
+    "det en et nævn giv forklar",
+    "nb": "hvem hva når hvor hvorfor hvordan hvilken hvilket hvilke i på med for om av til fra og eller men den det en "
+    "et nevn gi forklar",
+    "is": "hver hvað hvenær hvar hvers hvernig hvaða í á með fyrir um af til frá og eða en nefndu",
+}
+_NOT_VERB_FIRST_WORDS = {lang: frozenset(words.split()) for lang, words in _NOT_VERB_FIRST.items()}
+
+
+def _verb_first(text: str, language: str) -> bool:
+    """Whether a question in a verb-second language opens with its verb (a yes/no question)."""
+    starters = _NOT_VERB_FIRST_WORDS.get(language)
+    tokens = re.findall(r"[^\W\d_]+", text.lower())
+    return starters is not None and text.rstrip().endswith("?") and len(tokens) >= 3 and tokens[0] not in starters
+
+
 def kind_of(text: str, language: str) -> Kind:
     """The question's kind, from cues in its wording (English fullest; main cues in other languages)."""
     stripped = text.strip()
@@ -600,7 +627,7 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.DEFINITION
     if _WHY_HOW.search(stripped) or (language != "en" and _HOW_FOREIGN.search(stripped)):
         return Kind.WHY_HOW
-    if _YES_NO.search(stripped):
+    if _YES_NO.search(stripped) or _verb_first(stripped, language):
         return Kind.YES_NO
     if _LIST.search(stripped):
         return Kind.LIST
