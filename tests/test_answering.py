@@ -897,3 +897,13 @@ def test_a_short_lowercase_word_is_never_glossed_as_a_name(bot: Assistant) -> No
     answer = bot.ask("Wollen die Länder mit den Staaten, aus denen die Leute kommen, zusammenarbeiten?")
     assert answer.analysis is not None and "aus" not in answer.analysis.gloss  # not "Austria"
     assert not answer.text.startswith("Ja: Austria")
+
+
+def test_who_is_in_charge_needs_someone_named(bot: Assistant) -> None:
+    asked = ("Who decides whether a pilot counts as fair and regulated?", "Who will draw up the common principles?")
+    for question in asked:
+        answer = bot.ask(question)
+        assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT, question
+        assert answer.citations  # what it does say on the topic
+    crossing = bot.ask("Who needs to be able to work across borders to go after the smugglers?")  # not in charge
+    assert not crossing.refused and "law enforcement" in crossing.citations[0].quote

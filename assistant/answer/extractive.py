@@ -317,6 +317,10 @@ class ExtractiveAnswerer:
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))
+        responsible = _RESPONSIBLE.search(question.standalone) if question.english else None
+        if responsible and not any(_NAMED_AGENT.search(w.span.text) for w in chosen):
+            # "who decides whether a pilot counts as fair?": a quote that names no one does not say who
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=Expects.ORGANISATION)
         specifics = _SPECIFICS.search(question.standalone) if question.english else None
         if specifics and not any(_spells_out(w.sentence.text, specifics.group("thing")) for w in chosen):
             thing = specifics.group("thing")  # "what exactly are the common principles?": named, never spelled out
@@ -574,6 +578,16 @@ _SPECIFICS = re.compile(
     r"(?=\s+(?:of|on|in|for|that|which|the|they|to|mentioned|referred|named)\b|\s*[?.,])",
     re.IGNORECASE,
 )
+
+
+# "Who decides ...?", "Who will draw up ...?", "Who is responsible for ...?": the party in charge, by name
+_RESPONSIBLE = re.compile(
+    r"^\W*(?:and\s+)?who\s+(?:(?:will|would|should|must|shall|can|is going to|are going to|is|are)\s+)?(?:be\s+)?"
+    r"(?:decides?|determines?|draws? up|drafts?|leads?|oversees?|monitors?|supervises?|enforces?|implements?|"
+    r"approves?|funds?|finances?|pays?|coordinates?|chairs?|responsible|in charge)\b",
+    re.IGNORECASE,
+)
+_NAMED_AGENT = re.compile(r"(?<=\w[\s,])\s*(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # a name past the first word
 
 
 def _spells_out(sentence: str, thing: str) -> bool:
