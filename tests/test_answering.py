@@ -907,3 +907,10 @@ def test_who_is_in_charge_needs_someone_named(bot: Assistant) -> None:
         assert answer.citations  # what it does say on the topic
     crossing = bot.ask("Who needs to be able to work across borders to go after the smugglers?")  # not in charge
     assert not crossing.refused and "law enforcement" in crossing.citations[0].quote
+
+
+def test_apart_from_what_the_asker_names_the_documents_must_name_another(bot: Assistant) -> None:
+    tools = bot.ask("Apart from diplomatic and visa leverage, which other tools for returns do they have in mind?")
+    assert tools.refused and tools.refusal_reason == Refusal.DETAIL_ABSENT and "other tools" in tools.text
+    agencies = bot.ask("Apart from the IOM, which other agencies are named?")  # "the IOM and UNHCR"
+    assert not agencies.refused and "UNHCR" in agencies.citations[0].quote

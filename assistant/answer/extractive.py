@@ -317,6 +317,11 @@ class ExtractiveAnswerer:
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))
+        apart = _APART_FROM.search(question.standalone) if question.english else None
+        if apart and not any(_names_besides(w.span.text, apart.group("given")) for w in chosen):
+            # "Apart from diplomatic and visa leverage, which other tools?": it names those, no others
+            other = f"other {apart.group('kind')}"
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=other)
         responsible = _RESPONSIBLE.search(question.standalone) if question.english else None
         if responsible and not any(_NAMED_AGENT.search(w.span.text) for w in chosen):
             # "who decides whether a pilot counts as fair?": a quote that names no one does not say who
@@ -578,6 +583,24 @@ _SPECIFICS = re.compile(
     r"(?=\s+(?:of|on|in|for|that|which|the|they|to|mentioned|referred|named)\b|\s*[?.,])",
     re.IGNORECASE,
 )
+
+
+# "Apart from X, which other Y ...?": Y besides the X the asker already has
+_APART_FROM = re.compile(
+    r"^\W*(?:apart from|besides|other than|aside from|except(?: for)?|beyond)\s+(?P<given>[^,?]{3,80}),\s*"
+    r"(?:what|which)\s+other\s+(?P<kind>[a-z][\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def _names_besides(text: str, given: str) -> bool:
+    """Whether a quote names something besides `given` ("agencies like the IOM and UNHCR" besides "the IOM"); a quote
+    without it is about something else, so it counts."""
+    at = text.lower().find(given.lower().strip())
+    if at < 0:
+        return True
+    rest = text[:at] + " " + text[at + len(given.strip()) :]
+    return _NAMED_AGENT.search(rest) is not None
 
 
 # "Who decides ...?", "Who will draw up ...?", "Who is responsible for ...?": the party in charge, by name
