@@ -327,14 +327,14 @@ def test_the_chain_keeps_its_output_and_sends_the_quotes_as_an_event(bot: Assist
 
 # Every change of the conversation, as a reader would see it: whether it was busy, its last answer's quotes and prose
 RECORD_CHAT = """
-window.chatStates = [];
+window.states = [];
 new MutationObserver(() => {
   const chat = document.querySelector('#chat');
   if (!chat) return;
   const answer = [...chat.querySelectorAll('.msg.bot')].pop();
   const quotes = answer && answer.querySelector('.quotes');
   const prose = answer && answer.querySelector('.answer-body');
-  window.chatStates.push({
+  window.states.push({
     busy: chat.querySelector('.log')?.getAttribute('aria-busy'),
     quotes: quotes ? quotes.querySelectorAll('li').length : 0,
     top: quotes ? quotes.getBoundingClientRect().top : null,
@@ -346,30 +346,42 @@ new MutationObserver(() => {
 """
 
 
-@pytest.mark.browser
-def test_the_chat_shows_the_quotes_before_the_prose_and_they_stay_put(web_config: Config, local_bot: Assistant) -> None:
+def watched_answer(
+    web_config: Config, bot: Assistant, question: str, recorder: str, shot_name: str, locale: str | None = None
+) -> tuple[list[dict[str, Any]], str]:
+    """Ask `question` on the chat in real Chromium (in the browser language `locale`), with `recorder` noting the
+    page's state at each change (into `window.states`); the states and the final answer's text."""
     require_chromium()
-    servers = serve_in_thread(web_config, local_bot)
+    servers = serve_in_thread(web_config, bot)
     url = next(servers)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             try:
-                with open_page(browser, url) as page:
-                    page.add_init_script(RECORD_CHAT)
+                with open_page(browser, url, locale=locale) as page:
+                    page.add_init_script(recorder)
                     page.reload()
+                    if locale is not None:
+                        lang = locale.split("-")[0]
+                        page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
                     page.wait_for_selector("#question textarea")
                     page.focus("#question textarea")
-                    page.keyboard.insert_text(AGENCIES)
+                    page.keyboard.insert_text(question)
                     page.keyboard.press("Enter")
                     page.wait_for_function(ANSWER_DONE, arg=0, timeout=120_000)
-                    states: list[dict[str, Any]] = page.evaluate("window.chatStates")
+                    states: list[dict[str, Any]] = page.evaluate("window.states")
                     final = page.locator("#chat .msg.bot .answer-body").last.inner_text()
-                    shot(page, "evidence-first")
+                    shot(page, shot_name)
             finally:
                 browser.close()
     finally:
         next(servers, None)
+    return states, final
+
+
+@pytest.mark.browser
+def test_the_chat_shows_the_quotes_before_the_prose_and_they_stay_put(web_config: Config, local_bot: Assistant) -> None:
+    states, final = watched_answer(web_config, local_bot, AGENCIES, RECORD_CHAT, "evidence-first")
     early = [s for s in states if s["busy"] == "true" and s["quotes"]]
     assert early, "the quotes were never on the page while the answer was being written"
     assert all(s["proseBusy"] == "true" for s in early)  # the prose region says it is still being written
@@ -382,7 +394,7 @@ def test_the_chat_shows_the_quotes_before_the_prose_and_they_stay_put(web_config
 # Each change of what the chat says while the last answer is written: its status line (and that it is a live region
 # read out), the text beneath the live quotes, and where both sit (their room is kept: nothing moves)
 RECORD_STATUS = """
-window.statusStates = [];
+window.states = [];
 new MutationObserver(() => {
   const chat = document.querySelector('#chat');
   if (!chat) return;
@@ -402,8 +414,8 @@ new MutationObserver(() => {
     quotes: quotes ? quotes.querySelectorAll('li').length : 0,
     quotesTop: quotes ? quotes.getBoundingClientRect().top : null,
   };
-  const last = window.statusStates[window.statusStates.length - 1];
-  if (!last || JSON.stringify(last) !== JSON.stringify(state)) window.statusStates.push(state);
+  const last = window.states[window.states.length - 1];
+  if (!last || JSON.stringify(last) !== JSON.stringify(state)) window.states.push(state);
 }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
 """
 
@@ -415,29 +427,8 @@ def test_a_german_page_says_the_model_translates_then_writes_beneath_the_quotes(
     """The real model on a German page: once the quotes are shown, the status line (a live region, read out) and the
     room kept for the answer say in German that the question is being translated, then that the answer is written;
     the quotes and the status line do not move meanwhile."""
-    require_chromium()
     local_bot.answerer._translations.clear()  # type: ignore[attr-defined]  # the model translates it now
-    servers = serve_in_thread(web_config, local_bot)
-    url = next(servers)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-            try:
-                with open_page(browser, url, locale="de-DE") as page:
-                    page.add_init_script(RECORD_STATUS)
-                    page.reload()
-                    page.wait_for_function("() => document.documentElement.lang === 'de'")
-                    page.wait_for_selector("#question textarea")
-                    page.focus("#question textarea")
-                    page.keyboard.insert_text(GERMAN)
-                    page.keyboard.press("Enter")
-                    page.wait_for_function(ANSWER_DONE, arg=0, timeout=120_000)
-                    states: list[dict[str, Any]] = page.evaluate("window.statusStates")
-                    shot(page, "evidence-first-de")
-            finally:
-                browser.close()
-    finally:
-        next(servers, None)
+    states, _ = watched_answer(web_config, local_bot, GERMAN, RECORD_STATUS, "evidence-first-de", locale="de-DE")
     translating, writing = tr("de", TRANSLATING), tr("de", WRITING)
     said = [s for s in states if s["busy"] == "true" and s["quotes"] and s["doing"]]
     steps = list(dict.fromkeys(s["doing"] for s in said))
