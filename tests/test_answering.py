@@ -15,7 +15,7 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import reworded
 from assistant.answer.outline import build_outline
-from assistant.answer.question import Expects, Kind, analyse, detect_language, respell
+from assistant.answer.question import Expects, Kind, analyse, asked_nouns, detect_language, respell
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
 from assistant.answer.refusals import Refusal, unknown_names
 from assistant.chunking import chunk_document
@@ -94,6 +94,12 @@ def test_the_language_comes_from_a_detector(question: str, language: str) -> Non
         ("How long can an entry ban last?", Kind.FACT, Expects.DATE),
         ("When the statement talks about 'our systems', which systems does it mean?", Kind.FACT, None),
         ("When the summit ended, when did the sanctions start?", Kind.FACT, Expects.DATE),
+        # the question words and type nouns of the public's other languages
+        ("Kedy sa lídri znova stretnú?", Kind.FACT, Expects.DATE),
+        ("Welches Land übernimmt die Führung im Kampf gegen die Schleuserbanden?", Kind.FACT, Expects.COUNTRY),
+        ("Kuri ES agentūra bus atsakinga už pilotus?", Kind.FACT, Expects.ORGANISATION),
+        ("Which agencies are mentioned?", Kind.LIST, Expects.ORGANISATION),
+        ("What does it say about the agencies?", Kind.FACT, None),
     ],
 )
 def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind: Kind, expects: Expects) -> None:
@@ -270,6 +276,22 @@ def test_a_what_or_which_noun_no_document_has_is_refused(plain) -> None:
     assert not tools.refused and "diplomatic and visa leverage" in " ".join(c.quote for c in tools.citations)
     treaty = ask(plain, "Which human rights treaty is mentioned?", STATEMENT.id)
     assert not treaty.refused and "European Convention on Human Rights" in treaty.text
+
+
+def test_contractions_are_not_what_a_question_is_about() -> None:
+    assert "they'll" not in analyse("Which UN bodies do the leaders say they'll back?").focus
+    assert asked_nouns("What's in the menu of the council website?") == ["menu"]
+
+
+def test_a_typed_answer_in_another_language_must_be_on_what_was_asked(bot: Assistant) -> None:
+    # the sentence naming the countries holds countries, but says nothing on smugglers: no country leads
+    lead = bot.ask("Welches Land übernimmt laut der Erklärung die Führung im Kampf gegen die Schleuserbanden?")
+    assert lead.refused and lead.refusal_reason == Refusal.DETAIL_ABSENT
+    agency = bot.ask("Kuri ES agentūra bus atsakinga už naujų bandomųjų projektų (pilotų) įgyvendinimą?")
+    assert agency.refused and agency.refusal_reason == Refusal.DETAIL_ABSENT
+    # a question on the passage that names things of the type is answered
+    named = bot.ask("Welche Organisationen werden in der Erklärung genannt?")
+    assert not named.refused and "IOM" in named.citations[0].quote
 
 
 def test_a_topic_question_quotes_the_whole_list_item(plain) -> None:

@@ -294,7 +294,9 @@ class ExtractiveAnswerer:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
             naming = bool(_NAMING.search(question.text))  # "which agency is named?" asks for what is named
             if typed is not None and not cross_lingual and not naming and not self._typed_on_topic(question, typed):
-                typed = None  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
+                typed = None
+            if typed is not None and cross_lingual and not naming and not _glossed_on_topic(question, typed):
+                typed = None  # "Welches Land führt im Kampf gegen Schleuser?": not the sentence naming the countries  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
             if typed is None:
                 return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
             chosen = [typed]
@@ -686,6 +688,21 @@ _MENTIONED = re.compile(
 )
 _ANYWHERE = re.compile(r"\b(?:at all|anywhere|somewhere|in (?:the|this|its) (?:statement|document|text))\b", re.I)
 VERBATIM_MAX_WORDS = 4  # a question this short is its own topic ("enablers??", "visa leverage?")
+
+
+# The words for the types of thing a question asks for: what a typed answer holds, not what it is about
+_TYPE_STEMS = content_stems(
+    "country countries nation nations state states agency agencies organisation organisations organization "
+    "organizations body bodies institution institutions date dates day days year years time person people name names "
+    "place places city cities new"
+)
+
+
+def _glossed_on_topic(question: Question, window: Window) -> bool:
+    """Whether a typed answer to a question in another language holds something of what it is about, besides the
+    type asked for: a word the glossary read in the question ("Schleuserbanden" -> "smugglers")."""
+    about = content_stems(" ".join(question.gloss.values())) - _GENERIC_STEMS - _TYPE_STEMS
+    return not about or bool(about & content_stems(window.chunk.embedding_text))
 
 
 def _named_verbatim(question: Question, window: Window) -> bool:

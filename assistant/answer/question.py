@@ -407,7 +407,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"month|time)\b|\bwhich (?:date|day|year|month)\b|\bby when\b|\bdeadline\b|\btime ?frame\b|\btimeline\b|"
             r"\bhow (?:long|soon)\b|\buntil when\b|\bin what year\b|\bwann\b|\bquand\b|\bcu[áa]ndo\b|\bquando\b|"
             r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b|\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
-            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bkur\b|\bmillal\b|"
+            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bkur\b|\bmillal\b|\bkedy\b|\bkad\b|"
+            r"\bcathain\b|\bкога\b|\bкада\b|\bdo kdy\b|\bdo kedy\b|\bbis wann\b|\bjusqu'à quand\b|\bhasta cuándo\b|"
             # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
             r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
             r"\bkuupäev\w*|\bdagsetning\w*|\bημερομηνί\w*|\bдат[аиуеы]\b|\bдатум\w*|თარიღ\w*|"
@@ -477,7 +478,13 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         re.compile(
             r"\bwhich (?:\w+ )?(?:countries|country|nations?|states?|third countries|partners?|governments?)\b|"
             r"\bwhat (?:\w+ )?(?:countries|country|nations?)\b|\bname (?:the |any )?(?:\w+ )?(?:countries|country)\b|"
-            r"\bwith whom\b|\bwelche (?:\w+ )?länder\b|\bquels pays\b|\bqué países\b|\bquali paesi\b|\bjakie kraje\b",
+            r"\bwith whom\b|\bwelche (?:\w+ )?länder\b|\bquels pays\b|\bqué países\b|\bquali paesi\b|\bjakie kraje\b|"
+            # "which country" in the public's other languages
+            r"\bwelche[sm]? land\b|\bquel pays\b|\bqué país\b|\bquale paese\b|\bqual país\b|\bqual o país\b|"
+            r"\bkt[óo]ry kraj\b|\bjaki kraj\b|\bwelk land\b|\bvilket land\b|\bhvilket land\b|\bmikä maa\b|"
+            r"\bmelyik ország\b|\bποια χώρα\b|\bcare țar[aă]\b|\bcare stat\b|\bkuri šalis\b|\bkura valsts\b|"
+            r"\bmilline riik\b|\bkoja (?:zemlja|država|drzava)\b|\bкоя държава\b|\bктора krajina\b|\bktorá krajina\b|"
+            r"\bkter[áý] (?:země|stát)\b|\bkatera (?:država|drzava)\b|\bwhich country\b",
             re.I,
         ),
     ),
@@ -485,7 +492,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         Expects.ORGANISATION,
         re.compile(
             r"\borgani[sz]ation\w*|\borganizz\w*|\borganizac\w*|\borganisme\w*|\bagentur\w*|\bagenzi\w*|\bagencj\w*|"
-            r"\bagencias?\b|\bagences?\b|\borganisaties?\b|"
+            r"\bagencias?\b|\bagences?\b|\borganisaties?\b|\bagentūr\w*|\baģentūr\w*|\bagentuur\w*|\bügynöks\w*|"
+            r"\bvirasto\w*|\bοργανισμ\w*|\bυπηρεσί\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
             r"\bwhich (?:\w+ ){0,2}(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",
@@ -703,6 +711,7 @@ _KIND_OF = frozenset("kind kinds type types sort sorts form forms".split())
 _DETERMINERS = frozenset("the a an its their his her this that these those our".split())
 
 
+_WHATS = frozenset({"what's", "what’s", "whats"})
 _EMPHASIS = frozenset({"exactly", "precisely", "specifically", "actually", "really", "else", "then", "now"})
 
 
@@ -714,9 +723,15 @@ def asked_nouns(text: str) -> list[str]:
     start = 0
     while start < len(tokens) - 1 and tokens[start] in _LEADS:
         start += 1  # "And in which building ..."
+    if tokens[start : start + 1] and tokens[start] in _WHATS:
+        tokens[start : start + 1] = ["what", "is"]  # "what's in the menu?"
     if not tokens or tokens[start] not in ("what", "which"):
         return []
     rest = tokens[start + 1 :]
+    if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] in (["in"], ["on"]) and rest[2:3] and (
+        rest[2] in _DETERMINERS
+    ):
+        rest = rest[3:]  # "what is in the menu of ...": the menu is asked for
     if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] and rest[1] in _DETERMINERS:
         rest = rest[2:]
     if rest[:1] and rest[0] in _KIND_OF and rest[1:2] == ["of"]:
