@@ -294,9 +294,9 @@ class ExtractiveAnswerer:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
             naming = bool(_NAMING.search(question.text))  # "which agency is named?" asks for what is named
             if typed is not None and not cross_lingual and not naming and not self._typed_on_topic(question, typed):
-                typed = None
+                typed = None  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
             if typed is not None and cross_lingual and not naming and not _glossed_on_topic(question, typed):
-                typed = None  # "Welches Land führt im Kampf gegen Schleuser?": not the sentence naming the countries  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
+                typed = None  # "Welches Land führt im Kampf gegen Schleuser?": not the sentence naming the countries
             if typed is None:
                 return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
             chosen = [typed]

@@ -728,8 +728,12 @@ def asked_nouns(text: str) -> list[str]:
     if not tokens or tokens[start] not in ("what", "which"):
         return []
     rest = tokens[start + 1 :]
-    if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] in (["in"], ["on"]) and rest[2:3] and (
-        rest[2] in _DETERMINERS
+    if (
+        rest[:1]
+        and rest[0] in ("is", "are", "was", "were")
+        and rest[1:2] in (["in"], ["on"])
+        and rest[2:3]
+        and (rest[2] in _DETERMINERS)
     ):
         rest = rest[3:]  # "what is in the menu of ...": the menu is asked for
     if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] and rest[1] in _DETERMINERS:
