@@ -13,7 +13,7 @@ from assistant import Assistant, Config
 from assistant.answer.base import answer_of
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import conversation_language, standalone_question
-from assistant.answer.lexicon import reworded
+from assistant.answer.lexicon import lexicon_gloss, reworded
 from assistant.answer.outline import build_outline
 from assistant.answer.question import Expects, Kind, analyse, asked_nouns, detect_language, respell
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
@@ -164,6 +164,9 @@ def test_sloppy_writing_is_spelled_out() -> None:
         ("how?", "Does the statement say anything about domestic pressures?", "Yes [1].", "How does the statement"),
         # an ordinal follow-up naming its own part of the document asks what that part says
         ("And what does the last point say about that?", "What about smugglers?", "...", "the last point say"),
+        # "for that", "that part" point back at the previous turn, however long the question
+        ("why does it think new ideas matter for that?", "What does it say about smugglers?", "...", "smugglers"),
+        ("does that part bring up any international treaties?", "What about asylum systems?", "...", "asylum"),
     ],
 )
 def test_follow_ups_are_resolved_by_kind(question: str, previous: str, answer: str, expected: str) -> None:
@@ -292,6 +295,20 @@ def test_a_typed_answer_in_another_language_must_be_on_what_was_asked(bot: Assis
     # a question on the passage that names things of the type is answered
     named = bot.ask("Welche Organisationen werden in der Erklärung genannt?")
     assert not named.refused and "IOM" in named.citations[0].quote
+
+
+def test_who_does_something_or_which_article_needs_one_named(plain) -> None:
+    who = ask(plain, "Who would actually impose the sanctions on the smuggling gangs?", STATEMENT.id)
+    assert who.refused and who.reason is Refusal.DETAIL_ABSENT
+    articles = ask(plain, "Which articles of the European Convention on Human Rights should be reinterpreted?")
+    assert articles.refused and articles.reason is Refusal.DETAIL_ABSENT and "no law or article" in articles.text
+    partners = ask(plain, "Which non-European countries have they lined up as partners for deporting people?")
+    assert partners.refused and partners.reason is Refusal.DETAIL_ABSENT
+
+
+def test_everyday_words_for_the_documents_own() -> None:
+    assert lexicon_gloss(["complete", "rethink"], "en") == {"rethink": "shift"}
+    assert lexicon_gloss(["international", "treaties"], "en") == {"treaties": "convention"}
 
 
 def test_a_topic_question_quotes_the_whole_list_item(plain) -> None:

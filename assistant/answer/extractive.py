@@ -608,8 +608,10 @@ def _names_besides(text: str, given: str) -> bool:
 # "Who decides ...?", "Who will draw up ...?", "Who is responsible for ...?": the party in charge, by name
 _RESPONSIBLE = re.compile(
     r"^\W*(?:and\s+)?who\s+(?:(?:will|would|should|must|shall|can|is going to|are going to|is|are)\s+)?(?:be\s+)?"
+    r"(?:actually\s+|really\s+|exactly\s+|then\s+)?"
     r"(?:decides?|determines?|draws? up|drafts?|leads?|oversees?|monitors?|supervises?|enforces?|implements?|"
-    r"approves?|funds?|finances?|pays?|coordinates?|chairs?|responsible|in charge)\b",
+    r"approves?|funds?|finances?|pays?|coordinates?|chairs?|responsible|in charge|imposes?|carr(?:y|ies) out|"
+    r"administers?|applies|apply|handles?|runs?|sets? up|takes? the lead)\b",
     re.IGNORECASE,
 )
 _NAMED_AGENT = re.compile(r"(?<=\w[\s,])\s*(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # a name past the first word

@@ -98,10 +98,19 @@ def _content(question: str) -> list[str]:
     return focus_terms(question)
 
 
+# "... matter for that?", "does that part ...", "about these": pointing back at what was just said, however long
+_POINTING_BACK = re.compile(
+    r"\b(?:for|about|on|with|behind|against|from|to)\s+(?:that|this|those|these|them)\s*[?.!]*\s*$|"
+    r"\b(?:that|this|the same)\s+(?:part|point|theme|section|item|bullet|passage|sentence|commitment|step|idea|"
+    r"measure|approach)\b",
+    re.IGNORECASE,
+)
+
+
 def leans_on_history(question: str) -> bool:
     """Whether a question needs the previous turn to be understood."""
     content = _content(question)
-    if _BARE_WH.match(question) or _ELLIPSIS.match(question):
+    if _BARE_WH.match(question) or _ELLIPSIS.match(question) or _POINTING_BACK.search(question):
         return True
     if (NEXT_RE.search(question) or ordinal_of(question) is not None) and len(content) <= 3:
         return True

@@ -476,7 +476,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.COUNTRY,
         re.compile(
-            r"\bwhich (?:\w+ )?(?:countries|country|nations?|states?|third countries|partners?|governments?)\b|"
+            r"\bwhich (?:[\w-]+ )?(?:countries|country|nations?|states?|third countries|partners?|governments?)\b|"
             r"\bwhat (?:\w+ )?(?:countries|country|nations?)\b|\bname (?:the |any )?(?:\w+ )?(?:countries|country)\b|"
             r"\bwith whom\b|\bwelche (?:\w+ )?länder\b|\bquels pays\b|\bqué países\b|\bquali paesi\b|\bjakie kraje\b|"
             # "which country" in the public's other languages

@@ -75,6 +75,8 @@ _LAW = re.compile(
     r"(?:\s+on\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)?\b|\bArticle\s+\d+|\b[a-z]+\s+(?:regulation|directive)\b"
 )
 
+_ARTICLE_ASKED = re.compile(r"\b(?:articles?|sections?|paragraphs?|provisions?|clauses?)\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b(?:Article|Art\.|Section|Paragraph)\s+\d+\w*|§\s*\d+\w*")
 
 _REPORTED = re.compile(r"[\"“„«][^\"”“»]{8,}[\"”»]|\b(?:said|says|stated|declared|told|announced)\b")
 
@@ -217,6 +219,8 @@ def expected_matches(expects: Expects, quote: str, asked: str) -> list[tuple[int
         return new(people)
     if expects is Expects.ORGANISATION:
         return new(_ACRONYM.finditer(quote)) or new(_ORG_WORD.finditer(quote))
+    if expects is Expects.LAW and _ARTICLE_ASKED.search(asked):
+        return new(_ARTICLE.finditer(quote))  # "which articles of the Convention": the Convention's name won't do
     if expects is Expects.LAW:
         return new(_LAW.finditer(quote))
     if expects is Expects.PLACE and _FACILITY_ASKED.search(asked):
