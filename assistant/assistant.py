@@ -362,7 +362,7 @@ class Assistant:
         gloss: dict[str, str] = {}
         question_words = word_list(strip_markup(standalone))
         if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
-            gloss = served.glossary.gloss(question_words) if served.glossary is not None else {}
+            gloss = served.glossary.gloss(question_words, language) if served.glossary is not None else {}
         # English: everyday words onto the documents' ("deport")
         gloss |= lexicon_gloss(question_words, language, verbs_in(standalone))
         asked = analyse(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
+import stopwordsiso
 from cachetools import LRUCache
 
 from assistant.errors import ConfigError
@@ -59,6 +60,15 @@ class MultilingualEncoder:
 
 
 SHORT_WORD = 4  # a lowercase word this short is a function word far more often than a name
+# stopwords-iso has Norwegian as "no"; Bokmål and Nynorsk questions use it
+_STOPWORD_LANGUAGE = {"nb": "no", "nn": "no"}
+
+
+@cache
+def function_words_of(language: str) -> frozenset[str]:
+    """A language's function words (stopwords-iso's list; empty for a language it lacks)."""
+    code = _STOPWORD_LANGUAGE.get(language, language)
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(code)) if stopwordsiso.has_lang(code) else frozenset()
 
 
 class Glossary:
@@ -96,11 +106,15 @@ class Glossary:
             return self.words[best]
         return None
 
-    def gloss(self, words: Sequence[str]) -> dict[str, str]:
-        """Each word that maps, with the corpus word it maps to."""
+    def gloss(self, words: Sequence[str], language: str | None = None) -> dict[str, str]:
+        """Each word that maps, with the corpus word it maps to; not the language's short function words ("τις",
+        "ces", "był"), which e5 places near some corpus word all the same (longer ones such as "nuovi" or "autres"
+        still say something: "new", "one another")."""
         found = {}
+        function_words = function_words_of(language) if language else frozenset()
         for word in dict.fromkeys(words):
-            if len(word) >= 3 and not word.isdigit():
+            function_word = len(word) <= SHORT_WORD and word.lower() in function_words  # "nuovi", "autres" mean
+            if len(word) >= 3 and not word.isdigit() and not function_word:
                 match = self.lookup(word)
                 if match is not None and not (word.islower() and len(word) <= SHORT_WORD and match[:1].isupper()):
                     found[word] = match  # not a short lowercase word onto a name: "aus" is no "Austria"

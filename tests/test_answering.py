@@ -306,6 +306,21 @@ def test_who_does_something_or_which_article_needs_one_named(plain) -> None:
     assert partners.refused and partners.reason is Refusal.DETAIL_ABSENT
 
 
+def test_who_else_was_present_in_other_languages_names_everyone_present(bot: Assistant) -> None:
+    for question in ["Hvem var til stede ud over landenes ledere?", "A kto jeszcze był obecny?"]:
+        answer = bot.ask(question)
+        assert answer.analysis is not None and answer.analysis.kind is Kind.AUTHORS
+        assert "President of the European Commission" in answer.citations[-1].quote
+
+
+def test_short_function_words_get_no_gloss(bot: Assistant) -> None:
+    greek = bot.ask("Τι προτείνουν οι ηγέτες για τις επιστροφές μεταναστών;")
+    assert greek.analysis is not None and "τις" not in greek.analysis.gloss  # an article, not "themes"
+    assert "returns" in greek.citations[0].quote
+    italian = bot.ask("Quali nuovi strumenti propone la dichiarazione?")
+    assert italian.analysis is not None and italian.analysis.gloss.get("nuovi") == "new"  # longer ones still mean
+
+
 def test_everyday_words_for_the_documents_own() -> None:
     assert lexicon_gloss(["complete", "rethink"], "en") == {"rethink": "shift"}
     assert lexicon_gloss(["international", "treaties"], "en") == {"treaties": "convention"}

@@ -312,6 +312,22 @@ _ANYONE_ELSE = re.compile(
     r"participat\w*|join\w*)\b|\bwho (?:else )?(?:attended|was present|took part|participated)\b",
     re.IGNORECASE,
 )
+# "who else was present?" in the public's other languages: a word for who or else, and one for present
+_PRESENT_FOREIGN = (
+    r"(?:anwesend|dabei|présents?|présentes?|presentes?|presenti|obecn\w*|aanwezig|närvarande|til ?stede|läsnä|"
+    r"přítomn\w*|prítomn\w*|jelen\b|prezen\w*|παρ[όο]ντ\w*|παρών|παρούσ\w*|присъств\w*|присутн\w*|присутств\w*|"
+    r"prisutn\w*|navzoč\w*|kohal|klāt\w*|dalyvav\w*|i láthair|viðstadd\w*|preżenti)"
+)
+_WHO_ELSE_FOREIGN = (
+    r"(?:wer|qui|quién|quien|chi|kto|tko|kdo|wie|vem|hvem|hvor|kuka|ki|kik|cine|ποιος|ποιοι|кой|кои|хто|кто|kes|kas|"
+    r"kuris|cé|hver|min|noch|autre\w*|más|altr[oiae]\w*|jeszcze|nog|mer|ellers|ud over|udover|muu\w*|ještě|ešte|"
+    r"még|άλλ\w*|друг\w*|još|še|veel|vēl|dar|eile|annar|ще|ещё|oltre|besides|außer|outre|además|além|poza|naast)"
+)
+_ANYONE_ELSE_FOREIGN = re.compile(
+    rf"(?<!\w){_WHO_ELSE_FOREIGN}(?!\w).{{0,60}}(?<!\w){_PRESENT_FOREIGN}|"
+    rf"(?<!\w){_PRESENT_FOREIGN}.{{0,60}}(?<!\w){_WHO_ELSE_FOREIGN}(?!\w)",
+    re.IGNORECASE,
+)
 _COMMAND = re.compile(
     r"^(?:please\s+|pls\s+|now\s+|can you\s+|could you\s+|would you\s+)?(?:print|write|compose|generate|create|draft|"
     r"say|repeat|output|echo|type|translate|calculate|compute|solve|tell me a (?:joke|story)|sing|code|"
@@ -617,7 +633,7 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.TITLE
     if _SUMMARY.search(stripped):
         return Kind.SUMMARY
-    if _ANYONE_ELSE.search(stripped):
+    if _ANYONE_ELSE.search(stripped) or (language != "en" and _ANYONE_ELSE_FOREIGN.search(stripped)):
         return Kind.AUTHORS  # "Was anyone else present?": who was there, all of them
     if (
         _AUTHORS.search(stripped)
