@@ -321,6 +321,18 @@ def test_short_function_words_get_no_gloss(bot: Assistant) -> None:
     assert italian.analysis is not None and italian.analysis.gloss.get("nuovi") == "new"  # longer ones still mean
 
 
+def test_the_words_framing_a_question_need_not_be_in_the_passage(plain) -> None:
+    aim = ask(plain, "What are all these steps ultimately meant to achieve?", STATEMENT.id)
+    assert not aim.refused and "complex challenges of illegal migration" in aim.citations[0].quote
+    warn = ask(plain, "What do the leaders warn will happen if their whole approach doesn't change?", STATEMENT.id)
+    assert not warn.refused and any("system-wide shift" in c.quote for c in warn.citations)
+    # a word the question quotes is its topic, wherever the document uses it
+    word = ask(plain, "The word 'capabilities' comes up more than once. In what contexts?", STATEMENT.id)
+    assert not word.refused and all("capabilities" in c.quote for c in word.citations)
+    assert any("law enforcement" in c.quote for c in word.citations)
+    assert any("pilots" in c.quote for c in word.citations)
+
+
 def test_everyday_words_for_the_documents_own() -> None:
     assert lexicon_gloss(["complete", "rethink"], "en") == {"rethink": "shift"}
     assert lexicon_gloss(["international", "treaties"], "en") == {"treaties": "convention"}

@@ -49,6 +49,12 @@ _GENERIC_STEMS = content_stems(
     "statement document text declaration leaders say says mention mentions talk write written according "
     "agenda migration shared joint paper notice note anything something regarding concerning"
 )
+# The words that frame a question rather than say what it is about ("what is it ultimately meant to achieve?", "in
+# what contexts does the word come up?"): no passage need hold them
+_FRAME_STEMS = content_stems(
+    "ultimately really actually basically exactly meant mean means supposed achieve happen happens happened warn warns "
+    "word words term terms phrase contexts context come comes came appear appears"
+)
 # "Does it give an example?", "for instance?": the clause that gives one ("such as ...", "like ...") ranks higher
 _EXAMPLE_ASKED = re.compile(r"\bexamples?\b|\bfor instance\b|\bsuch as what\b", re.IGNORECASE)
 _EXAMPLE_GIVEN = re.compile(r"\b(?:such as|like|including|for example|for instance|e\.g\.)\s", re.IGNORECASE)
@@ -279,10 +285,11 @@ class ExtractiveAnswerer:
             threshold -= TOPIC_SLACK_MULTILINGUAL  # the lexicon says what it is about, and the passage holds it
         elif question.english and scored and _meant_held(question, scored[0].window):
             threshold -= MEANT_SLACK  # in everyday words MiniLM sits lower; the lexicon's word for them is there
-        if question.english and scored and _named_verbatim(question, scored[0].window):
+        verbatim = question.english and bool(scored) and _named_verbatim(question, scored[0].window)
+        if verbatim:
             threshold = min(threshold, scored[0].cosine)  # "enablers??", "in what contexts does 'X' come up?": it does
         floor = threshold - (TYPED_SLACK_MULTILINGUAL if cross_lingual and expects is not None else 0.0)
-        if not scored or best_cosine < floor or not self._on_topic(question, scored[0], cross_lingual):
+        if not scored or best_cosine < floor or not (verbatim or self._on_topic(question, scored[0], cross_lingual)):
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
         offered = absent_offered(question, self._holds)
         if offered:  # "...: housing, public services, something else?" and it names none of them
@@ -290,6 +297,8 @@ class ExtractiveAnswerer:
         missing = absent_asked(question, self._holds)
         if missing:
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=" or ".join(missing))
+        quoted = _QUOTED_TERM.findall(question.standalone) if question.english else []
+        quoted_stems = content_stems(" ".join(quoted)) - _GENERIC_STEMS
         if expects is not None:
             typed = self._typed(scored, threshold, expects, question, cross_lingual)
             naming = bool(_NAMING.search(question.text))  # "which agency is named?" asks for what is named
@@ -300,6 +309,8 @@ class ExtractiveAnswerer:
             if typed is None:
                 return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
             chosen = [typed]
+        elif quoted_stems and (held := self._holding(scored, quoted_stems)):
+            chosen = held  # "in what contexts does 'capabilities' come up?": every sentence that uses it
         elif len({e.chunk.document_id for e in evidence}) > 1 and COMPARING.search(question.standalone):
             chosen = self._per_document(scored, threshold)
         else:
@@ -425,7 +436,7 @@ class ExtractiveAnswerer:
             return True
         if question.reworded and (_topic_held(question, best.window) or _meant_held(question, best.window)):
             return True  # the lexicon read an everyday word as this passage's ("trial schemes" -> "pilots")
-        focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS]
+        focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS | _FRAME_STEMS]
         if len(focus) < 2:
             return True
         covered = self._covered(focus, best.window.chunk.embedding_text)
@@ -516,6 +527,15 @@ class ExtractiveAnswerer:
                 chosen.append(window)
                 taken.add(window.sentence)
         return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations + 1]
+
+    def _holding(self, scored: list[Scored], stems: set[str]) -> list[Window]:
+        """The best window of each sentence that holds all the stems (a term the question quotes), in order."""
+        best: dict[Span, Window] = {}
+        for item in scored:
+            window = item.window
+            if window.sentence not in best and not window.short and stems <= content_stems(window.span.text):
+                best[window.sentence] = window
+        return sorted(best.values(), key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations]
 
     def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:
         """The best quote of each document (a question that compares what the documents say)."""
