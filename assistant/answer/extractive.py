@@ -436,7 +436,8 @@ class ExtractiveAnswerer:
             return True
         if question.reworded and (_topic_held(question, best.window) or _meant_held(question, best.window)):
             return True  # the lexicon read an everyday word as this passage's ("trial schemes" -> "pilots")
-        focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= _GENERIC_STEMS | _FRAME_STEMS]
+        framing = _GENERIC_STEMS | _FRAME_STEMS
+        focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= framing]
         if len(focus) < 2:
             return True
         covered = self._covered(focus, best.window.chunk.embedding_text)
