@@ -100,6 +100,10 @@ def test_the_language_comes_from_a_detector(question: str, language: str) -> Non
         ("Kuri ES agentūra bus atsakinga už pilotus?", Kind.FACT, Expects.ORGANISATION),
         ("Which agencies are mentioned?", Kind.LIST, Expects.ORGANISATION),
         ("What does it say about the agencies?", Kind.FACT, None),
+        ("Vilka länder utanför Europa ska man samarbeta med?", Kind.LIST, Expects.COUNTRY),
+        ("Tegen welke smokkelbendes worden precies sancties ingesteld?", Kind.YES_NO, Expects.NAME),
+        ("Min ippresieda s-summit?", Kind.FACT, Expects.PERSON),
+        ("Cum se numește? (Ce oficial european a participat?)", Kind.FACT, Expects.PERSON),
     ],
 )
 def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind: Kind, expects: Expects) -> None:
@@ -331,6 +335,13 @@ def test_the_words_framing_a_question_need_not_be_in_the_passage(plain) -> None:
     assert not word.refused and all("capabilities" in c.quote for c in word.citations)
     assert any("law enforcement" in c.quote for c in word.citations)
     assert any("pilots" in c.quote for c in word.citations)
+
+
+def test_a_name_in_greek_or_cyrillic_letters_that_no_document_has_is_unknown(bot: Assistant) -> None:
+    ukraine = bot.ask("Що каже заява про Україну?")
+    assert ukraine.refused and ukraine.refusal_reason == Refusal.UNKNOWN_NAME and "Україну" in ukraine.text
+    poland = bot.ask("Чи підписала Польща заяву?")  # the glossary maps it: Poland signed
+    assert not poland.refused and "Poland" in poland.citations[0].quote
 
 
 def test_everyday_words_for_the_documents_own() -> None:

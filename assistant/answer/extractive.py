@@ -724,7 +724,8 @@ _TYPE_STEMS = content_stems(
 def _glossed_on_topic(question: Question, window: Window) -> bool:
     """Whether a typed answer to a question in another language holds something of what it is about, besides the
     type asked for: a word the glossary read in the question ("Schleuserbanden" -> "smugglers")."""
-    about = content_stems(" ".join(question.gloss.values())) - _GENERIC_STEMS - _TYPE_STEMS
+    topics = [w for w in question.gloss.values() if w.islower()]  # a name ("Europa" -> "European") is no topic
+    about = content_stems(" ".join(topics)) - _GENERIC_STEMS - _TYPE_STEMS
     return not about or bool(about & content_stems(window.chunk.embedding_text))
 
 

@@ -379,7 +379,9 @@ _ROLES = (
     r"minist\w*|premier\w*|präsident\w*|presiden\w*|prezyden\w*|prezident\w*|kanzler\w*|kansler\w*|"
     r"pääminist\w*|peaminist\w*|υπουργ\w*|πρωθυπουργ\w*|πρόεδρ\w*|министр\w*|міністр\w*|премиер\w*|"
     r"министер\w*|прем.єр\w*|президент\w*|председник\w*|predsjedni\w*|predsedni\w*|başbakan\w*|bakan\w*|"
-    r"cancellier\w*|canciller|chanceli\w*|miniszter\w*|ministr\w*"
+    r"cancellier\w*|canciller|chanceli\w*|miniszter\w*|ministr\w*|oficial\w*|official\w*|offiziell\w*|"
+    r"fonctionnaire\w*|funcionari\w*|funzionari\w*|urzędni\w*|ambtena\w*|tjänstem\w*|embedsm\w*|virkamie\w*|"
+    r"úředník\w*|tisztvisel\w*|αξιωματούχ\w*|чиновник\w*|službenik\w*|uradnik\w*|ametnik\w*|ierēdn\w*|pareigūn\w*"
 )
 # "name" in the public's languages (nominative and common cases)
 _NAME_WORDS = (
@@ -455,9 +457,9 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
             r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|"
             # "who chaired / hosted / led" in the public's other languages
-            r"\b(?:wer|qui|qui[ée]n|chi|kto|wie|hvem|vem|kuka|kdo|ποιος|кто|хто|ki|cine|kim)\b.{0,40}?"
+            r"\b(?:wer|qui|qui[ée]n|chi|kto|wie|hvem|vem|kuka|kdo|ποιος|кто|хто|ki|cine|kim|min)\b.{0,40}?"
             r"(?:geleitet|geführt|ausgerichtet|présid|dirig|presid|guidat|przewodnicz|prowadzi|voorgezeten|geleid|"
-            r"ledede|ledde|johti|isännö|předsed|vedl|προήδρ|председател|головув|elnök|conduc|başkan)|"
+            r"ledede|ledde|johti|isännö|předsed|vedl|προήδρ|председател|головув|elnök|conduc|başkan|ippresied)|"
             r"\bwho (?:represented|attended for|spoke for|signed for)\b|"
             # "which minister / prime minister / president" in the public's other languages
             r"\b(?:welche[rns]?|quel(?:le)?|qu[ée]|qual|quale|cu[áa]l|któr[yaez]\w*|jaki\w*|welke|hvilken|vilken|"
@@ -476,7 +478,13 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bofficial name\b|\b(?:the )?name of the (?!person|president|minister|leader)\w+|"
             r"\bwhat is (?:it|the \w+) called\b|\bwhich specific\b|\bwhat specific\b|\bexactly which\b|"
             r"\bwhich exact\b|\bnamed? (?:any|the) "
-            r"specific\b",
+            r"specific\b|"
+            # "which ... exactly" in the public's other languages ("Tegen welke bendes precies ...?")
+            r"(?<!\w)(?:welche\w*|quel\w*|qu[ée]|quais|qual\w*|cu[áa]l\w*|któr\w*|jaki\w*|welk\w*|vilk\w*|hvilk\w*|"
+            r"mik[äa]\w*|mitk[äa]|kter\w*|ktor\w*|melyik|care|ποι\w*|как\w*|кой|кои|koj\w*|kater\w*|milli\w*|kuri\w*|"
+            r"kura\w*)(?!\w).{0,50}?(?<!\w)(?:genau|exactement|précisément|exactamente|concretamente|esattamente|"
+            r"dokładnie|precies|exakt|præcis|nøyaktig|tarkalleen|přesně|presne|pontosan|exact|ακριβώς|точно|točno|"
+            r"natančno|täpselt|tieši|tiksliai)(?!\w)",
             re.I,
         ),
     ),
@@ -500,7 +508,12 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bkt[óo]ry kraj\b|\bjaki kraj\b|\bwelk land\b|\bvilket land\b|\bhvilket land\b|\bmikä maa\b|"
             r"\bmelyik ország\b|\bποια χώρα\b|\bcare țar[aă]\b|\bcare stat\b|\bkuri šalis\b|\bkura valsts\b|"
             r"\bmilline riik\b|\bkoja (?:zemlja|država|drzava)\b|\bкоя държава\b|\bктора krajina\b|\bktorá krajina\b|"
-            r"\bkter[áý] (?:země|stát)\b|\bkatera (?:država|drzava)\b|\bwhich country\b",
+            r"\bkter[áý] (?:země|stát)\b|\bkatera (?:država|drzava)\b|\bwhich country\b|"
+            # "which countries" in the public's other languages
+            r"\bvilka länder\b|\bhvilke lande\b|\bhvilke land\b|\bwelke landen\b|\bquais (?:os )?países\b|"
+            r"\bkt[óo]re kraje\b|\bmitkä maat\b|\bmelyik országok\b|\bkter[ée] (?:země|státy)\b|\bktoré krajiny\b|"
+            r"\bkoje (?:zemlje|države)\b|\bkatere države\b|\bкои държави\b|\bποιες χώρες\b|\bcare țări\b|"
+            r"\bkurios šalys\b|\bkuras valstis\b|\bmillised riigid\b",
             re.I,
         ),
     ),

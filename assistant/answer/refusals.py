@@ -145,13 +145,18 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
     for sentence in re.split(r"(?<=[.!?])\s+", question.standalone.strip()):
         words = re.findall(r"[^\W\d_][\w'’-]*", sentence)
         for run in _capitalised_runs(words):
-            candidates = [w for w in run if len(w) >= 4 and all(ord(ch) <= 0x24F for ch in w) and not w.isupper()]
+            candidates = [w for w in run if len(w) >= 4 and all(_alphabetic(ch) for ch in w) and not w.isupper()]
             strange = [w for w in candidates if not _known_foreign(w, question, vocabulary)]
             anchors = [w for w in candidates if w not in strange and not _place_adjective(question.gloss.get(w, w))]
             if strange and anchors:
                 continue  # part of a name the documents have, in translation ("Emberi Jogok Európai Egyezménye")
             unknown.extend(strange)
     return list(dict.fromkeys(unknown))
+
+
+def _alphabetic(ch: str) -> bool:
+    """A letter of the Latin, Greek or Cyrillic alphabets (whose names the glossary can map), or an apostrophe."""
+    return ord(ch) <= 0x24F or 0x370 <= ord(ch) <= 0x4FF or ch in "'’-"
 
 
 def _place_adjective(word: str) -> bool:
