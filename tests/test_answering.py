@@ -344,6 +344,14 @@ def test_a_name_in_greek_or_cyrillic_letters_that_no_document_has_is_unknown(bot
     assert not poland.refused and "Poland" in poland.citations[0].quote
 
 
+def test_a_topic_in_another_language_that_no_document_has_is_not_mentioned(bot: Assistant) -> None:
+    labour = bot.ask("Vad säger uttalandet om arbetskraftsinvandring till Europa?")
+    assert labour.refused and labour.refusal_reason == Refusal.NOT_MENTIONED
+    assert "arbetskraftsinvandring" in labour.text
+    smugglers = bot.ask("Vad säger uttalandet om smugglare?")  # the lexicon reads it: smugglers
+    assert not smugglers.refused and "smugglers" in smugglers.citations[0].quote
+
+
 def test_everyday_words_for_the_documents_own() -> None:
     assert lexicon_gloss(["complete", "rethink"], "en") == {"rethink": "shift"}
     assert lexicon_gloss(["international", "treaties"], "en") == {"treaties": "convention"}

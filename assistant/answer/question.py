@@ -556,6 +556,14 @@ INSTRUCTION_CUES = re.compile(
     r"\b(?:start|begin|end) (?:your |the |each |every )?(?:answer|reply|response|sentence|message)s? with\b",
     re.IGNORECASE,
 )
+# "What does it say ..." in the public's other languages: a question for what the documents say on a topic
+TOPIC_FOREIGN = re.compile(
+    r"\b(?:wat zegt|was sagt|que dit|qu[ée] dice|cosa dice|o que diz|co mówi|co říká|čo hovorí|kaj pravi|"
+    r"što kaže|šta kaže|шта каже|што вели|ce spune|mit mond|ne diyor|ne söylüyor|hvad siger|vad säger|hva sier|"
+    r"mida ütleb|ko saka|ką .{0,30}sako|τι λέει|какво казва|що каже|что говорит|çfarë thotë|hvað segir|"
+    r"cad a deir|mitä .{0,30}sanoo)\b",
+    re.IGNORECASE,
+)
 # A question that compares what several documents say ("what do the statement and the notice each say?")
 COMPARING = re.compile(
     r"\b(?:each|both|compare|compared|differ\w*|difference|versus|vs|agree|between|all three|the documents)\b",

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 
 from assistant.answer.lexicon import concept_of
-from assistant.answer.question import COMPARING, INSTRUCTION_CUES, Expects, Kind, Question, names_in
+from assistant.answer.question import COMPARING, INSTRUCTION_CUES, TOPIC_FOREIGN, Expects, Kind, Question, names_in
 from assistant.models import Evidence
+from assistant.multilingual import function_words_of
 from assistant.text import ENGLISH_STOPWORDS, content_stems
 
 # Capitalised words that are part of institutions, titles and document names, not names of people or places
@@ -285,6 +286,31 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
     asked = [n for n in question.asked if content_stems(n) and not content_stems(n) <= _GENERIC_ASKED]
     missing = [n for n in asked if not held(n)]
     return missing if missing and len(missing) == len(asked) else []
+
+
+# "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
+_ABOUT_FOREIGN = re.compile(
+    r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|"
+    r"kohta|peri|περί|pri|okrem)\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
+
+
+def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str | None:
+    """What a question in another language asks about ("Vad säger uttalandet om arbetskraftsinvandring?"), when
+    neither the glossary nor the lexicon reads it as a word of the documents and no document holds it as it is."""
+    if question.english or question.kind is not Kind.FACT:
+        return None
+    topic = TOPIC_FOREIGN.search(question.text)
+    about = _ABOUT_FOREIGN.search(question.text, topic.end()) if topic else None
+    if about is None:
+        return None
+    function_words = function_words_of(question.language)
+    following = [w for w in re.findall(r"[^\W\d_][\w'’-]*", about.group("rest"))]
+    word = next((w for w in following if w.lower() not in function_words and len(w) > 3), None)
+    if word is None or word in question.gloss or word.lower() in question.gloss or held(word):
+        return None
+    return None if concept_of(word, question.language) else word
 
 
 # "...: housing, public services, something else?": the answers the asker offers, after a colon or a comma
