@@ -355,6 +355,16 @@ def test_a_topic_in_another_language_that_no_document_has_is_not_mentioned(bot: 
 def test_everyday_words_for_the_documents_own() -> None:
     assert lexicon_gloss(["complete", "rethink"], "en") == {"rethink": "shift"}
     assert lexicon_gloss(["international", "treaties"], "en") == {"treaties": "convention"}
+    # phrases the lexicon cannot hold word by word
+    assert reworded("Do they want fewer people arriving without permission?", {}) == (
+        "Do they want fewer people illegal migration?"
+    )
+    assert "countries at source" in (reworded("Does it offer anything to the countries people leave?", {}) or "")
+
+
+def test_a_yes_or_no_about_a_number_of_things_counts_nothing() -> None:
+    assert analyse("Is one of the aims to cut the number of arrivals?").kind is Kind.YES_NO
+    assert analyse("How many countries signed?").kind is Kind.COUNT
 
 
 def test_a_topic_question_quotes_the_whole_list_item(plain) -> None:

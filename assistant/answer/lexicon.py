@@ -119,6 +119,17 @@ _OUTSIDE = re.compile(
 )
 
 
+# Coming without permission is what the documents call illegal migration; the countries people leave, the source
+_WITHOUT_PERMISSION = re.compile(
+    r"\b(?:arriv\w*|com\w*|enter\w*|cross\w*|migrat\w*|mov\w*)\s+(?:to \w+\s+)?without\s+(?:a\s+)?(?:permission|"
+    r"papers|authori[sz]ation|documents|visas?|the right)\b",
+    re.IGNORECASE,
+)
+_LEFT_BEHIND = re.compile(
+    r"\b(?:countries|places|states)\s+(?:that\s+)?(?:people|migrants|refugees|they)\s+(?:leave|left|flee|fled|"
+    r"come from|came from)\b",
+    re.IGNORECASE,
+)
 # Helping each other is what the documents call supporting one another
 _EACH_OTHER = re.compile(
     r"\b(?:help|helps|helping|support|supports|supporting|assist|assisting|back|backing)\s+"
@@ -134,6 +145,8 @@ def reworded(text: str, gloss: Mapping[str, str]) -> str | None:
     result = _SENT_BACK.sub(lambda m: f"return{m.group(1)}", text)
     result = _OUTSIDE.sub("third countries", result)
     result = _EACH_OTHER.sub("support one another", result)
+    result = _WITHOUT_PERMISSION.sub("illegal migration", result)
+    result = _LEFT_BEHIND.sub("countries at source", result)
     if gloss:
         alternatives = "|".join(re.escape(w) for w in sorted(gloss, key=len, reverse=True))
         pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?![\w'’-])")

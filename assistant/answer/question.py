@@ -247,6 +247,7 @@ _MONEY = re.compile(
     r"бюджет\w*|новац|новц\w*|ფულ\w*|€|euro\w*)\b",
     re.IGNORECASE,
 )
+_NUMBER_OF_ONLY = re.compile(r"^(?!.*\bhow many\b).*\bnumber of\b", re.IGNORECASE)
 _YES_NO = re.compile(
     r"^(?:and\s+|so\s+|but\s+)?(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|must)\b|"
     r"^(?:ist|sind|war|hat|haben|gibt|wird|werden|hat|est-ce que?|y a-t-il|czy|er|har|är|finns|onko|je|jsou|"
@@ -664,8 +665,8 @@ def kind_of(text: str, language: str) -> Kind:
         and not _WHY_HOW.search(stripped)
     ):
         return Kind.AUTHORS
-    if _COUNT.search(stripped):
-        return Kind.COUNT
+    if _COUNT.search(stripped) and not (_YES_NO.search(stripped) and _NUMBER_OF_ONLY.search(stripped)):
+        return Kind.COUNT  # not "Is one of the aims to cut the number of arrivals?": a yes or no
     if ordinal_of(stripped, language) is not None and not _WHY_HOW.search(stripped):
         return Kind.ORDINAL
     if _DEFINITION.search(stripped):
