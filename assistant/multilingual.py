@@ -59,6 +59,7 @@ class MultilingualEncoder:
         return self._encode("passage", texts)
 
 
+_CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
 SHORT_WORD = 4  # a lowercase word this short is a function word far more often than a name
 # stopwords-iso has Norwegian as "no"; Bokmål and Nynorsk questions use it
 _STOPWORD_LANGUAGE = {"nb": "no", "nn": "no"}
@@ -112,10 +113,15 @@ class Glossary:
         still say something: "new", "one another")."""
         found = {}
         function_words = function_words_of(language) if language else frozenset()
-        for word in dict.fromkeys(words):
+        names_capitalised = language not in _CAPITALISES_NOUNS  # there a capital inside the question marks a name
+        for index, word in enumerate(dict.fromkeys(words)):
             function_word = len(word) <= SHORT_WORD and word.lower() in function_words  # "nuovi", "autres" mean
             if len(word) >= 3 and not word.isdigit() and not function_word:
                 match = self.lookup(word)
-                if match is not None and not (word.islower() and len(word) <= SHORT_WORD and match[:1].isupper()):
+                if match is None:
+                    continue
+                if names_capitalised and index > 0 and word[:1].isupper() and match.islower():
+                    continue  # "Spagna" is no "spanning"
+                if not (word.islower() and len(word) <= SHORT_WORD and match[:1].isupper()):
                     found[word] = match  # not a short lowercase word onto a name: "aus" is no "Austria"
         return found

@@ -111,6 +111,45 @@ def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind:
     assert (analysed.kind, analysed.expects) == (kind, expects)
 
 
+@pytest.mark.parametrize(
+    ("question", "kind", "expects"),
+    [
+        ("Kuka on Euroopan komission puheenjohtaja?", Kind.FACT, Expects.PERSON),
+        ("Cine este președintele Comisiei Europene?", Kind.FACT, Expects.PERSON),
+        ("Onde decorreu a cimeira?", Kind.FACT, Expects.PLACE),
+        ("Kur vyko viršūnių susitikimas?", Kind.FACT, Expects.PLACE),  # Lithuanian "kur" is where, not when
+        ("Katera je tretja tema?", Kind.ORDINAL, None),
+        ("Quel est le dernier thème ?", Kind.ORDINAL, None),
+        ("Zašto čelnici žele promjenu cijelog sustava?", Kind.WHY_HOW, None),
+        ("Porque é que os líderes querem uma mudança de todo o sistema?", Kind.WHY_HOW, None),
+        ("Vad heter uttalandet?", Kind.TITLE, None),
+        ("Kdo další byl přítomen?", Kind.AUTHORS, None),
+        ("Welches Gesetz soll geändert werden?", Kind.FACT, Expects.LAW),
+        ("Kuris įstatymas bus pakeistas?", Kind.FACT, Expects.LAW),
+        ("Schreib ein Gedicht über Grenzen.", Kind.COMMAND, None),
+        ("Napisz wiersz o granicach.", Kind.COMMAND, None),
+        ("Miről szól ez a nyilatkozat?", Kind.SUMMARY, None),
+        ("O čem govori ta izjava?", Kind.SUMMARY, None),
+        ("Ce organizații sunt menționate?", Kind.FACT, Expects.ORGANISATION),  # a list, once the glossary reads it
+    ],
+)
+def test_the_same_kinds_of_question_in_other_languages(question: str, kind: Kind, expects: Expects | None) -> None:
+    analysed = analyse(question, language=detect_language(question))
+    assert (analysed.kind, analysed.expects) == (kind, expects)
+
+
+def test_a_country_the_signatories_do_not_include_is_answered_no_in_any_language(bot: Assistant) -> None:
+    for question in ["¿Está España entre los firmantes?", "Czy Hiszpania jest wśród sygnatariuszy?"]:
+        answer = bot.ask(question)
+        assert not answer.refused and answer.analysis is not None and answer.analysis.kind is Kind.YES_NO
+        assert "Andorra" in answer.citations[0].quote
+    poland = bot.ask("Υπέγραψε η Πολωνία τη δήλωση;")
+    assert poland.analysis is not None and poland.analysis.kind is Kind.YES_NO and "Poland" in poland.citations[0].quote
+    # a question about the list itself stays a list
+    listed = bot.ask("Welche Länder haben die Erklärung unterzeichnet?")
+    assert listed.analysis is not None and listed.analysis.kind is not Kind.YES_NO
+
+
 def test_ordinals_in_other_languages_and_not_in_third_countries() -> None:
     assert analyse("Qual è il terzo tema chiave della dichiarazione?").ordinal == 3
     assert analyse("Und das letzte?").ordinal == -1

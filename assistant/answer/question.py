@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of, reworded
+from assistant.multilingual import function_words_of
 from assistant.text import ENGLISH_STOPWORDS, words
 from assistant.tokens import count_tokens
 
@@ -185,7 +186,7 @@ _ORDINALS: dict[int, str] = {
     r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|annar|antr\w*|teine",
     3: r"third|3rd|dritte[nmrs]?|troisième|tercer[oa]?|terz[oa]|trzeci\w*|derde|tredje|kolma\w*|tře?t[íi]\w*|"
     r"τρίτ\w*|трет\w*|третьо\w*|harmadik|terceir[oa]|al treilea|a treia|üçüncü|þriðj\w*|treš\w*|kolmas|"
-    r"treći|tretji|trzecim",
+    r"treći|tretj\w*|trzecim|tret[ií]\w*|treć\w*|treči\w*|treš\w*",
     4: r"fourth|4th|vierte[nmrs]?|quatrième|cuart[oa]|quart[oa]|czwart\w*|vierde|fjerde|fjärde|neljä\w*|"
     r"čtvrt\w*|τέταρτ\w*|четверт\w*|четвърт\w*|negyedik|patrulea|patra|dördüncü|fjórð\w*|ceturt\w*|četvrt\w*|neljas",
     5: r"fifth|5th|fünfte[nmrs]?|cinquième|quint[oa]|pi[ąa]t\w*|vijfde|femte|viide\w*|pát[ýáé]\w*|πέμπτ\w*|"
@@ -193,7 +194,7 @@ _ORDINALS: dict[int, str] = {
 }
 _LAST = (
     r"last|final|letzte[nmrs]?|dernière?|últim[oa]|ultim[oa]|ostatni\w*|laatste|sidste|sista|viimei\w*|"
-    r"posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|son|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
+    r"dernier|dernière|siste|posljednj\w*|paskutin\w*|posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|son|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
 )
 _NEXT = (
     r"next|following|after that|(?:the )?one after (?:it|this|that)|after (?:it|this)|comes? after|"
@@ -257,7 +258,10 @@ _YES_NO = re.compile(
 _WHY_HOW = re.compile(
     r"\bwhy\b|\bhow (?:do|does|did|will|would|can|could|should|is|are|to)\b|\bin what way|\bfor what purpose\b|"
     r"\bexplain\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bpourquoi\b|\bpor qu[ée]\b|\bperch[ée]\b|\bdlaczego\b|"
-    r"\bwaarom\b|\bhvorfor\b|\bvarför\b|\bmiksi\b|\bproč\b|γιατί|\bпочему\b|\bчому\b|\bmiért\b|\bde ce\b|\bneden\b",
+    r"\bwaarom\b|\bhvorfor\b|\bvarför\b|\bmiksi\b|\bproč\b|γιατί|\bпочему\b|\bчому\b|\bmiért\b|\bde ce\b|\bneden\b|"
+    # "why" in more of the public's languages ("Porque é que ...?", "Zašto ...?")
+    r"^\W*porqu[eê]\b|\bpor que raz|\bprečo\b|\bзащо\b|\bzašto\b|\bzakaj\b|\bmiks\b|\bkodėl\b|\bkāpēc\b|"
+    r"\bзошто\b|\bзашто\b|\bhvers vegna\b|\bcén fáth\b|\bgħaliex\b|\bpse\b",
     re.IGNORECASE,
 )
 # "how" opening a question in the public's other languages ("Hoe willen de leiders ...?", "Jak chcą ...?"), not "how
@@ -281,6 +285,11 @@ _SUMMARY = re.compile(
     r"\bin (?:a nutshell|short|brief)\b|\bworum geht\b|\bde quoi (?:parle|traite)\b|\bde qu[ée] (?:trata|va)\b|"
     r"\bdi cosa (?:parla|tratta)\b|\bo czym\b|\bwaar gaat\b|\bhvad handler\b|\bvad handlar\b|\bmistä\b.*\bkertoo\b|"
     r"\bzusammenfass|\brésum|\bresum|"
+    # "what is it about" in more of the public's languages
+    r"\bhva handler\b|\bmistä\b.*\b(?:kyse|kertoo)\b|\bτι αφορά\b|\bγια τι\b|\bo čem (?:je|pojednává|govori)\b|"
+    r"\bo čom je\b|\bmiről szól\b|\bdespre ce\b|\bза какво\b|\bo čemu\b|\bmillest\b|\bapie ką\b|\bpar ko\b|"
+    r"\bsobre o que\b|\bde que (?:trata|fala)\b|\bwaarover gaat\b|\bhvad går\b.*\bud på\b|\bo co chodzi\b|"
+    r"\bо чём\b|\bпро що\b|"
     # "what was agreed at the gathering?", "copenhagen summit what happened": what came of the occasion, no topic
     r"\bwhat happened\b|\bwhat (?:was|has been|got|were|did (?:they|the leaders|leaders|the countries)) "
     r"(?:agreed|decided|agree|decide)(?: on| to)?(?=\s*(?:[?.!]|$|at\b|during\b|there\b|"
@@ -291,7 +300,13 @@ _TITLE = re.compile(
     r"\btitle[ds]?\b|\bheadline\b|\bwhat heading\b|\bheading (?:does|of) (?:the|this) (?:document|statement)\b|"
     r"\bwhat(?:'s| is| was) (?:it|this(?: \w+)?|the \w+) (?:called|named)\b|"
     r"\bname of (?:the|this) (?:statement|document|declaration|text)\b|\btitel\b|\btitre\b|\bt[íi]tulo\b|"
-    r"\btitolo\b|\btytuł\b|\bnaslov\b|\bназва\b|\bзаглав",
+    r"\btitolo\b|\btytuł\b|\bnaslov\b|\bназва\b|\bзаглав|\bnázev\b|\bnázov\b|\bcím[eé]?\b|\bpavadinim\w*|"
+    r"\bnosaukum\w*|\bpealkiri\w*|\botsikk?o\w*|\bτίτλ\w*|\bzaglavl\w*|\btitlu\w*|"
+    # "what is the statement called" in the public's other languages
+    r"\b(?:heißt|heisst|s'appelle|llama|chiama|chama|heet|hedder|heter|nazywa|zove|называется|називається|numește|"
+    r"jmenuje|volá|imenuje)\s+(?:\S+\s+){0,2}?(?:die |la |el |il |a |de |het |den )?(?:erklärung|déclaration|"
+    r"declaración|dichiarazione|declaração|verklaring|erklæring\w*|uttalande\w*|deklaracj\w*|izjav\w*|"
+    r"заявлен\w*|заява|declarați\w*|prohlášení|vyhlásenie|dokument\w*|document\w*|text\w*)\b",
     re.IGNORECASE,
 )
 _AUTHORS = re.compile(
@@ -316,17 +331,31 @@ _ANYONE_ELSE = re.compile(
 # "who else was present?" in the public's other languages: a word for who or else, and one for present
 _PRESENT_FOREIGN = (
     r"(?:anwesend|dabei|présents?|présentes?|presentes?|presenti|obecn\w*|aanwezig|närvarande|til ?stede|läsnä|"
+    r"paikalla|přítom\w*|prisut\w*|prisot\w*|"
     r"přítomn\w*|prítomn\w*|jelen\b|prezen\w*|παρ[όο]ντ\w*|παρών|παρούσ\w*|присъств\w*|присутн\w*|присутств\w*|"
     r"prisutn\w*|navzoč\w*|kohal|klāt\w*|dalyvav\w*|i láthair|viðstadd\w*|preżenti)"
 )
 _WHO_ELSE_FOREIGN = (
-    r"(?:wer|qui|quién|quien|chi|kto|tko|kdo|wie|vem|hvem|hvor|kuka|ki|kik|cine|ποιος|ποιοι|кой|кои|хто|кто|kes|kas|"
+    r"(?:wer|qui|quién|quien|quem|chi|kto|tko|kdo|wie|vem|vilka|andra|hvem|hvor|kuka|ki|kik|cine|mais|další|ποιος|ποιοι|кой|кои|хто|кто|kes|kas|"
     r"kuris|cé|hver|min|noch|autre\w*|más|altr[oiae]\w*|jeszcze|nog|mer|ellers|ud over|udover|muu\w*|ještě|ešte|"
     r"még|άλλ\w*|друг\w*|još|še|veel|vēl|dar|eile|annar|ще|ещё|oltre|besides|außer|outre|además|além|poza|naast)"
 )
 _ANYONE_ELSE_FOREIGN = re.compile(
     rf"(?<!\w){_WHO_ELSE_FOREIGN}(?!\w).{{0,60}}(?<!\w){_PRESENT_FOREIGN}|"
     rf"(?<!\w){_PRESENT_FOREIGN}.{{0,60}}(?<!\w){_WHO_ELSE_FOREIGN}(?!\w)",
+    re.IGNORECASE,
+)
+# Requests to write, translate or tell something, in the public's other languages ("Schreib ein Gedicht ...")
+_COMMAND_FOREIGN = re.compile(
+    r"^\W*(?:bitte\s+|por favor,?\s+|s'il te plaît,?\s+|per favore,?\s+)?(?:schreib\w*|écri[st]\w*|escrib[ea]\w*|"
+    r"scriv[ie]\w*|escrev[ae]\w*|schrijf|napisz\w*|skriv|kirjoita|γράψ\w*|napiš\w*|írj\w*|scrie\w*|напиш\w*|napiši|"
+    r"kirjuta|parašyk|uzraksti|übersetz\w*|tradu[icsz]\w*|vertaal|przetłumacz|översätt|oversæt|oversett|käännä|"
+    r"μετάφρασ\w*|přelož|prelož|fordíts|преведи|prevedi|tõlgi|išversk|iztulko|erzähl\w*|raconte\w*|cuéntame|"
+    r"raccontami|conta-me|vertel|opowiedz|berätta|fortæl|fortell|kerro|πες μου|řekni|povedz|mesélj|spune-mi|"
+    r"разкажи|ispričaj|povej|räägi|papasakok|pastāsti|ignor\w*|vergiss|oublie|olvida|dimentica|esquece)\b|"
+    r"(?<!\w)(?:gedicht\w*|poème|poema|poesia|wiersz\w*|dikt|digt|runo|ποίημα|báseň|verset|poezie|poezi[ea]|"
+    r"стихотворени\w*|вірш\w*|pjesm\w*|pesem|luuletus\w*|eilėraš\w*|dzejol\w*|witz|blague|chiste|barzelletta|"
+    r"piada|dowcip|skämt|vittighed|vits|vitsi|αστείο|vtip|vicc|glumă|виц|anekdot\w*|haiku|limerick)(?!\w)",
     re.IGNORECASE,
 )
 _COMMAND = re.compile(
@@ -382,7 +411,8 @@ _ROLES = (
     r"министер\w*|прем.єр\w*|президент\w*|председник\w*|predsjedni\w*|predsedni\w*|başbakan\w*|bakan\w*|"
     r"cancellier\w*|canciller|chanceli\w*|miniszter\w*|ministr\w*|oficial\w*|official\w*|offiziell\w*|"
     r"fonctionnaire\w*|funcionari\w*|funzionari\w*|urzędni\w*|ambtena\w*|tjänstem\w*|embedsm\w*|virkamie\w*|"
-    r"úředník\w*|tisztvisel\w*|αξιωματούχ\w*|чиновник\w*|službenik\w*|uradnik\w*|ametnik\w*|ierēdn\w*|pareigūn\w*"
+    r"voorzitter\w*|ordförande\w*|formand\w*|formann\w*|puheenjohtaj\w*|predsed\w*|председател\w*|pirminink\w*|"
+    r"priekšsēdētāj\w*|présiden\w*|președint\w*|úředník\w*|tisztvisel\w*|αξιωματούχ\w*|чиновник\w*|službenik\w*|uradnik\w*|ametnik\w*|ierēdn\w*|pareigūn\w*"
 )
 # "name" in the public's languages (nominative and common cases)
 _NAME_WORDS = (
@@ -426,7 +456,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"month|time)\b|\bwhich (?:date|day|year|month)\b|\bby when\b|\bdeadline\b|\btime ?frame\b|\btimeline\b|"
             r"\bhow (?:long|soon)\b|\buntil when\b|\bin what year\b|\bwann\b|\bquand\b|\bcu[áa]ndo\b|\bquando\b|"
             r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b|\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
-            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bkur\b|\bmillal\b|\bkedy\b|\bkad\b|"
+            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bmillal\b|\bkedy\b|\bkad\b|"
             r"\bcathain\b|\bкога\b|\bкада\b|\bdo kdy\b|\bdo kedy\b|\bbis wann\b|\bjusqu'à quand\b|\bhasta cuándo\b|"
             # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
             r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
@@ -455,6 +485,9 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
+            # "who is the <office>" in the public's other languages ("Kuka on Euroopan komission puheenjohtaja?")
+            r"(?<!\w)(?:quem|wie|vem|hvem|kuka|ποιος|ποια|kto|kdo|ki|cine|кой|коя|tko|ko|kes|kas)\s+(?:\S+\s+){0,4}?"
+            r"(?:" + _ROLES + r")|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
             r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|"
             # "who chaired / hosted / led" in the public's other languages
@@ -494,7 +527,16 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         re.compile(
             r"\bwhich (?:\w+ ){0,2}(?:law|laws|regulation|regulations|directive|directives|article|articles|act|acts|"
             r"treaty|treaties|pact|legislation|bill)\b|\bwhat (?:\w+ )?(?:law|regulation|directive|article|treaty|"
-            r"legislation)\b|\barticle (?:number|no)\b|\bname of the (?:law|regulation|directive|treaty|pact)\b",
+            r"legislation)\b|\barticle (?:number|no)\b|\bname of the (?:law|regulation|directive|treaty|pact)\b|"
+            # "which law" in the public's other languages
+            r"(?<!\w)(?:welche[snm]?|quelle|quel|qu[ée]|quale|que|welke|któr\w*|jaki\w*|vilken|hvilken|mit[äa]|"
+            r"ποιος|ποια|ποιο|kter\w*|ktor\w*|melyik|ce|кой|koj\w*|kater\w*|millis\w*|kuris|kurš|kuri)\s+"
+            r"(?:\S+\s+){0,2}?(?:gesetz\w*|loi|lois|ley|leyes|legge|leggi|lei|leis|wet|wetten|prawo|ustaw\w*|lag|"
+            r"lagen|lov|loven|lakia?|lait|νόμο\w*|νόμος|zákon\w*|törvény\w*|lege|legi|закон\w*|zakon\w*|seadus\w*|"
+            r"įstatym\w*|likum\w*|richtlinie\w*|directive|directiva|direttiva|richtlijn|dyrektyw\w*|direktiv\w*|"
+            r"verordnung\w*|règlement|reglamento|regolamento|regulamento|verordening|rozporządzeni\w*|förordning\w*|"
+            r"forordning\w*|asetus\w*|κανονισμ\w*|nařízení|nariadeni\w*|rendelet\w*|regulament\w*|регламент\w*|"
+            r"uredb\w*|määrus\w*)(?!\w)",
             re.I,
         ),
     ),
@@ -523,7 +565,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
         re.compile(
             r"\borgani[sz]ation\w*|\borganizz\w*|\borganizac\w*|\borganisme\w*|\bagentur\w*|\bagenzi\w*|\bagencj\w*|"
             r"\bagencias?\b|\bagences?\b|\borganisaties?\b|\bagentūr\w*|\baģentūr\w*|\bagentuur\w*|\bügynöks\w*|"
-            r"\bvirasto\w*|\bοργανισμ\w*|\bυπηρεσί\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
+            r"\borganiza[çc][õo]\w*|\borganisasjon\w*|\bjärjest[öo]\w*|\borganizáci\w*|\bszervezet\w*|"
+            r"\borganiza[țt]i\w*|\borganisatsioon\w*|\borganizācij\w*|\bvirasto\w*|\bοργανισμ\w*|\bυπηρεσί\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
             r"\bwhich (?:\w+ ){0,2}(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",
@@ -538,7 +581,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwhat (?:city|town|location|venue|place|capital)\b|"
             r"\bin which (?:city|country|place|town)\b|\bwo\b|\bwhere\b|\boù\b|\bd[óo]nde\b|\bdove\b|\bgdzie\b|"
             r"\bwaar\b|\bhvor\b(?! mange)|\bvar\b(?! för)|\bmissä\b|\bkde\b|πού|\bгде\b|\bде\b|\bhol\b|\bunde\b|"
-            r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b|\bcá háit\b|\bhangi (?:şehir|kent|yer)\w*|"
+            r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b|\bonde\b|\bкъде\b|\bkje\b|"
+            r"\bcá háit\b|\bhangi (?:şehir|kent|yer)\w*|"
             # "which city / place" in the public's other languages
             r"\b(?:que|qual|quelle|qué|quale|welche[rm]?|welke|hvilken|vilken|jakim|którym|kterém|hansı)\s+"
             r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|lieu|lugar|luogo|ort|plaats|sted|plats)\b",
@@ -649,6 +693,8 @@ def kind_of(text: str, language: str) -> Kind:
         _ABOUT_DOCUMENTS.search(stripped) and re.match(r"^(?:please\s+)?(?:list|name|give|tell|summar)", stripped, re.I)
     ):
         return Kind.COMMAND
+    if language != "en" and _COMMAND_FOREIGN.search(stripped):
+        return Kind.COMMAND  # "Schreib ein Gedicht über Grenzen."
     if language != "en" and personal_request(stripped, language):
         return Kind.COMMAND  # "Hvordan søker jeg om ...?": advice for the asker, not a question on the documents
     if _TITLE.search(stripped) and not _COUNT.search(stripped):
@@ -893,15 +939,39 @@ def listed_asked(text: str, gloss: Mapping[str, str], language: str) -> str | No
     return next(iter(listed))
 
 
-def _foreign_kind(kind: Kind, concepts: set[str]) -> Kind:
+def _foreign_kind(kind: Kind, concepts: set[str], named: str | None) -> Kind:
     """The kind of a question in another language, from the document words its words mean (the lexicon's and the
-    glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" whether a
-    country is among the signatories."""
+    glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" or "¿Está
+    España entre los firmantes?" whether a country (`named`) is among the signatories."""
     if kind in (Kind.FACT, Kind.LIST) and "title" in concepts:
         return Kind.TITLE
-    if kind in (Kind.FACT, Kind.LIST) and "signatories" in concepts and any(c[:1].isupper() for c in concepts):
+    if kind in (Kind.FACT, Kind.LIST, Kind.AUTHORS) and "signatories" in concepts and named:
         return Kind.YES_NO
     return kind
+
+
+_ADJECTIVE_ENDINGS = ("an", "ish", "ic", "ese")  # "European", "Danish", "Nordic": what a name is, not a name
+
+
+def _named_foreign(text: str, gloss: Mapping[str, str], language: str) -> str | None:
+    """The name a question in another language asks about: the first name the glossary maps a word onto
+    ("Polska" -> "Poland"), else a capitalised word it maps nowhere ("España"), not its first word (capitalised
+    whatever it is), a function word nor a word the lexicon knows."""
+    mapped = [w for w in gloss.values() if w[:1].isupper() and not w.lower().endswith(_ADJECTIVE_ENDINGS)]
+    if mapped:
+        return mapped[0]
+    function_words = function_words_of(language)
+    found = re.findall(r"[^\W\d_][\w'’-]*", text)[1:]  # the first word is capitalised whatever it is
+    names = [
+        w
+        for w in found
+        if w[:1].isupper()
+        and len(w) >= 4
+        and w not in gloss
+        and w.lower() not in function_words
+        and concept_of(w, language) is None  # "Erklärung": the statement itself
+    ]
+    return names[0] if names else None
 
 
 def analyse(
@@ -929,7 +999,8 @@ def analyse(
     english_words = " ".join(glossed.values())
     asks_person = expects_of(resolved, Kind.FACT) is Expects.PERSON
     if language != "en" and not asks_person:
-        kind = _foreign_kind(kind, set(glossed.values()))  # not "Italy's prime minister's name": no yes or no
+        named_foreign = _named_foreign(resolved, glossed, language)
+        kind = _foreign_kind(kind, set(glossed.values()), named_foreign)  # not "Italy's prime minister's name"
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     third_countries = ordinal_of(resolved, language) == 3 and "countries" in glossed.values()
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and (not listed or third_countries):
@@ -949,7 +1020,7 @@ def analyse(
             kind, list_noun = Kind.LIST, asked_list
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
-        subject = next((w for w in glossed.values() if w[:1].isupper()), None)
+        subject = _named_foreign(resolved, glossed, language)
     topic = without_instructions(topic) if topic else resolved
     rewritten = reworded(topic, glossed) if language == "en" else None
     if rewritten is None and topic != resolved:

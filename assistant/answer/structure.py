@@ -537,7 +537,7 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
             [_cite(1, outline, enumeration.span)],
             frame=Frame(framing.MEMBER, subject=subject),
         )
-    if not _MEMBERSHIP_CUE.search(question.standalone):
+    if not _MEMBERSHIP_CUE.search(question.standalone) and "signatories" not in question.gloss.values():
         return None
     main = _main_enumeration(outlines)
     if main is None:
