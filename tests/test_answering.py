@@ -131,6 +131,10 @@ def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind:
         ("Miről szól ez a nyilatkozat?", Kind.SUMMARY, None),
         ("O čem govori ta izjava?", Kind.SUMMARY, None),
         ("Ce organizații sunt menționate?", Kind.FACT, Expects.ORGANISATION),  # a list, once the glossary reads it
+        ("Combien d'argent les pays vont-ils consacrer à ces mesures ?", Kind.FACT, Expects.AMOUNT),  # not a count
+        ("Vad vill de göra när det gäller att skicka hem folk?", Kind.FACT, None),  # "when it comes to" asks no date
+        ("Hvilke konkrete teknologier skal bruges ved grænserne?", Kind.LIST, Expects.NAME),
+        ("Welk EU-agentschap moet de buitengrenzen bewaken?", Kind.FACT, Expects.ORGANISATION),
     ],
 )
 def test_the_same_kinds_of_question_in_other_languages(question: str, kind: Kind, expects: Expects | None) -> None:
@@ -148,6 +152,12 @@ def test_a_country_the_signatories_do_not_include_is_answered_no_in_any_language
     # a question about the list itself stays a list
     listed = bot.ask("Welche Länder haben die Erklärung unterzeichnet?")
     assert listed.analysis is not None and listed.analysis.kind is not Kind.YES_NO
+
+
+def test_a_yes_in_another_language_when_the_passage_holds_what_was_asked(bot: Assistant) -> None:
+    answer = bot.ask("Har landene lovet at hjælpe hinanden?")
+    assert not answer.refused and answer.text.startswith("Ja")
+    assert "support one another" in answer.citations[0].quote
 
 
 def test_ordinals_in_other_languages_and_not_in_third_countries() -> None:
@@ -740,7 +750,8 @@ def test_an_office_holders_name_the_statement_does_not_give_is_refused(bot: Assi
 )
 def test_how_much_and_how_many_in_cyrillic_georgian_and_polish(question: str, language: str, expects) -> None:
     asked = analyse(question, language=language)
-    assert asked.kind is Kind.COUNT and asked.expects is expects
+    # "how much money" asks for an amount, not for a count of the document's items
+    assert asked.kind is (Kind.FACT if expects is Expects.AMOUNT else Kind.COUNT) and asked.expects is expects
 
 
 def test_third_countries_in_another_language_are_no_ordinal() -> None:

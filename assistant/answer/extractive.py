@@ -301,7 +301,14 @@ class ExtractiveAnswerer:
             naming = bool(_NAMING.search(question.text))  # "which agency is named?" asks for what is named
             if typed is not None and not cross_lingual and not naming and not self._typed_on_topic(question, typed):
                 typed = None  # it holds a thing of the type, but not on what was asked ("which agency ... borders")
-            if typed is not None and cross_lingual and not naming and not _glossed_on_topic(question, typed):
+            named_type = expects in _NAMED_TYPES or expects in (Expects.PERSON, Expects.NAME)  # not "in which city"
+            if (
+                typed is not None
+                and cross_lingual
+                and named_type
+                and not naming
+                and not _glossed_on_topic(question, typed)
+            ):
                 typed = None  # "Welches Land führt im Kampf gegen Schleuser?": not the sentence naming the countries
             if typed is None:
                 return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=expects)
@@ -353,7 +360,7 @@ class ExtractiveAnswerer:
             parts.append(f"{source}{_phrase(window)} [{marker}]")
         text = _join_sentences(parts)
         lead = framing.QUOTE
-        if question.kind is Kind.YES_NO and self._all_focus_in(question, chosen):
+        if question.kind is Kind.YES_NO and self._all_focus_in(question, chosen, cross_lingual):
             text = f"Yes: {text}"
             lead = framing.YES_QUOTE
         return Draft(text, False, citations, best_cosine, frame=Frame(lead, by_document=several))
@@ -464,9 +471,15 @@ class ExtractiveAnswerer:
             or (vectors is not None and float((vectors @ self._encode([term])[0]).max()) >= SYNONYM_SIMILARITY)
         )
 
-    def _all_focus_in(self, question: Question, chosen: list[Window]) -> bool:
-        asked = set().union(*(content_stems(t) for t in question.focus)) - _GENERIC_STEMS if question.focus else set()
+    def _all_focus_in(self, question: Question, chosen: list[Window], cross_lingual: bool = False) -> bool:
+        """Whether the quotes' passages hold every word the question asks with (in another language: every word the
+        glossary and the lexicon read in it): then a yes/no question is answered yes."""
         held = set().union(*(content_stems(w.chunk.embedding_text) for w in chosen))
+        if cross_lingual:  # the glossary may read one word wrong: all but one of three or more will do
+            asked = content_stems(" ".join(w for w in question.gloss.values() if w.islower())) - _GENERIC_STEMS
+            return bool(asked) and len(asked - held) <= (1 if len(asked) >= 3 else 0)
+        asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
+        asked -= _GENERIC_STEMS
         return bool(asked) and asked <= held
 
     def _typed(

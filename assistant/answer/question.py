@@ -183,7 +183,7 @@ _ORDINALS: dict[int, str] = {
     1: r"first|1st|erste[nmrs]?|premi[eè]re?|primer[oa]?|prim[oa]|pierwsz\w*|eerste|f[øo]rste|första|ensimmäi\w*|"
     r"prv[ní]\w*|πρώτ\w*|перш\w*|перв\w*|първ\w*|első|primeir[oa]|primul|prima|birinci|fyrst\w*|pirm\w*|esimene",
     2: r"second|2nd|zweite[nmrs]?|deuxième|second[oa]?|segund[oa]|drug\w*|tweede|anden|andre|andra|toinen|"
-    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|annar|antr\w*|teine",
+    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|anna[rðn]\w*|antr\w*|teine",
     3: r"third|3rd|dritte[nmrs]?|troisième|tercer[oa]?|terz[oa]|trzeci\w*|derde|tredje|kolma\w*|tře?t[íi]\w*|"
     r"τρίτ\w*|трет\w*|третьо\w*|harmadik|terceir[oa]|al treilea|a treia|üçüncü|þriðj\w*|treš\w*|kolmas|"
     r"treći|tretj\w*|trzecim|tret[ií]\w*|treć\w*|treči\w*|treš\w*",
@@ -455,8 +455,10 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"^when\b|\bwhen (?:is|was|will|did|do|does|are|were|should|must|would|can)\b|\bwhat (?:date|day|year|"
             r"month|time)\b|\bwhich (?:date|day|year|month)\b|\bby when\b|\bdeadline\b|\btime ?frame\b|\btimeline\b|"
             r"\bhow (?:long|soon)\b|\buntil when\b|\bin what year\b|\bwann\b|\bquand\b|\bcu[áa]ndo\b|\bquando\b|"
-            r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b|\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
-            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bmillal\b|\bkedy\b|\bkad\b|"
+            r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b(?! det gäller)|"
+            r"\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
+            r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bmillal\b|\bkedy\b|"
+            r"\bkad\b(?! je riječ| je reč| se radi)|"
             r"\bcathain\b|\bкога\b|\bкада\b|\bdo kdy\b|\bdo kedy\b|\bbis wann\b|\bjusqu'à quand\b|\bhasta cuándo\b|"
             # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
             r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
@@ -515,10 +517,10 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"specific\b|"
             # "which ... exactly" in the public's other languages ("Tegen welke bendes precies ...?")
             r"(?<!\w)(?:welche\w*|quel\w*|qu[ée]|quais|qual\w*|cu[áa]l\w*|któr\w*|jaki\w*|welk\w*|vilk\w*|hvilk\w*|"
-            r"mik[äa]\w*|mitk[äa]|kter\w*|ktor\w*|melyik|care|ποι\w*|как\w*|кой|кои|koj\w*|kater\w*|milli\w*|kuri\w*|"
+            r"mik[äa]\w*|mitk[äa]|mitä|kter\w*|ktor\w*|melyik|care|ποι\w*|как\w*|кой|кои|koj\w*|kater\w*|milli\w*|kuri\w*|"
             r"kura\w*)(?!\w).{0,50}?(?<!\w)(?:genau|exactement|précisément|exactamente|concretamente|esattamente|"
             r"dokładnie|precies|exakt|præcis|nøyaktig|tarkalleen|přesně|presne|pontosan|exact|ακριβώς|точно|točno|"
-            r"natančno|täpselt|tieši|tiksliai)(?!\w)",
+            r"natančno|täpselt|tieši|tiksliai|konkret\w*|concret\w*|konkrét\w*|конкретн\w*|κονκρέτ\w*)(?!\w)",
             re.I,
         ),
     ),
@@ -566,7 +568,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\borgani[sz]ation\w*|\borganizz\w*|\borganizac\w*|\borganisme\w*|\bagentur\w*|\bagenzi\w*|\bagencj\w*|"
             r"\bagencias?\b|\bagences?\b|\borganisaties?\b|\bagentūr\w*|\baģentūr\w*|\bagentuur\w*|\bügynöks\w*|"
             r"\borganiza[çc][õo]\w*|\borganisasjon\w*|\bjärjest[öo]\w*|\borganizáci\w*|\bszervezet\w*|"
-            r"\borganiza[țt]i\w*|\borganisatsioon\w*|\borganizācij\w*|\bvirasto\w*|\bοργανισμ\w*|\bυπηρεσί\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
+            r"\borganiza[țt]i\w*|\borganisatsioon\w*|\borganizācij\w*|\bagentschap\w*|\bvirasto\w*|\bοργανισμ\w*|\bυπηρεσί\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
             r"\bwhich (?:\w+ ){0,2}(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",
@@ -998,6 +1000,8 @@ def analyse(
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
     asks_person = expects_of(resolved, Kind.FACT) is Expects.PERSON
+    if kind is Kind.COUNT and expects_of(resolved, Kind.FACT) is Expects.AMOUNT:
+        kind = Kind.FACT  # "Combien d'argent ...?": an amount, not a count of the document's items
     if language != "en" and not asks_person:
         named_foreign = _named_foreign(resolved, glossed, language)
         kind = _foreign_kind(kind, set(glossed.values()), named_foreign)  # not "Italy's prime minister's name"
