@@ -364,7 +364,8 @@ class Assistant:
         if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
             gloss = served.glossary.gloss(question_words, language) if served.glossary is not None else {}
         # English: everyday words onto the documents' ("deport")
-        gloss |= lexicon_gloss(question_words, language, verbs_in(standalone))
+        checked = lexicon_gloss(question_words, language, verbs_in(standalone))
+        gloss |= checked
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),
@@ -376,7 +377,8 @@ class Assistant:
             said_before=said_before(text, turns),
         )
         glossed = list(dict.fromkeys(gloss.values()))
-        searched = asked.reworded or (" ".join(glossed) if len(glossed) >= 2 else None)  # one is too thin
+        # one word of the glossary's is too thin to search with; one of the lexicon's checked words will do
+        searched = asked.reworded or (" ".join(glossed) if len(glossed) >= 2 or checked else None)
         retrieval = served.retriever.retrieve(
             standalone, self.config.top_k, searched, language=asked.language, documents=named
         )

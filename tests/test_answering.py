@@ -154,6 +154,18 @@ def test_a_country_the_signatories_do_not_include_is_answered_no_in_any_language
     assert listed.analysis is not None and listed.analysis.kind is not Kind.YES_NO
 
 
+def test_what_it_says_about_a_topic_no_document_has_in_more_phrasings(bot: Assistant) -> None:
+    for question in ["Шта изјава каже о климатским избеглицама?", "Mida ütleb avaldus lõimumise kohta?"]:
+        answer = bot.ask(question)
+        assert answer.refused and answer.refusal_reason == Refusal.NOT_MENTIONED
+    # one word the lexicon reads is enough to search with: the passage on smugglers, not a refusal
+    smugglers = bot.ask("Co oświadczenie mówi o przemytnikach?")
+    assert not smugglers.refused and "smugglers" in smugglers.citations[0].quote
+    # German "was" asks what, it opens no yes or no
+    german = bot.ask("Was steht in der Erklärung über Schleuser?")
+    assert german.analysis is not None and german.analysis.kind is not Kind.YES_NO
+
+
 def test_a_yes_in_another_language_when_the_passage_holds_what_was_asked(bot: Assistant) -> None:
     answer = bot.ask("Har landene lovet at hjælpe hinanden?")
     assert not answer.refused and answer.text.startswith("Ja")

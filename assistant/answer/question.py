@@ -608,7 +608,12 @@ TOPIC_FOREIGN = re.compile(
     r"\b(?:wat zegt|was sagt|que dit|qu[ée] dice|cosa dice|o que diz|co mówi|co říká|čo hovorí|kaj pravi|"
     r"što kaže|šta kaže|шта каже|што вели|ce spune|mit mond|ne diyor|ne söylüyor|hvad siger|vad säger|hva sier|"
     r"mida ütleb|ko saka|ką .{0,30}sako|τι λέει|какво казва|що каже|что говорит|çfarë thotë|hvað segir|"
-    r"cad a deir|mitä .{0,30}sanoo)\b",
+    r"cad a deir|mitä .{0,30}sanoo)\b|"
+    # "what does the statement say": a word for what, up to three words, then a word for says
+    r"(?<!\w)(?:was|que|qu[ée]|cosa|o que|co|wat|vad|hvad|hva|mitä|mit|ce|τι|какво|що|что|шта|што|što|šta|kaj|"
+    r"mida|ko|ką|çfarë|hvað|cad)\s+(?:\S+\s+){0,3}?(?:sagt|steht|dit|dice|diz|zegt|staat|mówi|říká|hovorí|pravi|"
+    r"kaže|каже|вели|spune|mond|siger|står|säger|sier|sanoo|sanotaan|λέει|αναφέρει|казва|говорит|сказано|ütleb|"
+    r"saka|sako|thotë|segir|deir|navaja|uvádí|uvádza|navodi|наводи)(?!\w)",
     re.IGNORECASE,
 )
 # A question that compares what several documents say ("what do the statement and the notice each say?")
@@ -721,7 +726,9 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.DEFINITION
     if _WHY_HOW.search(stripped) or (language != "en" and _HOW_FOREIGN.search(stripped)):
         return Kind.WHY_HOW
-    if _YES_NO.search(stripped) or _verb_first(stripped, language):
+    opener = re.findall(r"[^\W\d_]+", stripped.lower())[:1]
+    question_word = bool(opener) and opener[0] in _NOT_VERB_FIRST_WORDS.get(language, frozenset())  # German "was"
+    if (_YES_NO.search(stripped) and not question_word) or _verb_first(stripped, language):
         return Kind.YES_NO
     if _LIST.search(stripped):
         return Kind.LIST

@@ -296,21 +296,36 @@ _ABOUT_FOREIGN = re.compile(
 )
 
 
+_ABOUT_AFTER = re.compile(r"^\s*(?P<phrase>.+?)\s+(?:kohta|kapcsán|koskien|osalta)\b", re.IGNORECASE)
+
+
 def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str | None:
-    """What a question in another language asks about ("Vad säger uttalandet om arbetskraftsinvandring?"), when
-    neither the glossary nor the lexicon reads it as a word of the documents and no document holds it as it is."""
+    """What a question in another language asks about ("Vad säger uttalandet om arbetskraftsinvandring?", "Mida
+    ütleb avaldus lõimumise kohta?"), when neither the glossary nor the lexicon reads the first word of it as a word
+    of the documents and no document holds it as it is."""
     if question.english or question.kind is not Kind.FACT:
         return None
     topic = TOPIC_FOREIGN.search(question.text)
-    about = _ABOUT_FOREIGN.search(question.text, topic.end()) if topic else None
-    if about is None:
+    if topic is None:
+        return None
+    rest = question.text[topic.end() :]
+    about = _ABOUT_FOREIGN.search(rest)
+    postposition = _ABOUT_AFTER.search(rest)  # Estonian "... kohta"
+    phrase = about.group("rest") if about else postposition.group("phrase") if postposition else None
+    if phrase is None:
         return None
     function_words = function_words_of(question.language)
-    following = [w for w in re.findall(r"[^\W\d_][\w'’-]*", about.group("rest"))]
-    word = next((w for w in following if w.lower() not in function_words and len(w) > 3), None)
-    if word is None or word in question.gloss or word.lower() in question.gloss or held(word):
+    found = re.findall(r"[^\W\d_][\w'’-]*", re.split(r"[,;:?!.]", phrase)[0])
+    content = [w for w in found if w.lower() not in function_words and len(w) > 3 and not _names_document(w, question)]
+    if not content:
         return None
-    return None if concept_of(word, question.language) else word
+    word = content[0]  # the head of what it is about ("om arbetskraftsinvandring till Europa")
+    known = word in question.gloss or word.lower() in question.gloss or held(word)
+    return None if known or concept_of(word, question.language) else word
+
+
+def _names_document(word: str, question: Question) -> bool:
+    return concept_of(word, question.language) == "statement"
 
 
 # "...: housing, public services, something else?": the answers the asker offers, after a colon or a comma
