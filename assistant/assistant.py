@@ -18,7 +18,7 @@ from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import conversation_language, said_before, standalone_question
-from assistant.answer.lexicon import lexicon_gloss, verbs_in
+from assistant.answer.lexicon import country_gloss, lexicon_gloss, verbs_in
 from assistant.answer.outline import Outline, build_outline
 from assistant.answer.question import (
     Question,
@@ -366,6 +366,8 @@ class Assistant:
         # English: everyday words onto the documents' ("deport")
         checked = lexicon_gloss(question_words, language, verbs_in(standalone))
         gloss |= checked
+        if language != "en":  # "frança" -> "France", "Magyarország" -> "Hungary" (not the lexicon's "ország")
+            gloss |= country_gloss(question_words, language)
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),

@@ -147,6 +147,8 @@ def test_a_country_the_signatories_do_not_include_is_answered_no_in_any_language
         answer = bot.ask(question)
         assert not answer.refused and answer.analysis is not None and answer.analysis.kind is Kind.YES_NO
         assert "Andorra" in answer.citations[0].quote
+    france = bot.ask("a frança assinou isso?")  # lowercase: Babel's names of the countries tell it
+    assert not france.refused and france.text.startswith("Não")
     poland = bot.ask("Υπέγραψε η Πολωνία τη δήλωση;")
     assert poland.analysis is not None and poland.analysis.kind is Kind.YES_NO and "Poland" in poland.citations[0].quote
     # a question about the list itself stays a list

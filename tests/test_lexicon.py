@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.lexicon import EXACT, concept_of, lexicon, lexicon_gloss, verbs_in
+from assistant.answer.lexicon import EXACT, concept_of, country_gloss, lexicon, lexicon_gloss, verbs_in
 from assistant.config import PROJECT_ROOT
 from assistant.i18n import LANGUAGES
 
@@ -103,3 +103,10 @@ def test_a_lexicon_noun_used_as_a_verb_is_not_glossed() -> None:
     assert lexicon_gloss(question.rstrip("?").split(), "en", verbs_in(question)) == {}
     deals = "migrant deals with third countries?"
     assert verbs_in(deals) == set() and lexicon_gloss(deals.split(), "en") == {"deals": "partnerships"}
+
+
+def test_country_names_in_every_language_come_from_babel() -> None:
+    assert country_gloss(["a", "frança", "assinou", "isso"], "pt") == {"frança": "France"}
+    assert country_gloss(["Magyarország", "is", "aláírta"], "hu") == {"Magyarország": "Hungary"}
+    assert country_gloss(["Czy", "Hiszpanii"], "pl") == {"Hiszpanii": "Spain"}  # another ending of "Hiszpania"
+    assert country_gloss(["mali", "sporazum"], "sl") == {}  # "small", no Mali: only Europe and its neighbours

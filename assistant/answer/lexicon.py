@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
+from babel import Locale, UnknownLocaleError
+
 EXACT = "$"
 
 
@@ -67,6 +69,44 @@ def concept_of(word: str, language: str) -> str | None:
             if length > best[0]:
                 best = (length, concept)
     return best[1]
+
+
+# Countries the public asks about (Europe and its neighbours): their names in every language come from Babel's CLDR
+# data, so "a frança assinou?" or "Magyarország aláírta?" is a question about France or Hungary
+_COUNTRY_CODES = (
+    "AD AL AM AT AZ BA BE BG BY CH CY CZ DE DK EE ES FI FR GB GE GR HR HU IE IS IT LI LT LU LV MC MD ME MK MT NL NO "
+    "PL PT RO RS RU SE SI SK SM TR UA VA XK US CA CN MA DZ TN LY EG SY IQ IR AF"
+).split()
+INFLECTED = 6  # a country name this long also matches with another ending ("Hiszpanii" for "Hiszpania")
+
+
+@cache
+def _country_names(language: str) -> dict[str, str]:
+    """A language's names of the countries above, lowercased (without an article: "an Fhrainc", "l-Ungerija"), with
+    their English names; empty for a language Babel does not know."""
+    try:
+        local, english = Locale.parse(language).territories, Locale.parse("en").territories
+    except (UnknownLocaleError, ValueError):
+        return {}
+    names = {}
+    for code in _COUNTRY_CODES:
+        if code in local and code in english:
+            name = re.sub(r"^(?:an|na|il|l|in|ir|is)[-\s]+", "", local[code].lower())
+            names[name] = english[code]
+    return names
+
+
+def country_gloss(words: Iterable[str], language: str) -> dict[str, str]:
+    """Each word of a question in `language` that names a country, with its English name ("frança" -> "France")."""
+    names = _country_names(language)
+    found = {}
+    for word in dict.fromkeys(words):
+        lowered = normalized(word)
+        for name, english in names.items():
+            if lowered == name or (len(name) >= INFLECTED and " " not in name and lowered.startswith(name[:-1])):
+                found[word] = english
+                break
+    return found
 
 
 # Concepts that are what a passage is about (not the document's structure or its parties)

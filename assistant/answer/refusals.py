@@ -184,8 +184,9 @@ def _capitalised_runs(words: list[str]) -> list[list[str]]:
 def _known_foreign(word: str, question: Question, vocabulary: frozenset[str]) -> bool:
     """A corpus word, one the glossary maps to a name the corpus has ("Copenhague"), or a word of the lexicon."""
     glossed = question.gloss.get(word, "")
-    if word.lower() in vocabulary or glossed[:1].isupper() or _shares_stem(word.lower(), vocabulary):
-        return True
+    named = glossed[:1].isupper() and (glossed.lower() in vocabulary or _shares_stem(glossed.lower(), vocabulary))
+    if word.lower() in vocabulary or named or _shares_stem(word.lower(), vocabulary):
+        return True  # a country the glossary names ("Україну" -> "Ukraine") is known only when a document has it
     return bool(glossed) and concept_of(word, question.language) == glossed
 
 
