@@ -430,6 +430,12 @@ def test_a_yes_or_no_about_a_number_of_things_counts_nothing() -> None:
     assert analyse("How many countries signed?").kind is Kind.COUNT
 
 
+def test_a_topic_named_first_then_what_do_they_say_quotes_the_whole_item(plain) -> None:
+    draft = ask(plain, "external borders mangement what do they say", STATEMENT.id)
+    quoted = " ".join(c.quote for c in draft.citations)
+    assert "external borders" in quoted and "law enforcement" in quoted
+
+
 def test_a_topic_question_quotes_the_whole_list_item(plain) -> None:
     draft = ask(plain, "What does the statement say about law enforcement and smuggling gangs?", STATEMENT.id)
     quoted = " ".join(c.quote for c in draft.citations)

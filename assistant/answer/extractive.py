@@ -65,10 +65,11 @@ MIN_FOCUS_COVERAGE = 0.34  # below this share of the focus words in the quote's 
 TOPIC_MARGIN = 0.16  # a topic question ("what does it say about returns?") quotes more of what is close
 _TOPIC = re.compile(
     r"\b(?:say|says|said|tell me|write|writes|position|stance|view|views) (?:about|on|regarding)\b|\bwhat about\b|"
-    r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b",
+    r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b|"
+    # "external borders management, what do they say?": the topic first, then the question
+    r"\bwhat (?:do|does|did) (?:they|it|the \w+) (?:say|write|state)\W*$",
     re.IGNORECASE,
 )
-# "What does it say about ...?" in the public's other languages
 TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
 TYPED_SLACK_MULTILINGUAL = 0.04  # e5: a quote holding the asked type may sit a little under the relevance line
 # e5: a quote whose passage holds the topic the lexicon found in the question ("palautuksista" -> "returns") may sit
