@@ -430,6 +430,13 @@ def test_a_yes_or_no_about_a_number_of_things_counts_nothing() -> None:
     assert analyse("How many countries signed?").kind is Kind.COUNT
 
 
+def test_whether_something_comes_up_in_more_than_one_theme(plain) -> None:
+    draft = ask(plain, "Do smuggling gangs come up in more than one of the themes?", STATEMENT.id)
+    assert draft.text.startswith("Yes: 2 themes")
+    quoted = " ".join(c.quote for c in draft.citations)
+    assert "sanctions regimes" in quoted and "smuggling\n gangs' model" in quoted
+
+
 def test_a_topic_named_first_then_what_do_they_say_quotes_the_whole_item(plain) -> None:
     draft = ask(plain, "external borders mangement what do they say", STATEMENT.id)
     quoted = " ".join(c.quote for c in draft.citations)

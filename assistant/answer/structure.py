@@ -367,6 +367,9 @@ def item_answer(question: Question, outlines: Sequence[Outline], similarity: Sim
     """'Which theme calls for pilots?', 'What does the theme about innovation say?': the list item (of a list whose
     noun the question names) that the rest of the question fits best, its heading and what it says. 'Which themes
     mention borders?': every item whose text holds all the asked words, each with the sentence that holds them."""
+    several = items_mentioning(question, outlines)
+    if several is not None:
+        return several
     asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
     for outline in outlines:
         for lst in outline.lists:
@@ -375,8 +378,6 @@ def item_answer(question: Question, outlines: Sequence[Outline], similarity: Sim
             if not noun & asked or not topic:
                 continue
             holding = [i for i, b in enumerate(lst.bodies) if topic <= content_stems(b.text)]
-            if len(holding) > 1 and _plural_asked(question, lst.noun):
-                return _items_holding(outline, lst, holding, topic)
             scores = [similarity(question.standalone, fold_whitespace(b.text)) for b in lst.bodies]
             index = max(holding or range(len(scores)), key=lambda i: scores[i])
             item, body = lst.items[index], lst.bodies[index]
@@ -388,6 +389,27 @@ def item_answer(question: Question, outlines: Sequence[Outline], similarity: Sim
                 text += f": {fold_whitespace(detail.text).rstrip('.')} [2]"
             return Draft(text + ".", False, citations, frame=Frame(framing.QUOTE))
     return None
+
+
+def items_mentioning(question: Question, outlines: Sequence[Outline]) -> Draft | None:
+    """'Which themes mention borders?': every item of a list (whose noun the question names, in the plural) whose
+    text holds all the asked words, when more than one does."""
+    asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
+    for outline in outlines:
+        for lst in outline.lists:
+            noun = content_stems(lst.noun) if lst.noun else set()
+            topic = asked - noun - _LIST_WORDS - _MENTION_WORDS - _ACROSS_WORDS
+            if not noun & asked or not topic:
+                continue
+            holding = [i for i, b in enumerate(lst.bodies) if topic <= content_stems(b.text)]
+            if len(holding) > 1 and _plural_asked(question, lst.noun):
+                return _items_holding(outline, lst, holding, topic)
+    return None
+
+
+# "Do smuggling gangs come up in more than one of the themes?": a yes or no on whether several items hold it
+_ACROSS = re.compile(r"\b(?:more than one|several|multiple|two or more|different|both|many)\b", re.IGNORECASE)
+_ACROSS_WORDS = content_stems("more than several multiple two different both many")
 
 
 def _plural_asked(question: Question, noun: str | None) -> bool:
@@ -660,6 +682,9 @@ def structural_answer(
     if question.kind is Kind.COUNT:
         return count_answer(question, outlines, similarity)
     if question.kind is Kind.YES_NO:
+        across = items_mentioning(question, outlines) if _ACROSS.search(question.standalone) else None
+        if across is not None:  # "Do smuggling gangs come up in more than one of the themes?": yes, in these
+            return Draft(f"Yes: {across.text}", False, across.citations, frame=Frame(framing.YES_QUOTE))
         return membership_answer(question, outlines)
     if question.kind is Kind.AUTHORS:
         return authors_answer(outlines)
