@@ -15,6 +15,7 @@ import numpy as np
 import stopwordsiso
 from cachetools import LRUCache
 
+from assistant.answer.lexicon import CAPITALISES_NOUNS
 from assistant.errors import ConfigError
 
 
@@ -59,7 +60,6 @@ class MultilingualEncoder:
         return self._encode("passage", texts)
 
 
-_CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
 SHORT_WORD = 4  # a lowercase word this short is a function word far more often than a name
 # stopwords-iso has Norwegian as "no"; Bokmål and Nynorsk questions use it
 _STOPWORD_LANGUAGE = {"nb": "no", "nn": "no"}
@@ -113,7 +113,7 @@ class Glossary:
         still say something: "new", "one another")."""
         found = {}
         function_words = function_words_of(language) if language else frozenset()
-        names_capitalised = language not in _CAPITALISES_NOUNS  # there a capital inside the question marks a name
+        names_capitalised = language not in CAPITALISES_NOUNS  # there a capital inside the question marks a name
         for index, word in enumerate(dict.fromkeys(words)):
             function_word = len(word) <= SHORT_WORD and word.lower() in function_words  # "nuovi", "autres" mean
             if len(word) >= 3 and not word.isdigit() and not function_word:

@@ -25,19 +25,15 @@ ENGLISH_STOPWORDS = frozenset(w for w in STOPWORDS_EN_PLUS if w.isalpha() and w 
     "could would statement document text say says said mention mentions mentioned tell".split()
 )
 # contractions of pronouns ("they'll", "we're", "what’s"), with either apostrophe: stopwords like the pronouns
-ENGLISH_STOPWORDS |= (
-    frozenset(
-        f"{pronoun}{apostrophe}{ending}"
-        for pronoun in "i you he she it we they that there who what here where how".split()
-        for apostrophe in "'’"
-        for ending in ("ll", "re", "ve", "d", "s", "m")
-    )
-    | frozenset(
-        f"{verb}n{apostrophe}t"
-        for verb in "do does did is are was were wo would ca could should have has had must need".split()
-        for apostrophe in "'’"
-    )
-    | frozenset(w.replace("'", "’") for w in ENGLISH_STOPWORDS)
+ENGLISH_STOPWORDS |= frozenset(
+    f"{pronoun}{apostrophe}{ending}"
+    for pronoun in "i you he she it we they that there who what here where how".split()
+    for apostrophe in "'’"
+    for ending in ("ll", "re", "ve", "d", "s", "m")
+) | frozenset(
+    f"{verb}n{apostrophe}t"
+    for verb in "do does did is are was were wo would ca could should have has had must need".split()
+    for apostrophe in "'’"
 )
 NUMBER_WORDS = [
     "zero",

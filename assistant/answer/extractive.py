@@ -66,7 +66,7 @@ TOPIC_MARGIN = 0.16  # a topic question ("what does it say about returns?") quot
 _TOPIC = re.compile(
     r"\b(?:say|says|said|tell me|write|writes|position|stance|view|views) (?:about|on|regarding)\b|\bwhat about\b|"
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b|"
-    # "external borders management, what do they say?": the topic first, then the question
+    # "what do they say?" closing a question ("external borders management, what do they say?")
     r"\bwhat (?:do|does|did) (?:they|it|the \w+) (?:say|write|state)\W*$",
     re.IGNORECASE,
 )
@@ -643,7 +643,7 @@ _RESPONSIBLE = re.compile(
     r"(?:actually\s+|really\s+|exactly\s+|then\s+)?"
     r"(?:decides?|determines?|draws? up|drafts?|leads?|oversees?|monitors?|supervises?|enforces?|implements?|"
     r"approves?|funds?|finances?|pays?|coordinates?|chairs?|responsible|in charge|imposes?|carr(?:y|ies) out|"
-    r"administers?|applies|apply|handles?|runs?|sets? up|takes? the lead)\b",
+    r"administers?|handles?|runs?|sets? up|takes? the lead)\b",
     re.IGNORECASE,
 )
 _NAMED_AGENT = re.compile(r"(?<=\w[\s,])\s*(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # a name past the first word
@@ -724,7 +724,8 @@ _ANYWHERE = re.compile(r"\b(?:at all|anywhere|somewhere|in (?:the|this|its) (?:s
 VERBATIM_MAX_WORDS = 4  # a question this short is its own topic ("enablers??", "visa leverage?")
 
 
-# The words for the types of thing a question asks for: what a typed answer holds, not what it is about
+# The words for the types of thing a question asks for: what a typed answer holds, not what it is about; and "new",
+# which says nothing of a topic ("naujų pilotų": the pilots)
 _TYPE_STEMS = content_stems(
     "country countries nation nations state states agency agencies organisation organisations organization "
     "organizations body bodies institution institutions date dates day days year years time person people name names "

@@ -19,6 +19,14 @@ from importlib import resources
 from babel import Locale, UnknownLocaleError
 
 EXACT = "$"
+CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
+ADJECTIVE_ENDINGS = ("ish", "ian", "ean", "ic", "ese", "ch", "an", "ern")  # "Danish", "European", "Nordic"
+
+
+def place_adjective(word: str) -> bool:
+    """A capitalised word shaped like an adjective of place ("European", "Nordic"): what a name is, not a name
+    (a country's own name is never one: "Iran", "Afghanistan")."""
+    return word[:1].isupper() and word.lower().endswith(ADJECTIVE_ENDINGS) and word not in country_names_english()
 
 
 @cache
@@ -71,13 +79,14 @@ def concept_of(word: str, language: str) -> str | None:
     return best[1]
 
 
-# Countries the public asks about (Europe and its neighbours): their names in every language come from Babel's CLDR
-# data, so "a frança assinou?" or "Magyarország aláírta?" is a question about France or Hungary
+# Countries the public asks about (Europe, its neighbours and a few others often in the news): their names in every
+# language come from Babel's CLDR data, so "a frança assinou?" or "Magyarország aláírta?" asks about France or Hungary
 _COUNTRY_CODES = (
     "AD AL AM AT AZ BA BE BG BY CH CY CZ DE DK EE ES FI FR GB GE GR HR HU IE IS IT LI LT LU LV MC MD ME MK MT NL NO "
     "PL PT RO RS RU SE SI SK SM TR UA VA XK US CA CN MA DZ TN LY EG SY IQ IR AF"
 ).split()
 INFLECTED = 6  # a country name this long also matches with another ending ("Hiszpanii" for "Hiszpania")
+ENDING = 3  # at most this many letters after the name's stem ("Schweiz" is not "schweigt")
 
 
 @cache
@@ -88,12 +97,17 @@ def _country_names(language: str) -> dict[str, str]:
         local, english = Locale.parse(language).territories, Locale.parse("en").territories
     except (UnknownLocaleError, ValueError):
         return {}
-    names = {}
+    names: dict[str, str] = {}
     for code in _COUNTRY_CODES:
         if code in local and code in english:
             name = re.sub(r"^(?:an|na|il|l|in|ir|is)[-\s]+", "", local[code].lower())
             names[name] = english[code]
     return names
+
+
+def country_names_english() -> frozenset[str]:
+    """The English names of the countries above."""
+    return frozenset(_country_names("en").values())
 
 
 def country_gloss(words: Iterable[str], language: str) -> dict[str, str]:
@@ -103,7 +117,8 @@ def country_gloss(words: Iterable[str], language: str) -> dict[str, str]:
     for word in dict.fromkeys(words):
         lowered = normalized(word)
         for name, english in names.items():
-            if lowered == name or (len(name) >= INFLECTED and " " not in name and lowered.startswith(name[:-1])):
+            inflected = len(name) >= INFLECTED and " " not in name and len(lowered) - len(name) <= ENDING - 1
+            if lowered == name or (inflected and lowered.startswith(name[:-1])):
                 found[word] = english
                 break
     return found

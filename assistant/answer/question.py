@@ -14,7 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of, reworded
+from assistant.answer.lexicon import (
+    CAPITALISES_NOUNS,
+    TOPIC_CONCEPTS,
+    concept_of,
+    country_names_english,
+    place_adjective,
+    reworded,
+)
 from assistant.multilingual import function_words_of
 from assistant.text import ENGLISH_STOPWORDS, words
 from assistant.tokens import count_tokens
@@ -183,7 +190,7 @@ _ORDINALS: dict[int, str] = {
     1: r"first|1st|erste[nmrs]?|premi[eè]re?|primer[oa]?|prim[oa]|pierwsz\w*|eerste|f[øo]rste|första|ensimmäi\w*|"
     r"prv[ní]\w*|πρώτ\w*|перш\w*|перв\w*|първ\w*|első|primeir[oa]|primul|prima|birinci|fyrst\w*|pirm\w*|esimene",
     2: r"second|2nd|zweite[nmrs]?|deuxième|second[oa]?|segund[oa]|drug\w*|tweede|anden|andre|andra|toinen|"
-    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|anna[rðn]\w*|antr\w*|teine",
+    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|anna[rð]\b|antr\w*|teine",
     3: r"third|3rd|dritte[nmrs]?|troisième|tercer[oa]?|terz[oa]|trzeci\w*|derde|tredje|kolma\w*|tře?t[íi]\w*|"
     r"τρίτ\w*|трет\w*|третьо\w*|harmadik|terceir[oa]|al treilea|a treia|üçüncü|þriðj\w*|treš\w*|kolmas|"
     r"treći|tretj\w*|trzecim|tret[ií]\w*|treć\w*|treči\w*|treš\w*",
@@ -194,7 +201,8 @@ _ORDINALS: dict[int, str] = {
 }
 _LAST = (
     r"last|final|letzte[nmrs]?|dernière?|últim[oa]|ultim[oa]|ostatni\w*|laatste|sidste|sista|viimei\w*|"
-    r"dernier|dernière|siste|posljednj\w*|paskutin\w*|posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|son|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
+    r"dernier|siste|posljednj\w*|paskutin\w*|posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|"
+    r"son (?=\w+(?:ı|i|u|ü)\b)|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
 )
 _NEXT = (
     r"next|following|after that|(?:the )?one after (?:it|this|that)|after (?:it|this)|comes? after|"
@@ -286,7 +294,7 @@ _SUMMARY = re.compile(
     r"\bdi cosa (?:parla|tratta)\b|\bo czym\b|\bwaar gaat\b|\bhvad handler\b|\bvad handlar\b|\bmistä\b.*\bkertoo\b|"
     r"\bzusammenfass|\brésum|\bresum|"
     # "what is it about" in more of the public's languages
-    r"\bhva handler\b|\bmistä\b.*\b(?:kyse|kertoo)\b|\bτι αφορά\b|\bγια τι\b|\bo čem (?:je|pojednává|govori)\b|"
+    r"\bhva handler\b|\bmistä\b.*\bkyse\b|\bτι αφορά\b|\bo čem (?:je|pojednává|govori)\b|"
     r"\bo čom je\b|\bmiről szól\b|\bdespre ce\b|\bза какво\b|\bo čemu\b|\bmillest\b|\bapie ką\b|\bpar ko\b|"
     r"\bsobre o que\b|\bde que (?:trata|fala)\b|\bwaarover gaat\b|\bhvad går\b.*\bud på\b|\bo co chodzi\b|"
     r"\bо чём\b|\bпро що\b|"
@@ -330,15 +338,15 @@ _ANYONE_ELSE = re.compile(
 )
 # "who else was present?" in the public's other languages: a word for who or else, and one for present
 _PRESENT_FOREIGN = (
-    r"(?:anwesend|dabei|présents?|présentes?|presentes?|presenti|obecn\w*|aanwezig|närvarande|til ?stede|läsnä|"
-    r"paikalla|přítom\w*|prisut\w*|prisot\w*|"
-    r"přítomn\w*|prítomn\w*|jelen\b|prezen\w*|παρ[όο]ντ\w*|παρών|παρούσ\w*|присъств\w*|присутн\w*|присутств\w*|"
-    r"prisutn\w*|navzoč\w*|kohal|klāt\w*|dalyvav\w*|i láthair|viðstadd\w*|preżenti)"
+    r"(?:anwesend|dabei|présents?|présentes?|presentes?|presenti|obecn(?:y|a|i|e|ych)|aanwezig|närvarande|til ?stede|"
+    r"läsnä|paikalla|přítom\w*|prítom\w*|prisut\w*|prisot\w*|jelen|prezen(?:t|ți|te)|παρ[όο]ντ\w*|παρών|παρούσ\w*|"
+    r"присъств\w*|присутн\w*|присутств\w*|navzoč\w*|kohal|klāt\w*|dalyvav\w*|i láthair|viðstadd\w*|preżenti)(?!\w)"
 )
+# Words for who and for else: not the ones that are common words elsewhere ("wie", "noch", "más", "kas", "min")
 _WHO_ELSE_FOREIGN = (
-    r"(?:wer|qui|quién|quien|quem|chi|kto|tko|kdo|wie|vem|vilka|andra|hvem|hvor|kuka|ki|kik|cine|mais|další|ποιος|ποιοι|кой|кои|хто|кто|kes|kas|"
-    r"kuris|cé|hver|min|noch|autre\w*|más|altr[oiae]\w*|jeszcze|nog|mer|ellers|ud over|udover|muu\w*|ještě|ešte|"
-    r"még|άλλ\w*|друг\w*|još|še|veel|vēl|dar|eile|annar|ще|ещё|oltre|besides|außer|outre|además|além|poza|naast)"
+    r"(?:wer|jemand|sonst|qui|quién|quien|quem|chi|kto|tko|kdo|vem|vilka|hvem|kuka|kik|cine|další|ποιος|ποιοι|кой|кои|хто|кто|"
+    r"kes|kuris|cé|hver|autre\w*|altr[oiae]\w*|jeszcze|ellers|ud over|udover|muu\w*|ještě|ešte|még|άλλ\w*|"
+    r"друг\w*|još|veel|vēl|eile|annar|ещё|oltre|außer|outre|además|além|poza|naast)"
 )
 _ANYONE_ELSE_FOREIGN = re.compile(
     rf"(?<!\w){_WHO_ELSE_FOREIGN}(?!\w).{{0,60}}(?<!\w){_PRESENT_FOREIGN}|"
@@ -347,12 +355,11 @@ _ANYONE_ELSE_FOREIGN = re.compile(
 )
 # Requests to write, translate or tell something, in the public's other languages ("Schreib ein Gedicht ...")
 _COMMAND_FOREIGN = re.compile(
-    r"^\W*(?:bitte\s+|por favor,?\s+|s'il te plaît,?\s+|per favore,?\s+)?(?:schreib\w*|écri[st]\w*|escrib[ea]\w*|"
-    r"scriv[ie]\w*|escrev[ae]\w*|schrijf|napisz\w*|skriv|kirjoita|γράψ\w*|napiš\w*|írj\w*|scrie\w*|напиш\w*|napiši|"
-    r"kirjuta|parašyk|uzraksti|übersetz\w*|tradu[icsz]\w*|vertaal|przetłumacz|översätt|oversæt|oversett|käännä|"
-    r"μετάφρασ\w*|přelož|prelož|fordíts|преведи|prevedi|tõlgi|išversk|iztulko|erzähl\w*|raconte\w*|cuéntame|"
-    r"raccontami|conta-me|vertel|opowiedz|berätta|fortæl|fortell|kerro|πες μου|řekni|povedz|mesélj|spune-mi|"
-    r"разкажи|ispričaj|povej|räägi|papasakok|pastāsti|ignor\w*|vergiss|oublie|olvida|dimentica|esquece)\b|"
+    r"^\W*(?:bitte\s+|por favor,?\s+|s'il te plaît,?\s+|per favore,?\s+)?(?:schreib(?:e|en)?|écris|écrivez|"
+    r"escrib[ae]|scrivi|scriva|escreva|schrijf|napisz(?:cie)?|skriv|kirjoita|γράψ(?:ε|τε)|napiš(?:te)?|írj(?:on)?|"
+    r"scrie(?:ți)?|напиши(?:те)?|napiši(?:te)?|kirjuta|parašyk|uzraksti|übersetze|traduis|traduisez|traduce|traduci|"
+    r"traduza|vertaal|przetłumacz|översätt|oversæt|oversett|käännä|přelož|prelož|fordítsd?|преведи|prevedi|tõlgi|"
+    r"išversk|ignorier\w*|vergiss|oublie|olvida|dimentica|esquece)(?!\w)|"
     r"(?<!\w)(?:gedicht\w*|poème|poema|poesia|wiersz\w*|dikt|digt|runo|ποίημα|báseň|verset|poezie|poezi[ea]|"
     r"стихотворени\w*|вірш\w*|pjesm\w*|pesem|luuletus\w*|eilėraš\w*|dzejol\w*|witz|blague|chiste|barzelletta|"
     r"piada|dowcip|skämt|vittighed|vits|vitsi|αστείο|vtip|vicc|glumă|виц|anekdot\w*|haiku|limerick)(?!\w)",
@@ -409,7 +416,8 @@ _ROLES = (
     r"minist\w*|premier\w*|präsident\w*|presiden\w*|prezyden\w*|prezident\w*|kanzler\w*|kansler\w*|"
     r"pääminist\w*|peaminist\w*|υπουργ\w*|πρωθυπουργ\w*|πρόεδρ\w*|министр\w*|міністр\w*|премиер\w*|"
     r"министер\w*|прем.єр\w*|президент\w*|председник\w*|predsjedni\w*|predsedni\w*|başbakan\w*|bakan\w*|"
-    r"cancellier\w*|canciller|chanceli\w*|miniszter\w*|ministr\w*|oficial\w*|official\w*|offiziell\w*|"
+    r"cancellier\w*|canciller|chanceli\w*|miniszter\w*|ministr\w*|oficial(?=\s+europe)|oficialul\w*|"
+    r"officials?\b(?!\s+name)|beamt\w*|"
     r"fonctionnaire\w*|funcionari\w*|funzionari\w*|urzędni\w*|ambtena\w*|tjänstem\w*|embedsm\w*|virkamie\w*|"
     r"voorzitter\w*|ordförande\w*|formand\w*|formann\w*|puheenjohtaj\w*|predsed\w*|председател\w*|pirminink\w*|"
     r"priekšsēdētāj\w*|présiden\w*|președint\w*|úředník\w*|tisztvisel\w*|αξιωματούχ\w*|чиновник\w*|službenik\w*|uradnik\w*|ametnik\w*|ierēdn\w*|pareigūn\w*"
@@ -458,7 +466,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bkiedy\b|\bwanneer\b|\bhvornår\b|\bnär\b(?! det gäller)|"
             r"\bmilloin\b|\bkdy\b|πότε|\bкогда\b|\bколи\b|\bkor\b|"
             r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bmillal\b|\bkedy\b|"
-            r"\bkad\b(?! je riječ| je reč| se radi)|"
+            r"^\W*(?:i\s+|a\s+)?kad\b(?! je riječ| je reč| se radi)|"
             r"\bcathain\b|\bкога\b|\bкада\b|\bdo kdy\b|\bdo kedy\b|\bbis wann\b|\bjusqu'à quand\b|\bhasta cuándo\b|"
             # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
             r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
@@ -481,14 +489,15 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             # "leaders names", "the names of the prime ministers", "name of the danish leader"
             r"\bnames? of (?:the |a |an |its |their )?(?:\w+ )?(?:people|persons?|presidents?|prime ministers?|"
             r"ministers?|leaders?|heads?|chancellors?|officials?|signatories|signers|representatives|delegates)\b|"
-            r"\b(?:leaders?|ministers?|presidents?|officials?|signatories|representatives)['’]?s?['’]? names?\b|"
+            r"\b(?:leaders?|ministers?|presidents?|official(?=['’]|s\b)s?|signatories|representatives)['’]?s?['’]? "
+            r"names?\b|"  # not "the official name of ...": a name, no person
             r"\bwhich (?:person|politician|minister|official|"
             r"commissioner|prime minister|president)\b|\bwhich \w+ (?:prime minister|chancellor|minister)\b|"
             r"\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
             # "who is the <office>" in the public's other languages ("Kuka on Euroopan komission puheenjohtaja?")
-            r"(?<!\w)(?:quem|wie|vem|hvem|kuka|ποιος|ποια|kto|kdo|ki|cine|кой|коя|tko|ko|kes|kas)\s+(?:\S+\s+){0,4}?"
+            r"(?<!\w)(?:quem|vem|hvem|kuka|ποιος|ποια|kto|kdo|cine|кой|коя|tko|kes)\s+(?:\S+\s+){0,4}?"
             r"(?:" + _ROLES + r")|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
             r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|"
@@ -516,8 +525,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwhich exact\b|\bnamed? (?:any|the) "
             r"specific\b|"
             # "which ... exactly" in the public's other languages ("Tegen welke bendes precies ...?")
-            r"(?<!\w)(?:welche\w*|quel\w*|qu[ée]|quais|qual\w*|cu[áa]l\w*|któr\w*|jaki\w*|welk\w*|vilk\w*|hvilk\w*|"
-            r"mik[äa]\w*|mitk[äa]|mitä|kter\w*|ktor\w*|melyik|care|ποι\w*|как\w*|кой|кои|koj\w*|kater\w*|milli\w*|kuri\w*|"
+            r"(?<!\w)(?:welche\w*|quel\w*|quais|qual\w*|cu[áa]l\w*|któr\w*|jaki\w*|welk\w*|vilk\w*|hvilk\w*|"
+            r"mik[äa]\w*|mitk[äa]|kter\w*|ktor\w*|melyik|ποι\w*|кой|кои|koj\w*|kater\w*|milli\w*|kuri\w*|"
             r"kura\w*)(?!\w).{0,50}?(?<!\w)(?:genau|exactement|précisément|exactamente|concretamente|esattamente|"
             r"dokładnie|precies|exakt|præcis|nøyaktig|tarkalleen|přesně|presne|pontosan|exact|ακριβώς|точно|točno|"
             r"natančno|täpselt|tieši|tiksliai|konkret\w*|concret\w*|konkrét\w*|конкретн\w*|κονκρέτ\w*)(?!\w)",
@@ -552,8 +561,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwelche[sm]? land\b|\bquel pays\b|\bqué país\b|\bquale paese\b|\bqual país\b|\bqual o país\b|"
             r"\bkt[óo]ry kraj\b|\bjaki kraj\b|\bwelk land\b|\bvilket land\b|\bhvilket land\b|\bmikä maa\b|"
             r"\bmelyik ország\b|\bποια χώρα\b|\bcare țar[aă]\b|\bcare stat\b|\bkuri šalis\b|\bkura valsts\b|"
-            r"\bmilline riik\b|\bkoja (?:zemlja|država|drzava)\b|\bкоя държава\b|\bктора krajina\b|\bktorá krajina\b|"
-            r"\bkter[áý] (?:země|stát)\b|\bkatera (?:država|drzava)\b|\bwhich country\b|"
+            r"\bmilline riik\b|\bkoja (?:zemlja|država|drzava)\b|\bкоя държава\b|\bktorá krajina\b|"
+            r"\bkter[áý] (?:země|stát)\b|\bkatera (?:država|drzava)\b|"
             # "which countries" in the public's other languages
             r"\bvilka länder\b|\bhvilke lande\b|\bhvilke land\b|\bwelke landen\b|\bquais (?:os )?países\b|"
             r"\bkt[óo]re kraje\b|\bmitkä maat\b|\bmelyik országok\b|\bkter[ée] (?:země|státy)\b|\bktoré krajiny\b|"
@@ -568,7 +577,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\borgani[sz]ation\w*|\borganizz\w*|\borganizac\w*|\borganisme\w*|\bagentur\w*|\bagenzi\w*|\bagencj\w*|"
             r"\bagencias?\b|\bagences?\b|\borganisaties?\b|\bagentūr\w*|\baģentūr\w*|\bagentuur\w*|\bügynöks\w*|"
             r"\borganiza[çc][õo]\w*|\borganisasjon\w*|\bjärjest[öo]\w*|\borganizáci\w*|\bszervezet\w*|"
-            r"\borganiza[țt]i\w*|\borganisatsioon\w*|\borganizācij\w*|\bagentschap\w*|\bvirasto\w*|\bοργανισμ\w*|\bυπηρεσί\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
+            r"\borganiza[țt]i\w*|\borganisatsioon\w*|\borganizācij\w*|\bagentschap\w*|\bvirasto\w*|\bοργανισμ\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
             r"\bwhich (?:\w+ ){0,2}(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",
@@ -674,9 +683,9 @@ _NOT_VERB_FIRST = {
     "bei nach aus um durch gegen ohne seit unter vor zwischen und oder aber der die das den dem des ein eine einen "
     "einer bitte nenne nennen liste erkläre erklären zeige fasse gib",
     "nl": "wie wat wanneer waar waarom hoe welke welk wiens waarover waarmee in op met voor over van naar bij uit door "
-    "en of maar de het een noem geef leg",
+    "en of maar de het een noem geef leg tegen onder tussen zonder sinds tot aan om",
     "sv": "vem vad när var varför hur vilken vilket vilka i på med för om av till från och eller men den det en ett "
-    "nämn ge förklara lista",
+    "nämn ge förklara lista mot under mellan utan sedan vid enligt",
     "da": "hvem hvad hvornår hvor hvorfor hvordan hvilken hvilket hvilke i på med for om af til fra og eller men den "
     "det en et nævn giv forklar",
     "nb": "hvem hva når hvor hvorfor hvordan hvilken hvilket hvilke i på med for om av til fra og eller men den det en "
@@ -706,9 +715,10 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.COMMAND  # "Hvordan søker jeg om ...?": advice for the asker, not a question on the documents
     if _TITLE.search(stripped) and not _COUNT.search(stripped):
         return Kind.TITLE
-    if _SUMMARY.search(stripped):
-        return Kind.SUMMARY
-    if _ANYONE_ELSE.search(stripped) or (language != "en" and _ANYONE_ELSE_FOREIGN.search(stripped)):
+    if _SUMMARY.search(stripped) and (language == "en" or ordinal_of(stripped, language) is None):
+        return Kind.SUMMARY  # not "O čemu govori treća tema?": what the third theme says
+    present = language != "en" and _ANYONE_ELSE_FOREIGN.search(stripped) and not _COUNT.search(stripped)
+    if _ANYONE_ELSE.search(stripped) or present:
         return Kind.AUTHORS  # "Was anyone else present?": who was there, all of them
     if (
         _AUTHORS.search(stripped)
@@ -727,7 +737,8 @@ def kind_of(text: str, language: str) -> Kind:
     if _WHY_HOW.search(stripped) or (language != "en" and _HOW_FOREIGN.search(stripped)):
         return Kind.WHY_HOW
     opener = re.findall(r"[^\W\d_]+", stripped.lower())[:1]
-    question_word = bool(opener) and opener[0] in _NOT_VERB_FIRST_WORDS.get(language, frozenset())  # German "was"
+    # a word that opens no yes/no question in that language (a question word, a preposition: German "Was ...?")
+    question_word = bool(opener) and opener[0] in _NOT_VERB_FIRST_WORDS.get(language, frozenset())
     if (_YES_NO.search(stripped) and not question_word) or _verb_first(stripped, language):
         return Kind.YES_NO
     if _LIST.search(stripped):
@@ -959,16 +970,17 @@ def _foreign_kind(kind: Kind, concepts: set[str], named: str | None) -> Kind:
     return kind
 
 
-_ADJECTIVE_ENDINGS = ("an", "ish", "ic", "ese")  # "European", "Danish", "Nordic": what a name is, not a name
-
-
 def _named_foreign(text: str, gloss: Mapping[str, str], language: str) -> str | None:
     """The name a question in another language asks about: the first name the glossary maps a word onto
     ("Polska" -> "Poland"), else a capitalised word it maps nowhere ("España"), not its first word (capitalised
     whatever it is), a function word nor a word the lexicon knows."""
-    mapped = [w for w in gloss.values() if w[:1].isupper() and not w.lower().endswith(_ADJECTIVE_ENDINGS)]
+    countries = country_names_english()
+    mapped = [w for w in gloss.values() if w in countries]  # "frança" -> "France": the country gloss first
+    mapped += [w for w in gloss.values() if w[:1].isupper() and not place_adjective(w) and w not in mapped]
     if mapped:
         return mapped[0]
+    if language in CAPITALISES_NOUNS:
+        return None  # every German noun has a capital: an unglossed one is no name
     function_words = function_words_of(language)
     found = re.findall(r"[^\W\d_][\w'’-]*", text)[1:]  # the first word is capitalised whatever it is
     names = [
@@ -1007,10 +1019,10 @@ def analyse(
     glossed = dict(gloss or {})
     english_words = " ".join(glossed.values())
     asks_person = expects_of(resolved, Kind.FACT) is Expects.PERSON
+    named_foreign = _named_foreign(resolved, glossed, language) if language != "en" else None
     if kind is Kind.COUNT and expects_of(resolved, Kind.FACT) is Expects.AMOUNT:
         kind = Kind.FACT  # "Combien d'argent ...?": an amount, not a count of the document's items
     if language != "en" and not asks_person:
-        named_foreign = _named_foreign(resolved, glossed, language)
         kind = _foreign_kind(kind, set(glossed.values()), named_foreign)  # not "Italy's prime minister's name"
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     third_countries = ordinal_of(resolved, language) == 3 and "countries" in glossed.values()
@@ -1031,7 +1043,7 @@ def analyse(
             kind, list_noun = Kind.LIST, asked_list
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
-        subject = _named_foreign(resolved, glossed, language)
+        subject = named_foreign
     topic = without_instructions(topic) if topic else resolved
     rewritten = reworded(topic, glossed) if language == "en" else None
     if rewritten is None and topic != resolved:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 
-from assistant.answer.lexicon import concept_of
+from assistant.answer.lexicon import ADJECTIVE_ENDINGS, CAPITALISES_NOUNS, concept_of, place_adjective
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, TOPIC_FOREIGN, Expects, Kind, Question, names_in
 from assistant.models import Evidence
 from assistant.multilingual import function_words_of
@@ -93,9 +93,6 @@ class Refusal(StrEnum):
     MIXED_DOCUMENTS = "mixed_documents"
 
 
-_ADJECTIVE_ENDINGS = ("ish", "ian", "ean", "ic", "ese", "ch", "an", "ern")
-
-
 def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
     """Names in an English question that the documents never use.
 
@@ -120,7 +117,7 @@ def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
                 continue
             if not word.isupper() and _shares_stem(lower, vocabulary):
                 continue
-            if not word.isupper() and lower.endswith(_ADJECTIVE_ENDINGS) and not _used_as_noun(word, asked):
+            if not word.isupper() and lower.endswith(ADJECTIVE_ENDINGS) and not _used_as_noun(word, asked):
                 continue
             unknown.append(name)
             break
@@ -134,13 +131,10 @@ def _used_as_noun(word: str, text: str) -> bool:
     return re.search(alone, text) is not None
 
 
-_CAPITALISES_NOUNS = frozenset({"de", "lb"})  # German capitalises every noun: a capital says nothing there
-
-
 def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
     """Capitalised words inside a question in another language that neither the corpus holds nor its glossary maps
     ("Perché la Francia ha firmato?" -> "Francia")."""
-    if question.language in _CAPITALISES_NOUNS:
+    if question.language in CAPITALISES_NOUNS:
         return []
     unknown = []
     for sentence in re.split(r"(?<=[.!?])\s+", question.standalone.strip()):
@@ -148,7 +142,7 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
         for run in _capitalised_runs(words):
             candidates = [w for w in run if len(w) >= 4 and all(_alphabetic(ch) for ch in w) and not w.isupper()]
             strange = [w for w in candidates if not _known_foreign(w, question, vocabulary)]
-            anchors = [w for w in candidates if w not in strange and not _place_adjective(question.gloss.get(w, w))]
+            anchors = [w for w in candidates if w not in strange and not place_adjective(question.gloss.get(w, w))]
             if strange and anchors:
                 continue  # part of a name the documents have, in translation ("Emberi Jogok Európai Egyezménye")
             unknown.extend(strange)
@@ -156,14 +150,9 @@ def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> li
 
 
 def _alphabetic(ch: str) -> bool:
-    """A letter of the Latin, Greek or Cyrillic alphabets (whose names the glossary can map), or an apostrophe."""
+    """A letter of the Latin, Greek or Cyrillic alphabets (whose names the glossary can map), an apostrophe or a
+    hyphen."""
     return ord(ch) <= 0x24F or 0x370 <= ord(ch) <= 0x4FF or ch in "'’-"
-
-
-def _place_adjective(word: str) -> bool:
-    """ "European", "Danish": a word that qualifies a name rather than being one ("Parlamento Europeu" is no name the
-    documents have because they say "European")."""
-    return word[:1].isupper() and word.lower().endswith(_ADJECTIVE_ENDINGS)
 
 
 def _capitalised_runs(words: list[str]) -> list[list[str]]:
@@ -292,12 +281,16 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
 # "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
 _ABOUT_FOREIGN = re.compile(
     r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|"
-    r"kohta|peri|περί|pri|okrem)\s+(?P<rest>.+)",
+    r"peri|περί|pri)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 
 
 _ABOUT_AFTER = re.compile(r"^\s*(?P<phrase>.+?)\s+(?:kohta|kapcsán|koskien|osalta)\b", re.IGNORECASE)
+
+
+def _article_o(match: re.Match[str], language: str) -> bool:
+    return language in ("pt", "it", "es") and match.group(0).split()[0].lower() == "o"
 
 
 def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str | None:
@@ -310,7 +303,8 @@ def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str
     if topic is None:
         return None
     rest = question.text[topic.end() :]
-    about = _ABOUT_FOREIGN.search(rest)
+    # Portuguese and Italian "o" is an article ("O que diz o documento sobre ...?"), not "about"
+    about = next((m for m in _ABOUT_FOREIGN.finditer(rest) if not _article_o(m, question.language)), None)
     postposition = _ABOUT_AFTER.search(rest)  # Estonian "... kohta"
     phrase = about.group("rest") if about else postposition.group("phrase") if postposition else None
     if phrase is None:
