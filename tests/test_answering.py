@@ -143,7 +143,8 @@ def test_the_same_kinds_of_question_in_other_languages(question: str, kind: Kind
 
 
 def test_a_country_the_signatories_do_not_include_is_answered_no_in_any_language(bot: Assistant) -> None:
-    for question, no in [("¿Está España entre los firmantes?", "No"), ("Czy Hiszpania jest wśród sygnatariuszy?", "Nie")]:
+    spain = [("¿Está España entre los firmantes?", "No"), ("Czy Hiszpania jest wśród sygnatariuszy?", "Nie")]
+    for question, no in spain:
         answer = bot.ask(question)
         assert not answer.refused and answer.analysis is not None and answer.analysis.kind is Kind.YES_NO
         assert answer.text.startswith(no) and "Andorra" in answer.citations[0].quote
