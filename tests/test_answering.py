@@ -173,6 +173,13 @@ def test_a_yes_in_another_language_when_the_passage_holds_what_was_asked(bot: As
     assert "support one another" in answer.citations[0].quote
 
 
+def test_whether_a_country_was_present_is_a_yes_or_no(bot: Assistant) -> None:
+    france = bot.ask("War Frankreich anwesend?")
+    assert not france.refused and france.text.startswith("Nein") and "Andorra" in france.citations[0].quote
+    poland = bot.ask("War Polen anwesend?")
+    assert not poland.refused and poland.text.startswith("Ja")
+
+
 def test_a_signatory_is_a_yes_in_any_language(bot: Assistant) -> None:
     poland = bot.ask("Υπέγραψε η Πολωνία τη δήλωση;")
     assert poland.analysis is not None and poland.analysis.kind is Kind.YES_NO

@@ -348,6 +348,7 @@ _WHO_ELSE_FOREIGN = (
     r"kes|kuris|cé|hver|autre\w*|altr[oiae]\w*|jeszcze|ellers|ud over|udover|muu\w*|ještě|ešte|még|άλλ\w*|"
     r"друг\w*|još|veel|vēl|eile|annar|ещё|oltre|außer|outre|además|além|poza|naast)"
 )
+PRESENT_FOREIGN = re.compile(rf"(?<!\w){_PRESENT_FOREIGN}", re.IGNORECASE)  # "War Frankreich anwesend?"
 _ANYONE_ELSE_FOREIGN = re.compile(
     rf"(?<!\w){_WHO_ELSE_FOREIGN}(?!\w).{{0,60}}(?<!\w){_PRESENT_FOREIGN}|"
     rf"(?<!\w){_PRESENT_FOREIGN}.{{0,60}}(?<!\w){_WHO_ELSE_FOREIGN}(?!\w)",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
 from assistant.answer.outline import Enumeration, Outline, OutlineList
-from assistant.answer.question import BODY_CUE, ORDINAL_WORDS, Kind, Question, plural_nouns
+from assistant.answer.question import BODY_CUE, ORDINAL_WORDS, PRESENT_FOREIGN, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
 from assistant.chunking import split_sentences
 from assistant.models import Citation, Span, fold_whitespace
@@ -559,7 +559,8 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
             [_cite(1, outline, enumeration.span)],
             frame=Frame(framing.MEMBER, subject=subject),
         )
-    if not _MEMBERSHIP_CUE.search(question.standalone) and "signatories" not in question.gloss.values():
+    cue = _MEMBERSHIP_CUE.search(question.standalone) or PRESENT_FOREIGN.search(question.standalone)
+    if not cue and "signatories" not in question.gloss.values():
         return None
     main = _main_enumeration(outlines)
     if main is None:
