@@ -367,7 +367,9 @@ class Assistant:
         checked = lexicon_gloss(question_words, language, verbs_in(standalone))
         gloss |= checked
         if language != "en":  # "frança" -> "France", "Magyarország" -> "Hungary" (not the lexicon's "ország")
-            gloss |= country_gloss(question_words, language)
+            countries = country_gloss(question_words, language)
+            checked |= countries  # CLDR's names are checked words too
+            gloss |= countries
         asked = analyse(
             strip_markup(text),  # markup is data: a question of markup alone asks nothing
             strip_markup(standalone),

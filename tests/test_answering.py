@@ -180,6 +180,14 @@ def test_whether_a_country_was_present_is_a_yes_or_no(bot: Assistant) -> None:
     assert not poland.refused and poland.text.startswith("Ja")
 
 
+def test_a_country_no_document_names_is_unknown_even_where_every_noun_has_a_capital(bot: Assistant) -> None:
+    france = bot.ask("Was sagt die Erklärung über Frankreich?")
+    assert france.refused and france.refusal_reason == Refusal.UNKNOWN_NAME and "Frankreich" in france.text
+    # a country the statement names is its topic, even a little under the relevance line
+    denmark = bot.ask("Какво казва декларацията за Дания?")
+    assert not denmark.refused and "Denmark" in denmark.citations[0].quote
+
+
 def test_a_signatory_is_a_yes_in_any_language(bot: Assistant) -> None:
     poland = bot.ask("Υπέγραψε η Πολωνία τη δήλωση;")
     assert poland.analysis is not None and poland.analysis.kind is Kind.YES_NO

@@ -19,7 +19,7 @@ import numpy as np
 from assistant.answer import framing
 from assistant.answer.base import Draft, Found, Frame
 from assistant.answer.framing import localise
-from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of
+from assistant.answer.lexicon import TOPIC_CONCEPTS, concept_of, country_names_english
 from assistant.answer.outline import Outline
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, TOPIC_FOREIGN, Expects, Kind, Question
 from assistant.answer.quotes import CHOICE_MARGIN, OVERLAP_WEIGHT, Window, candidate_windows, with_dependents, with_head
@@ -680,11 +680,11 @@ def _around(sentence: str, noun: str) -> Iterator[tuple[str, str]]:
 
 def _topic_held(question: Question, window: Window) -> bool:
     """Whether the window's passage holds the topics the lexicon found in the question (its checked topic words:
-    returns, smugglers, borders, ... in another language, and the public's words for the documents' in English;
-    not the e5 glossary's guesses)."""
+    returns, smugglers, borders, ... and the countries named in another language, and the public's words for the
+    documents' in English; not the e5 glossary's guesses)."""
     topics = {concept for word, concept in question.gloss.items() if concept_of(word, question.language) == concept}
-    if not question.english:
-        topics &= TOPIC_CONCEPTS
+    if not question.english:  # and the countries CLDR names ("Какво казва декларацията за Дания?")
+        topics = (topics & TOPIC_CONCEPTS) | (set(question.gloss.values()) & country_names_english())
     stems = set().union(*(content_stems(t) for t in topics)) if topics else set()
     return bool(stems) and stems <= content_stems(window.chunk.embedding_text)
 

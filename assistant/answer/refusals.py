@@ -21,7 +21,13 @@ import re
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 
-from assistant.answer.lexicon import ADJECTIVE_ENDINGS, CAPITALISES_NOUNS, concept_of, place_adjective
+from assistant.answer.lexicon import (
+    ADJECTIVE_ENDINGS,
+    CAPITALISES_NOUNS,
+    concept_of,
+    country_names_english,
+    place_adjective,
+)
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, TOPIC_FOREIGN, Expects, Kind, Question, names_in
 from assistant.models import Evidence
 from assistant.multilingual import function_words_of
@@ -134,9 +140,14 @@ def _used_as_noun(word: str, text: str) -> bool:
 def _unknown_foreign_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
     """Capitalised words inside a question in another language that neither the corpus holds nor its glossary maps
     ("Perché la Francia ha firmato?" -> "Francia")."""
+    countries = country_names_english()
+    unknown = [  # a country CLDR names that no document has ("über Frankreich"), in any language
+        word
+        for word, english in question.gloss.items()
+        if english in countries and english.lower() not in vocabulary and not _shares_stem(english.lower(), vocabulary)
+    ]
     if question.language in CAPITALISES_NOUNS:
-        return []
-    unknown = []
+        return unknown
     for sentence in re.split(r"(?<=[.!?])\s+", question.standalone.strip()):
         words = re.findall(r"[^\W\d_][\w'’-]*", sentence)
         for run in _capitalised_runs(words):
