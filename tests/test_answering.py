@@ -94,16 +94,8 @@ def test_the_language_comes_from_a_detector(question: str, language: str) -> Non
         ("How long can an entry ban last?", Kind.FACT, Expects.DATE),
         ("When the statement talks about 'our systems', which systems does it mean?", Kind.FACT, None),
         ("When the summit ended, when did the sanctions start?", Kind.FACT, Expects.DATE),
-        # the question words and type nouns of the public's other languages
-        ("Kedy sa lídri znova stretnú?", Kind.FACT, Expects.DATE),
-        ("Welches Land übernimmt die Führung im Kampf gegen die Schleuserbanden?", Kind.FACT, Expects.COUNTRY),
-        ("Kuri ES agentūra bus atsakinga už pilotus?", Kind.FACT, Expects.ORGANISATION),
         ("Which agencies are mentioned?", Kind.LIST, Expects.ORGANISATION),
         ("What does it say about the agencies?", Kind.FACT, None),
-        ("Vilka länder utanför Europa ska man samarbeta med?", Kind.LIST, Expects.COUNTRY),
-        ("Tegen welke smokkelbendes worden precies sancties ingesteld?", Kind.LIST, Expects.NAME),
-        ("Min ippresieda s-summit?", Kind.FACT, Expects.PERSON),
-        ("Cum se numește? (Ce oficial european a participat?)", Kind.FACT, Expects.PERSON),
     ],
 )
 def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind: Kind, expects: Expects) -> None:
@@ -115,6 +107,13 @@ def test_a_question_is_analysed_into_kind_and_expected_type(question: str, kind:
     ("question", "kind", "expects"),
     [
         ("Kuka on Euroopan komission puheenjohtaja?", Kind.FACT, Expects.PERSON),
+        ("Kedy sa lídri znova stretnú?", Kind.FACT, Expects.DATE),
+        ("Welches Land übernimmt die Führung im Kampf gegen die Schleuserbanden?", Kind.FACT, Expects.COUNTRY),
+        ("Kuri ES agentūra bus atsakinga už pilotus?", Kind.FACT, Expects.ORGANISATION),
+        ("Vilka länder utanför Europa ska man samarbeta med?", Kind.LIST, Expects.COUNTRY),
+        ("Tegen welke smokkelbendes worden precies sancties ingesteld?", Kind.LIST, Expects.NAME),
+        ("Min ippresieda s-summit?", Kind.FACT, Expects.PERSON),
+        ("Cum se numește? (Ce oficial european a participat?)", Kind.FACT, Expects.PERSON),
         ("Cine este președintele Comisiei Europene?", Kind.FACT, Expects.PERSON),
         ("Onde decorreu a cimeira?", Kind.FACT, Expects.PLACE),
         ("Kur vyko viršūnių susitikimas?", Kind.FACT, Expects.PLACE),  # Lithuanian "kur" is where, not when

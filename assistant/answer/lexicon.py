@@ -105,6 +105,7 @@ def _country_names(language: str) -> dict[str, str]:
     return names
 
 
+@cache
 def country_names_english() -> frozenset[str]:
     """The English names of the countries above."""
     return frozenset(_country_names("en").values())
