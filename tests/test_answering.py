@@ -1120,3 +1120,75 @@ def test_apart_from_what_the_asker_names_the_documents_must_name_another(bot: As
     assert tools.refused and tools.refusal_reason == Refusal.DETAIL_ABSENT and "other tools" in tools.text
     agencies = bot.ask("Apart from the IOM, which other agencies are named?")  # "the IOM and UNHCR"
     assert not agencies.refused and "UNHCR" in agencies.citations[0].quote
+
+
+def test_a_participle_after_the_noun_asked_for_ends_it() -> None:
+    assert asked_nouns("What are the new pilots and frameworks meant to achieve?") == ["frameworks"]
+    assert asked_nouns("What are the partnerships supposed to do?") == ["partnerships"]
+
+
+def test_countries_agreeing_to_do_something_else_are_not_the_signatories() -> None:
+    assert analyse("Which countries outside Europe have agreed to take people back?").kind is not Kind.AUTHORS
+    assert analyse("Which countries agreed to this statement?").kind is Kind.AUTHORS
+    assert analyse("Which countries agreed?").kind is Kind.AUTHORS
+
+
+def test_the_name_of_whoever_attended_asks_for_a_person(bot: Assistant) -> None:
+    question = analyse("What's the name of the Commission President who attended?")
+    assert question.kind is not Kind.AUTHORS and question.expects is Expects.PERSON
+    answer = bot.ask("What's the name of the Commission President who attended?")
+    assert answer.refused and "Andorra" not in answer.text  # no name given, and not the list of signatories
+    assert bot.ask("Was anyone else present?").analysis.kind is Kind.AUTHORS  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How will they check whether any of this is actually working?",
+        "Hoe gaan de landen meten of de terugkeer van migranten echt efficiënter is geworden?",
+        "Jak będą sprawdzać, czy te działania naprawdę przynoszą efekty?",
+        "What happens if a country does not comply?",
+        "Vad händer om ett land inte håller sig till det som man kommit överens om?",
+        "Mitä tapahtuu, jos joku maa ei toteutakaan sovittuja toimia?",
+    ],
+)
+def test_how_success_is_checked_or_what_follows_a_broken_promise_needs_a_passage_saying_so(
+    bot: Assistant, question: str
+) -> None:
+    answer = bot.ask(question)
+    assert answer.refused, question
+    assert answer.refusal_reason in (Refusal.DETAIL_ABSENT, Refusal.NOT_RELEVANT), question
+
+
+def test_how_a_plan_is_carried_out_is_still_answered(bot: Assistant) -> None:
+    answer = bot.ask("How do they want to manage the external borders?")
+    assert not answer.refused and "external borders" in answer.citations[0].quote
+
+
+def test_whether_a_country_is_among_them_in_other_languages(bot: Assistant) -> None:
+    norway = bot.ask("var norge med på denne erklæringen?")  # no cue but the country itself
+    assert not norway.refused and norway.text.startswith("Nei")
+    united_kingdom = bot.ask("Ir-Renju Unit kien fost il-pajjiżi li ffirmaw?")  # Maltese "fost": among
+    assert not united_kingdom.refused and united_kingdom.text.startswith("Iva")
+    france = bot.ask("Franza kienet fost il-pajjiżi?")
+    assert not france.refused and france.text.startswith("Le")
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Чи йдеться в заяві про біженців?", "uk"),
+        ("Vai paziņojums paredz kvotas migrantu pārdalei?", "lv"),
+        ("Ar deklaracijoje minimas Frontex?", "lt"),
+        ("Ali izjava omenja Frontex?", "sl"),
+        ("Spominje li izjava otvaranje novih radnih mjesta?", "hr"),
+    ],
+)
+def test_a_yes_no_particle_makes_a_yes_no_question(question: str, language: str) -> None:
+    assert analyse(question, language=language).kind is Kind.YES_NO
+
+
+def test_a_greek_word_holding_how_many_inside_it_counts_nothing() -> None:
+    question = "Ποιος είναι με λίγα λόγια ο σκοπός αυτής της κοινής δήλωσης;"  # "σκοπός": purpose
+    assert analyse(question, language="el").kind is not Kind.COUNT
+    assert analyse("Πόσες χώρες υπέγραψαν;", language="el").kind is Kind.COUNT

@@ -35,6 +35,7 @@ from assistant.answer.refusals import (
     other_occasion,
     refusal_text,
     unknown_names,
+    unsaid_detail,
 )
 from assistant.answer.structure import structural_answer
 from assistant.embeddings import Embedder
@@ -292,6 +293,10 @@ class ExtractiveAnswerer:
         foreign = absent_topic_foreign(question, self._holds)
         if foreign:  # "Vad säger uttalandet om arbetskraftsinvandring?": a word no document has
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=foreign)
+        unsaid = unsaid_detail(question)
+        if unsaid and not any(unsaid[1] & content_stems(item.window.chunk.embedding_text) for item in scored[:5]):
+            # "How will they check whether any of this is working?": nothing near it says how
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=unsaid[0])
         missing = absent_asked(question, self._holds)
         if missing:
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=" or ".join(missing))

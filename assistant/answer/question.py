@@ -234,7 +234,7 @@ _NUMBERED = re.compile(r"\b(?:theme|item|point|priority|recommendation|step|numb
 _COUNT = re.compile(
     r"\bhow many\b|\bnumber of\b|\bcount\b|\bcombien\b|\bwie viele\b|\bwieviele\b|\bcu[áa]nt[oa]s\b|\bquant[ieoa]\b|"
     r"\bquantos\b|\bquantas\b|^\W*ile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
-    r"\bkolik\b|\bkoľko\b|\bkoliko\b|πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
+    r"\bkolik\b|\bkoľko\b|\bkoliko\b|(?<!\w)πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
     r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b|\bcé mhéad\b|\bcik daudz\b|\bколку\b|\bкільки\b|"
     r"^\W*ilu\b|\bколико\b|რამდენ",
     re.IGNORECASE,
@@ -320,7 +320,9 @@ _TITLE = re.compile(
 _AUTHORS = re.compile(
     r"\bwho (?:signed|agreed|endorsed|adopted|issued|wrote|made|authored|set out|is behind|are behind|was behind|"
     r"were behind|backed|supports? (?:it|this|the statement))\b|\bsignator|\bwho (?:are|were) the (?:leaders|authors|"
-    r"signatories|countries)\b|\bwhich (?:countries|leaders|governments|states|nations)\b.*\b(?:signed|agreed|"
+    r"signatories|countries)\b|\bwhich (?:countries|leaders|governments|states|nations)\b.*\b(?:signed|"
+    # agreed to the statement, not "agreed to take people back"
+    r"agreed(?!\s+to\s+(?!(?:it|this|that|the\s+(?:statement|declaration|text|document))\b)[a-z])|"
     r"endorsed|adopted|behind|set out|involved|took part|participat)|\bwho (?:was|were) (?:there|involved|present)\b|"
     r"\bwho(?:'s| is) involved\b|\bunterzeichn|\bsignataire|\bfirmant|\bfirmat|\bsygnatariu|\bondertekend|"
     r"\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
@@ -349,6 +351,13 @@ _WHO_ELSE_FOREIGN = (
     r"друг\w*|još|veel|vēl|eile|annar|ещё|oltre|außer|outre|además|além|poza|naast)"
 )
 PRESENT_FOREIGN = re.compile(rf"(?<!\w){_PRESENT_FOREIGN}", re.IGNORECASE)  # "War Frankreich anwesend?"
+# "among" in the public's other languages: "Ir-Renju Unit kien fost il-pajjiżi ...?", "Est-elle parmi eux ?"
+AMONG_FOREIGN = re.compile(
+    r"(?<!\w)(?:unter den|zu den|parmi|entre (?:los|las|os|as|eles|ellos)|tra (?:i|gli|le|loro)|fra (?:i|gli|le)|"
+    r"onder de|blandt|bland|blant|joukossa|wśród|mezi|medzi|među|printre|között|μεταξύ|сред|серед|среди|tarp|"
+    r"starp|vidū|hulgas|fost|i measc|meðal)(?!\w)",
+    re.IGNORECASE,
+)
 _ANYONE_ELSE_FOREIGN = re.compile(
     rf"(?<!\w){_WHO_ELSE_FOREIGN}(?!\w).{{0,60}}(?<!\w){_PRESENT_FOREIGN}|"
     rf"(?<!\w){_PRESENT_FOREIGN}.{{0,60}}(?<!\w){_WHO_ELSE_FOREIGN}(?!\w)",
@@ -703,6 +712,18 @@ def _verb_first(text: str, language: str) -> bool:
     return starters is not None and text.rstrip().endswith("?") and len(tokens) >= 3 and tokens[0] not in starters
 
 
+# Particles that make a yes/no question in the public's other languages: first ("Чи йдеться ...?", "Vai paziņojums
+# ...?", "Ar deklaracijoje ...?", "Ali izjava ...?") or right after the verb ("Spominje li izjava ...?")
+_YES_NO_FIRST = {"uk": "чи", "be": "ці", "lv": "vai", "lt": "ar", "sl": "ali", "et": "kas", "mk": "дали", "ga": "an"}
+_YES_NO_SECOND = {"hr": "li", "bs": "li", "sr": "li", "sl": "li", "bg": "ли", "mk": "ли", "ru": "ли", "sh": "li"}
+
+
+def _yes_no_particle(text: str, language: str) -> bool:
+    tokens = re.findall(r"[^\W\d_]+", text.lower())
+    first, second = _YES_NO_FIRST.get(language), _YES_NO_SECOND.get(language)
+    return len(tokens) >= 3 and (tokens[0] == first or tokens[1] == second)
+
+
 def kind_of(text: str, language: str) -> Kind:
     """The question's kind, from cues in its wording (English fullest; main cues in other languages)."""
     stripped = text.strip()
@@ -719,8 +740,8 @@ def kind_of(text: str, language: str) -> Kind:
     if _SUMMARY.search(stripped) and (language == "en" or ordinal_of(stripped, language) is None):
         return Kind.SUMMARY  # not "O čemu govori treća tema?": what the third theme says
     present = language != "en" and _ANYONE_ELSE_FOREIGN.search(stripped) and not _COUNT.search(stripped)
-    if _ANYONE_ELSE.search(stripped) or present:
-        return Kind.AUTHORS  # "Was anyone else present?": who was there, all of them
+    if (_ANYONE_ELSE.search(stripped) or present) and expects_of(stripped, Kind.FACT) is not Expects.PERSON:
+        return Kind.AUTHORS  # "Was anyone else present?"; not "the name of the Commission President who attended?"
     if (
         _AUTHORS.search(stripped)
         and not _COUNT.search(stripped)
@@ -741,6 +762,8 @@ def kind_of(text: str, language: str) -> Kind:
     # a word that opens no yes/no question in that language (a question word, a preposition: German "Was ...?")
     question_word = bool(opener) and opener[0] in _NOT_VERB_FIRST_WORDS.get(language, frozenset())
     if (_YES_NO.search(stripped) and not question_word) or _verb_first(stripped, language):
+        return Kind.YES_NO
+    if _yes_no_particle(stripped, language):
         return Kind.YES_NO
     if _LIST.search(stripped):
         return Kind.LIST
@@ -811,6 +834,11 @@ _BREAKS = frozenset(
     "of in at on for from with to by about under among between during within against that which who whose "
     "this these it they one ones else".split()
 )
+# A participle after the noun asked for ends it: "what are the new pilots meant to achieve?" asks of the pilots
+_PARTICIPLES = frozenset(
+    "meant supposed intended expected designed aimed planned going set used needed required called named listed "
+    "mentioned said given put taken".split()
+)
 _LEADS = frozenset("and so but then also in at on for by from with to under of during".split())
 _KIND_OF = frozenset("kind kinds type types sort sorts form forms".split())
 _DETERMINERS = frozenset("the a an its their his her this that these those our".split())
@@ -850,7 +878,7 @@ def asked_nouns(text: str) -> list[str]:
     span: list[str] = []
     ended_by = ""
     for token in rest:
-        if token in _AUXILIARIES or token in _BREAKS:
+        if token in _AUXILIARIES or token in _BREAKS or (token in _PARTICIPLES and span):
             ended_by = "aux"
             break
         if token in _DETERMINERS:
@@ -960,7 +988,7 @@ def listed_asked(text: str, gloss: Mapping[str, str], language: str) -> str | No
     return next(iter(listed))
 
 
-def _foreign_kind(kind: Kind, concepts: set[str], named: str | None) -> Kind:
+def _foreign_kind(kind: Kind, concepts: set[str], named: str | None, text: str = "") -> Kind:
     """The kind of a question in another language, from the document words its words mean (the lexicon's and the
     glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" or "¿Está
     España entre los firmantes?" whether a country (`named`) is among the signatories."""
@@ -968,6 +996,8 @@ def _foreign_kind(kind: Kind, concepts: set[str], named: str | None) -> Kind:
         return Kind.TITLE
     if kind in (Kind.FACT, Kind.LIST, Kind.AUTHORS) and "signatories" in concepts and named:
         return Kind.YES_NO
+    if kind in (Kind.FACT, Kind.LIST) and named in country_names_english() and AMONG_FOREIGN.search(text):
+        return Kind.YES_NO  # "Ir-Renju Unit kien fost il-pajjiżi li ffirmaw?": whether it is among them
     return kind
 
 
@@ -1024,7 +1054,8 @@ def analyse(
     if kind is Kind.COUNT and expects_of(resolved, Kind.FACT) is Expects.AMOUNT:
         kind = Kind.FACT  # "Combien d'argent ...?": an amount, not a count of the document's items
     if language != "en" and not asks_person:
-        kind = _foreign_kind(kind, set(glossed.values()), named_foreign)  # not "Italy's prime minister's name"
+        # not "Italy's prime minister's name"
+        kind = _foreign_kind(kind, set(glossed.values()), named_foreign, resolved)
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     third_countries = ordinal_of(resolved, language) == 3 and "countries" in glossed.values()
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and (not listed or third_countries):

@@ -289,6 +289,47 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
     return missing if missing and len(missing) == len(asked) else []
 
 
+# Details a plan often leaves out, asked in any of the public's languages: how its success will be checked, and what
+# happens to a party that does not keep to it. Each with the words a passage would need to say it.
+_HOW_CHECKED = re.compile(
+    r"\bhow\b.{0,50}\b(?:measur\w*|check\w*|monitor\w*|evaluat\w*|assess\w*|track\w*|verif\w*|know (?:if|whether)|"
+    r"tell (?:if|whether))|\bwho\b.{0,30}\b(?:monitor|evaluate|assess|check)s?\b|"
+    # other languages: to measure, to check, to evaluate (with a "how" or "whether" nearby)
+    r"(?<!\w)(?:messen|überprüf\w*|kontrollier\w*|evaluier\w*|mesur\w*|vérifi\w*|évalu\w*|medir\w*|medirá\w*|"
+    r"comprobar\w*|evaluar\w*|misur\w*|valutar\w*|verificar\w*|avaliar\w*|meten|nagaan|controleren|"
+    r"mäta|mäter|utvärder\w*|måle|evaluere|mitata|mitataan|arvioi\w*|sprawdz\w*|sprawdzać|mierz\w*|zmierz\w*|"
+    r"ocenia\w*|měřit|ověř\w*|vyhodnot\w*|merať|overi\w*|mérni|mérik|ellenőriz\w*|măsur\w*|verifica\w*|"
+    r"μετρ\w*|αξιολογ\w*|измерва\w*|оценява\w*|вимірю\w*|перевіря\w*|mjeri\w*|provjer\w*|meriti|preveri\w*|"
+    r"mõõt\w*|kontrolli\w*|mērī\w*|pārbaud\w*|matuo\w*|tikrin\w*)(?!\w)",
+    re.IGNORECASE,
+)
+_IF_NOT_KEPT = re.compile(
+    r"\bwhat (?:happens|will happen|would happen|is going to happen)\b.{0,20}\b(?:if|when)\b|"
+    r"\bconsequences?\b.{0,40}\b(?:not|fail\w*|refus\w*|break\w*|don't|doesn't|won't)\b|"
+    r"(?<!\w)(?:was passiert|was geschieht|que se passe-t-il|qu'arrive-t-il|qué pasa|qué sucede|qué ocurre|"
+    r"cosa succede|che succede|o que acontece|wat gebeurt er|vad händer|hvad sker der|hvad sker|hva skjer|"
+    r"mitä tapahtuu|co się stanie|co będzie|co se stane|čo sa stane|mi történik|ce se întâmplă|τι θα συμβεί|"
+    r"τι γίνεται|какво ще стане|що буде|що станеться|što se događa|što će se dogoditi|šta se dešava|"
+    r"kaj se zgodi|mis juhtub|kas notiks|kas bus|kas nutiks)(?!\w)",
+    re.IGNORECASE,
+)
+_CHECK_WORDS = frozenset(
+    content_stems("measure measured monitoring evaluation evaluate assessment indicators benchmark tracking verify")
+)
+_CONSEQUENCE_WORDS = frozenset(content_stems("consequences penalty penalties infringement suspend fines punish"))
+
+
+def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
+    """A detail plans often leave out that the question asks for ("how will they check it is working?", "what
+    happens if a country doesn't comply?"), named for the refusal, with the word stems a passage must hold to say it."""
+    text = question.standalone
+    if _IF_NOT_KEPT.search(text):
+        return "consequences", _CONSEQUENCE_WORDS
+    if question.kind in (Kind.WHY_HOW, Kind.FACT, Kind.YES_NO) and _HOW_CHECKED.search(text):
+        return "measures of success", _CHECK_WORDS
+    return None
+
+
 # "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
 _ABOUT_FOREIGN = re.compile(
     r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
+from assistant.answer.lexicon import country_names_english
 from assistant.answer.outline import Enumeration, Outline, OutlineList
 from assistant.answer.question import BODY_CUE, ORDINAL_WORDS, PRESENT_FOREIGN, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
@@ -560,7 +561,9 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
             frame=Frame(framing.MEMBER, subject=subject),
         )
     cue = _MEMBERSHIP_CUE.search(question.standalone) or PRESENT_FOREIGN.search(question.standalone)
-    if not cue and "signatories" not in question.gloss.values():
+    # in another language a country the documents do not have, asked of yes or no ("var norge med på ...?"), is no
+    country = not question.english and subject in country_names_english()
+    if not cue and not country and "signatories" not in question.gloss.values():
         return None
     main = _main_enumeration(outlines)
     if main is None:
