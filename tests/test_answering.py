@@ -1192,3 +1192,45 @@ def test_a_greek_word_holding_how_many_inside_it_counts_nothing() -> None:
     question = "Ποιος είναι με λίγα λόγια ο σκοπός αυτής της κοινής δήλωσης;"  # "σκοπός": purpose
     assert analyse(question, language="el").kind is not Kind.COUNT
     assert analyse("Πόσες χώρες υπέγραψαν;", language="el").kind is Kind.COUNT
+
+
+def test_pointing_back_mid_question_or_at_a_straight_quoted_answer_is_a_follow_up() -> None:
+    returns = [("What do they say about sending people back?", 'They call for "an unequivocal approach to returns".')]
+    question, rewritten = standalone_question(
+        "Will the countries agree on shared rules for that, or each do their own thing?", returns
+    )
+    assert rewritten and "returns" in question
+    last = [("What's the last theme?", 'The last theme is to "Put innovation at the heart of migration reform".')]
+    question, rewritten = standalone_question("what sort of new stuff do they have in mind for it?", last)
+    assert rewritten and "innovation" in question
+
+
+def test_a_strategy_is_what_the_documents_propose_not_a_detail_they_lack(bot: Assistant) -> None:
+    overview = bot.ask("What's their big-picture strategy for dealing with illegal migration?")
+    assert not overview.refused and "whole-of-route" in overview.text  # an overview quotes the sentence whole
+    smugglers = bot.ask("What strategy do they propose against smugglers?")
+    assert not smugglers.refused and "smugglers" in smugglers.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which smuggling gangs or people will actually be put under sanctions?",
+        "What visa measures exactly, like no longer issuing visas to officials, would be used to push countries?",
+        "Aké konkrétne sankcie sa uvalia na pašerácke gangy?",
+    ],
+)
+def test_which_ones_exactly_needs_them_spelled_out(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT, question
+    assert answer.citations  # what it does say on the topic
+
+
+def test_which_ones_exactly_is_answered_where_they_are_listed(bot: Assistant) -> None:
+    tools = bot.ask("Which tools exactly do they want to use for returns?")  # "the tools available including ..."
+    assert not tools.refused and "diplomatic and visa leverage" in tools.citations[0].quote
+    agencies = bot.ask("Which agencies exactly are mentioned?")
+    assert not agencies.refused and "UNHCR" in agencies.text
+    police = bot.ask("Qu'est-ce qu'ils prévoient concrètement pour la police et les services de sécurité ?")
+    assert not police.refused  # "concrètement" says how they plan, not which of something
+    assert asked_nouns("Which agencies exactly are mentioned?") == ["agencies"]

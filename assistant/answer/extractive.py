@@ -68,7 +68,9 @@ _TOPIC = re.compile(
     r"\b(?:say|says|said|tell me|write|writes|position|stance|view|views) (?:about|on|regarding)\b|\bwhat about\b|"
     r"\babout\s+\S+\s*\??$|^\W*\w+\W*$|\bwhat else\b|\banything (?:else|more)\b|"
     # "what do they say?" closing a question ("external borders management, what do they say?")
-    r"\bwhat (?:do|does|did) (?:they|it|the \w+) (?:say|write|state)\W*$",
+    r"\bwhat (?:do|does|did) (?:they|it|the \w+) (?:say|write|state)\W*$|"
+    # an overview ("their big-picture strategy", "their overall approach"): what they say on it, not one clause
+    r"\b(?:big[- ]picture|overall|overarching|in general|broadly speaking)\b",
     re.IGNORECASE,
 )
 TYPED_REACH = 0.3  # how far below the best a window sharing a focus word may be, for a typed question
@@ -353,6 +355,11 @@ class ExtractiveAnswerer:
         if specifics and not any(_spells_out(w.sentence.text, specifics.group("thing")) for w in chosen):
             thing = specifics.group("thing")  # "what exactly are the common principles?": named, never spelled out
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=thing)
+        exact = _exactly_asked(question)
+        if exact and not any(_spells_out(w.sentence.text, thing) for w in chosen for thing in exact):
+            # "Which smuggling gangs will actually be put under sanctions?", "Aké konkrétne sankcie ...?": which ones,
+            # by name or description, not only that there are some
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=exact[0])
         singled = _SINGLED_OUT.search(question.standalone) if question.english and expects is None else None
         if singled and not any(_names_instances(w.sentence.text, singled.group("noun")) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
@@ -532,6 +539,9 @@ class ExtractiveAnswerer:
         best_chunk = next(item.window.chunk for item in scored if item.window in chosen)
         if best_chunk.kind == "bullet":  # a chosen clause of the item keeps the rest of its sentence ("such as ...")
             chosen = [Window(w.chunk, w.sentence, w.sentence) if w.chunk.id == best_chunk.id else w for w in chosen]
+        # elsewhere a clause of a sentence short enough to read whole is read whole ("the need for a 'whole-of-route
+        # approach', and for innovative solutions ...")
+        chosen = [Window(w.chunk, w.sentence, w.sentence) if _readable(w.sentence) else w for w in chosen]
         taken = {w.sentence for w in chosen}
         for item in scored:
             window = item.window
@@ -587,6 +597,7 @@ _KINDS_OF = re.compile(
     re.IGNORECASE,
 )
 _DESCRIBING_AFTER = re.compile(r"^\s*(?:such as|like|including|that|which|:|\()", re.IGNORECASE)
+_LISTED_AFTER = re.compile(r"^\s+[a-z]+\s+(?:such as|like|including|namely)\b")  # "tools available including ..."
 _NOT_DESCRIBING = frozenset("the a an of and or to for with its their our this these those all any some".split())
 
 
@@ -624,6 +635,34 @@ _SPECIFICS = re.compile(
 )
 
 
+# "which X ... exactly / actually / concretely" in the public's languages: the X themselves are asked for
+_EXACTLY = re.compile(
+    r"(?<!\w)(?:exactly|precisely|specifically|concretely|actually|in particular|genau|konkret\w*|exactement|"
+    r"précisément|concrètement|exactamente|concretamente|precisamente|esattamente|precisamente|precies|concreet|"
+    r"precis|eksakt|dokładnie|konkretnie|přesně|konkrétn\w*|presne|pontosan|exact|concret\w*|ακριβώς|"
+    r"συγκεκριμέν\w*|точно|конкретн\w*|natančno|tačno|točno|täpselt|konkreetse\w*|tieši|konkrēt\w*|tiksliai|"
+    r"konkreči\w*|tarkalleen|tarkkaan|täsmälleen)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _exactly_asked(question: Question) -> list[str]:
+    """What a question asks for exactly ("which gangs exactly", "Aké konkrétne sankcie"): in English the noun it asks
+    for, in another language the document words the glossary and lexicon read in it (one of them must be spelled
+    out). Empty when it asks nothing exactly, or for a count, a yes or no, or a part of the document's structure."""
+    match = _EXACTLY.search(question.standalone)
+    if question.kind not in (Kind.FACT, Kind.LIST) or match is None:
+        return []
+    if question.english:
+        return [n for n in question.asked if not content_stems(n) <= _GENERIC_STEMS]
+    # the word it qualifies, right before or after it ("konkrétne sankcie", "Organisationen genau"), not a verb's
+    # manner ("Qu'est-ce qu'ils prévoient concrètement pour la police ?")
+    before = words(question.standalone[: match.start()])[-1:]
+    after = words(question.standalone[match.end() :])[:1]
+    glossed = [question.gloss.get(w, "") for w in before + after]
+    return [w for w in glossed if w.islower() and not content_stems(w) <= _GENERIC_STEMS]
+
+
 # "Apart from X, which other Y ...?": Y besides the X the asker already has
 _APART_FROM = re.compile(
     r"^\W*(?:apart from|besides|other than|aside from|except(?: for)?|beyond)\s+(?P<given>[^,?]{3,80}),\s*"
@@ -658,7 +697,7 @@ def _spells_out(sentence: str, thing: str) -> bool:
     """Whether a sentence says what `thing` is: a list or description right after it ("agencies like the IOM",
     "themes: ..."), not only its name ("common principles using all the tools")."""
     head = thing.split()[-1]
-    return any(_DESCRIBING_AFTER.match(after) for _, after in _around(sentence, head))
+    return any(_DESCRIBING_AFTER.match(after) or _LISTED_AFTER.match(after) for _, after in _around(sentence, head))
 
 
 def _describes(sentence: str, noun: str, question: str) -> bool:
@@ -840,6 +879,13 @@ def _to_sentence_end(window: Window) -> Window:
     text = window.sentence.text[window.span.start - window.sentence.start :].rstrip()
     span = Span(start=window.span.start, end=window.span.start + len(text), text=text)
     return Window(window.chunk, span, window.sentence) if span.end <= end else window
+
+
+READABLE_WORDS = 40  # a sentence this short is quoted whole for a topic question
+
+
+def _readable(sentence: Span) -> bool:
+    return len(sentence.text.split()) <= READABLE_WORDS
 
 
 def _phrase(window: Window) -> str:

@@ -54,7 +54,7 @@ _PRONOUN = re.compile(
 )
 _SHORT = re.compile(r"^\W*(?:\S+\s+){0,4}\S+\W*$")
 _BEFORE = re.compile(r"\b(?:before|previous|preceding|prior)\b", re.IGNORECASE)
-_QUOTED = re.compile(r"“([^”]{3,200})”")
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")  # curly, or straight as people type them
 _HOW_MANY_BARE = re.compile(
     r"^\W*(?:and\s+)?how many(?:\s+(?:are there|is that|in total|altogether|of them|total))*\W*$", re.I
 )
@@ -98,9 +98,10 @@ def _content(question: str) -> list[str]:
     return focus_terms(question)
 
 
-# "... matter for that?", "does that part ...", "about these": pointing back at what was just said, however long
+# "... matter for that?", "shared rules for that, or ...?", "does that part ...", "about these": pointing back at what
+# was just said, however long
 _POINTING_BACK = re.compile(
-    r"\b(?:for|about|on|with|behind|against|from|to)\s+(?:that|this|those|these|them)\s*[?.!]*\s*$|"
+    r"\b(?:for|about|on|with|behind|against|from|to|in)\s+(?:that|this|those|these|them|it)\s*(?:[?.!]*\s*$|,)|"
     r"\b(?:that|this|the same)\s+(?:part|point|theme|section|item|bullet|passage|sentence|commitment|step|idea|"
     r"measure|approach)\b",
     re.IGNORECASE,

@@ -878,7 +878,7 @@ def asked_nouns(text: str) -> list[str]:
     span: list[str] = []
     ended_by = ""
     for token in rest:
-        if token in _AUXILIARIES or token in _BREAKS or (token in _PARTICIPLES and span):
+        if token in _AUXILIARIES or token in _BREAKS or ((token in _PARTICIPLES or token in _EMPHASIS) and span):
             ended_by = "aux"
             break
         if token in _DETERMINERS:

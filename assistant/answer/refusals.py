@@ -262,8 +262,8 @@ _DETAIL_WORDS = {
 
 # Nouns a "what/which X" question may ask for without the documents using the word: what any statement is made of
 _GENERIC_ASKED = content_stems(
-    """thing things measure measures step steps action actions point points issue issues topic topics aspect
-    aspects idea ideas goal goals aim aims purpose purposes role roles approach approaches way ways part parts
+    """thing things strategy strategies tactic tactics vision measure measures step steps action actions point points
+    issue issues topic topics aspect aspects idea ideas goal goals aim aims purpose purposes role roles approach approaches way ways part parts
     commitment commitments proposal proposals plan plans solution solutions area areas detail details information
     example examples reason reasons problem problems challenge challenges message messages statement document text
     declaration theme themes priority priorities word words name names element elements means method methods policy
