@@ -263,18 +263,18 @@ _DETAIL_WORDS = {
 # Nouns a "what/which X" question may ask for without the documents using the word: what any statement is made of
 _GENERIC_ASKED = content_stems(
     """thing things strategy strategies tactic tactics vision measure measures step steps action actions point points
-    issue issues topic topics aspect aspects idea ideas goal goals aim aims purpose purposes role roles approach approaches way ways part parts
-    commitment commitments proposal proposals plan plans solution solutions area areas detail details information
-    example examples reason reasons problem problems challenge challenges message messages statement document text
-    declaration theme themes priority priorities word words name names element elements means method methods policy
-    policies principle principles position positions view views stance outcome outcomes result results decision
-    decisions agreement agreements promise promises pledge pledges objective objectives focus content contents
-    subject subjects matter matters kind kinds type types sort sorts role context background response responses
-    initiative initiatives effort efforts change changes emphasis tone language sentence paragraph section
-    sections list item items summit meeting event official officials person persons people participant
-    participants representative representatives member members actor actors partner partners quality qualities
-    characteristic characteristics feature features property properties condition conditions criteria criterion
-    requirement requirements standard standards"""
+    issue issues topic topics aspect aspects idea ideas goal goals aim aims purpose purposes role roles approach
+    approaches way ways part parts commitment commitments proposal proposals plan plans solution solutions area
+    areas detail details information example examples reason reasons problem problems challenge challenges
+    message messages statement document text declaration theme themes priority priorities word words name names
+    element elements means method methods policy policies principle principles position positions view views
+    stance outcome outcomes result results decision decisions agreement agreements promise promises pledge
+    pledges objective objectives focus content contents subject subjects matter matters kind kinds type types
+    sort sorts role context background response responses initiative initiatives effort efforts change changes
+    emphasis tone language sentence paragraph section sections list item items summit meeting event official
+    officials person persons people participant participants representative representatives member members actor
+    actors partner partners quality qualities characteristic characteristics feature features property
+    properties condition conditions criteria criterion requirement requirements standard standards"""
 )
 ASKED_SYNONYM = 0.68  # MiniLM cosine of a corpus word that says what an asked-for noun says ("nations" ~ "countries")
 
