@@ -15,7 +15,7 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import lexicon_gloss, reworded
 from assistant.answer.outline import build_outline
-from assistant.answer.question import Expects, Kind, analyse, asked_nouns, detect_language, respell
+from assistant.answer.question import Expects, Kind, analyse, asked_nouns, detect_language, ordinal_of, respell
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
 from assistant.answer.refusals import Refusal, unknown_names
 from assistant.chunking import chunk_document
@@ -1234,3 +1234,21 @@ def test_which_ones_exactly_is_answered_where_they_are_listed(bot: Assistant) ->
     police = bot.ask("Qu'est-ce qu'ils prévoient concrètement pour la police et les services de sécurité ?")
     assert not police.refused  # "concrètement" says how they plan, not which of something
     assert asked_nouns("Which agencies exactly are mentioned?") == ["agencies"]
+
+
+def test_who_did_it_first_is_no_position_in_a_list() -> None:
+    assert analyse("Který z lídrů s touto iniciativou přišel jako první?", language="cs").kind is not Kind.ORDINAL
+    assert ordinal_of("Wer hat das als Erster vorgeschlagen?", "de") is None
+    assert ordinal_of("Welches Land wird in der Liste als erstes genannt?", "de") == 1  # where it stands in a list
+    assert ordinal_of("Jaké je první téma?", "cs") == 1
+
+
+def test_what_it_says_about_an_unknown_topic_in_another_language_is_not_a_list(bot: Assistant) -> None:
+    for question in (
+        "Ko paziņojums saka par ģimenes atkalapvienošanu?",  # e5 reads "reunification" as the conventions
+        "Çfarë thotë deklarata për marrjen e shtetësisë nga emigrantët?",  # Albanian "për": about
+    ):
+        answer = bot.ask(question)
+        assert answer.refused and answer.refusal_reason == Refusal.NOT_MENTIONED, question
+    countries = bot.ask("Ko paziņojums saka par valstīm?")
+    assert not countries.refused

@@ -668,6 +668,26 @@ _QUESTION_OPENERS = frozenset(
 )
 
 
+# "first" saying who did something before the others, in the public's other languages ("als Erster", "en premier")
+_ADVERBIAL_FIRST = re.compile(
+    r"(?<!\w)(?:als erste[rns]?|zuerst|en premier|per prim[oa]|por primera vez|em primeiro lugar|primeiro|"
+    r"als eerste|jako pierwsz[yaei]|jako první|ako prv[ýáí]|kao prv[iao]|kot prv[ia]|som först[ae]?|"
+    r"som den første|som de første|ensimmäisenä|elsőként|primul care|πρώτ[οη]ς? που|първ(?:и|а) от|першим|"
+    r"pirmais|pirmasis|esimesena)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+# ... unless it is where something stands in a list ("Welches Land wird in der Liste als erstes genannt?")
+_LISTING = re.compile(
+    r"(?<!\w)(?:list\w*|named|mentioned|genannt|aufgeführt|erwähnt|nommé\w*|cité\w*|mencionad\w*|nombrad\w*|"
+    r"menzionat\w*|elencat\w*|citat\w*|genoemd|vermeld|wymienion\w*|uveden\w*|jmenován\w*|nämn\w*|nævnt|nevnt|"
+    r"mainit\w*|említ\w*|menționat\w*|αναφέρ\w*|споменат\w*|згадан\w*|navedeno|naveden\w*|seznam\w*|lista\w*|"
+    r"liste\w*|lijst\w*|luettel\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def ordinal_of(text: str, language: str | None = None) -> int | None:
     """The position a text asks for: 1..5 from ordinal words in many languages, -1 for 'last', None if none."""
     numbered = _NUMBERED.search(text)
@@ -677,6 +697,8 @@ def ordinal_of(text: str, language: str | None = None) -> int | None:
         match = _ENGLISH_ORDINAL.search(text.strip())
         word = next((g for g in match.groups() if g), "") if match else ""
         return _ENGLISH_POSITIONS.get(word.lower())
+    if _ADVERBIAL_FIRST.search(text) and not _LISTING.search(text):
+        return None  # "Který z lídrů přišel jako první?": who did it first, not the first of a list
     found = [(m.start(), n) for n, pattern in _ORDINAL_RE.items() if (m := pattern.search(text))]
     if _LAST_RE.search(text):
         m = _LAST_RE.search(text)
@@ -1069,7 +1091,8 @@ def analyse(
         list_noun = next((n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS), None)
     elif kind is Kind.ORDINAL and list_noun is None and language == "en":
         list_noun = next(iter(asked_nouns(resolved)), None)  # "Which theme is listed last?"
-    if language != "en" and kind in (Kind.FACT, Kind.LIST) and list_noun is None:
+    # not "Ko paziņojums saka par ģimenes atkalapvienošanu?": what it says about something, whatever e5 read in it
+    if language != "en" and kind in (Kind.FACT, Kind.LIST) and list_noun is None and not TOPIC_FOREIGN.search(resolved):
         asked_list = listed_asked(resolved, glossed, language)
         if asked_list is not None:  # "Welke landen worden genoemd?" asks for the list of countries
             kind, list_noun = Kind.LIST, asked_list

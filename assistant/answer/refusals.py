@@ -332,7 +332,7 @@ def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
 
 # "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
 _ABOUT_FOREIGN = re.compile(
-    r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|"
+    r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|për|"
     r"peri|περί|pri)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
@@ -349,7 +349,7 @@ def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str
     """What a question in another language asks about ("Vad säger uttalandet om arbetskraftsinvandring?", "Mida
     ütleb avaldus lõimumise kohta?"), when neither the glossary nor the lexicon reads the first word of it as a word
     of the documents and no document holds it as it is."""
-    if question.english or question.kind is not Kind.FACT:
+    if question.english or question.kind not in (Kind.FACT, Kind.LIST):
         return None
     topic = TOPIC_FOREIGN.search(question.text)
     if topic is None:
