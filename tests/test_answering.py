@@ -1252,3 +1252,25 @@ def test_what_it_says_about_an_unknown_topic_in_another_language_is_not_a_list(b
         assert answer.refused and answer.refusal_reason == Refusal.NOT_MENTIONED, question
     countries = bot.ask("Ko paziņojums saka par valstīm?")
     assert not countries.refused
+
+
+def test_each_other_in_icelandic_and_finnish_ko_questions() -> None:
+    assert ordinal_of("Lofuðu ríkin að styðja hvert annað?", "is") is None  # "each other", not "the second"
+    assert ordinal_of("Hvert er annað þemað?", "is") == 2
+    assert analyse("Aikovatko maat houkutella lisää työvoimaa?", language="fi").kind is Kind.YES_NO
+    assert analyse("Montako teemaa on?", language="fi").kind is Kind.COUNT
+
+
+def test_who_is_responsible_in_another_language_needs_a_body_or_person_named(bot: Assistant) -> None:
+    for question in (
+        "Kas konkrečiai bus atsakingas už sankcijų taikymą kontrabandininkams?",
+        "Wer ist für die Rückführungen zuständig?",
+    ):
+        answer = bot.ask(question)
+        assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT, question
+
+
+def test_that_named_one_is_the_item_of_the_list_the_conversation_is_on() -> None:
+    themes = [("What are the main themes?", "Five key themes, including “Strengthen migration management ...”.")]
+    question, rewritten = standalone_question("On that earliest-opportunity one, what projects does it cover?", themes)
+    assert rewritten and "the earliest-opportunity theme" in question

@@ -347,8 +347,9 @@ class ExtractiveAnswerer:
             # "Apart from diplomatic and visa leverage, which other tools?": it names those, no others
             other = f"other {apart.group('kind')}"
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=other)
-        responsible = _RESPONSIBLE.search(question.standalone) if question.english else None
-        if responsible and not any(_NAMED_AGENT.search(w.span.text) for w in chosen):
+        responsible = (_RESPONSIBLE if question.english else _RESPONSIBLE_FOREIGN).search(question.standalone)
+        responsible = responsible if question.kind is not Kind.YES_NO else None
+        if responsible and not any(self._names_agent(w.span.text, question) for w in chosen):
             # "who decides whether a pilot counts as fair?": a quote that names no one does not say who
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, expects=Expects.ORGANISATION)
         specifics = _SPECIFICS.search(question.standalone) if question.english else None
@@ -377,6 +378,17 @@ class ExtractiveAnswerer:
             text = f"Yes: {text}"
             lead = framing.YES_QUOTE
         return Draft(text, False, citations, best_cosine, frame=Frame(lead, by_document=several))
+
+    @staticmethod
+    def _names_agent(text: str, question: Question) -> bool:
+        """Whether a quote names someone who could be in charge: a name past its first word (English), a body or a
+        person (another language, whose quotes are longer: "the European Convention" is no one)."""
+        if question.english:
+            return _NAMED_AGENT.search(text) is not None
+        asked = question.standalone
+        return bool(
+            expected_matches(Expects.ORGANISATION, text, asked) or expected_matches(Expects.PERSON, text, asked)
+        )
 
     def _detail_absent(
         self,
@@ -688,6 +700,14 @@ _RESPONSIBLE = re.compile(
     r"(?:decides?|determines?|draws? up|drafts?|leads?|oversees?|monitors?|supervises?|enforces?|implements?|"
     r"approves?|funds?|finances?|pays?|coordinates?|chairs?|responsible|in charge|imposes?|carr(?:y|ies) out|"
     r"administers?|handles?|runs?|sets? up|takes? the lead)\b",
+    re.IGNORECASE,
+)
+# "responsible / in charge" in the public's other languages ("Kas bus atsakingas už ...?", "Wer ist zuständig ...?")
+_RESPONSIBLE_FOREIGN = re.compile(
+    r"(?<!\w)(?:verantwortlich\w*|zuständig\w*|responsables?|responsabil[ei]\w*|verantwoordelijk\w*|"
+    r"odpowiedzialn\w*|odpovědn\w*|zodpovedn\w*|felelős\w*|υπεύθυν\w*|отговорн\w*|відповідальн\w*|"
+    r"ответственн\w*|odgovor\w*|vastutav\w*|atbildīg\w*|atsaking\w*|ansvarig\w*|ansvarlig\w*|vastuussa|"
+    r"vastaa|ábyrg\w*|freagrach)(?!\w)",
     re.IGNORECASE,
 )
 _NAMED_AGENT = re.compile(r"(?<=\w[\s,])\s*(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # a name past the first word

@@ -103,9 +103,12 @@ def _content(question: str) -> list[str]:
 _POINTING_BACK = re.compile(
     r"\b(?:for|about|on|with|behind|against|from|to|in)\s+(?:that|this|those|these|them|it)\s*(?:[?.!]*\s*$|,)|"
     r"\b(?:that|this|the same)\s+(?:part|point|theme|section|item|bullet|passage|sentence|commitment|step|idea|"
-    r"measure|approach)\b",
+    r"measure|approach)\b|"
+    r"\b(?:that|this)\s+(?:[\w-]+\s+){1,2}one\b",  # "on that earliest-opportunity one"
     re.IGNORECASE,
 )
+# "that earliest-opportunity one": the item of the list the conversation is on, named by the asker's words for it
+_THAT_ONE = re.compile(r"\b(?:that|this)\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)\s+one\b", re.IGNORECASE)
 
 
 def leans_on_history(question: str) -> bool:
@@ -240,6 +243,10 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     if ordinal is not None:
         return ordinal, True
     noun = _list_noun(previous) or _conversation_noun(history)
+    that_one = _THAT_ONE.search(question)
+    if that_one and noun and content_stems(noun) & LISTED_NOUN_STEMS:
+        named = f"the {that_one.group('what')} {_singular(noun)}"
+        return f"{question[: that_one.start()]}{named}{question[that_one.end() :]}", True
     if _HOW_MANY_BARE.match(question) and noun:
         return f"How many {_plural(noun)} are there?", True
     them = _WHAT_ARE_THEY.match(question)

@@ -190,7 +190,8 @@ _ORDINALS: dict[int, str] = {
     1: r"first|1st|erste[nmrs]?|premi[eè]re?|primer[oa]?|prim[oa]|pierwsz\w*|eerste|f[øo]rste|första|ensimmäi\w*|"
     r"prv[ní]\w*|πρώτ\w*|перш\w*|перв\w*|първ\w*|első|primeir[oa]|primul|prima|birinci|fyrst\w*|pirm\w*|esimene",
     2: r"second|2nd|zweite[nmrs]?|deuxième|second[oa]?|segund[oa]|drug\w*|tweede|anden|andre|andra|toinen|"
-    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|anna[rð]\b|antr\w*|teine",
+    r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|antr\w*|teine|"
+    r"(?<!hvert\s)(?<!hver\s)anna[rð]\b",  # Icelandic, not "hvert annað": each other
     3: r"third|3rd|dritte[nmrs]?|troisième|tercer[oa]?|terz[oa]|trzeci\w*|derde|tredje|kolma\w*|tře?t[íi]\w*|"
     r"τρίτ\w*|трет\w*|третьо\w*|harmadik|terceir[oa]|al treilea|a treia|üçüncü|þriðj\w*|treš\w*|kolmas|"
     r"treći|tretj\w*|trzecim|tret[ií]\w*|treć\w*|treči\w*|treš\w*",
@@ -743,6 +744,8 @@ _YES_NO_SECOND = {"hr": "li", "bs": "li", "sr": "li", "sl": "li", "bg": "ли", 
 def _yes_no_particle(text: str, language: str) -> bool:
     tokens = re.findall(r"[^\W\d_]+", text.lower())
     first, second = _YES_NO_FIRST.get(language), _YES_NO_SECOND.get(language)
+    if language == "fi" and tokens and tokens[0].endswith(("ko", "kö")) and tokens[0] not in ("montako", "monesko"):
+        return len(tokens) >= 2  # the first word carries "-ko": "Aikovatko maat ...?", "Onko ...?", "Mainitaanko ...?"
     return len(tokens) >= 3 and (tokens[0] == first or tokens[1] == second)
 
 
