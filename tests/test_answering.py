@@ -1274,3 +1274,27 @@ def test_that_named_one_is_the_item_of_the_list_the_conversation_is_on() -> None
     themes = [("What are the main themes?", "Five key themes, including “Strengthen migration management ...”.")]
     question, rewritten = standalone_question("On that earliest-opportunity one, what projects does it cover?", themes)
     assert rewritten and "the earliest-opportunity theme" in question
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Can you tell me who signed it?", Kind.AUTHORS),
+        ("Could you summarise the statement?", Kind.SUMMARY),
+        ("Can you tell me whether France signed?", Kind.YES_NO),
+        ("Can you give me a quick rundown of the main areas they agreed to act on?", Kind.LIST),
+    ],
+)
+def test_a_request_put_as_a_question_is_asked_for_what_it_requests(question: str, kind: Kind) -> None:
+    assert analyse(question).kind is kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What are the main priorities?", "Can you give me a quick rundown of the main areas they agreed to act on?"],
+)
+def test_the_documents_list_asked_for_in_other_words_is_listed_whole(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.refused and len(answer.citations) == 6  # the list's introduction and its five items
+    returns = bot.ask("What are the steps on returns?")  # what one item says, not the whole list
+    assert not returns.refused and "returns" in returns.citations[0].quote and len(returns.citations) < 6

@@ -749,9 +749,28 @@ def _yes_no_particle(text: str, language: str) -> bool:
     return len(tokens) >= 3 and (tokens[0] == first or tokens[1] == second)
 
 
+# "Can you give me a rundown of ...?": a request put as a question, not a yes or no
+_POLITE_REQUEST = re.compile(
+    r"^\W*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?P<verb>give|tell|list|name|summari[sz]e|show|provide|"
+    r"outline|explain|walk me through|describe|sum up)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def kind_of(text: str, language: str) -> Kind:
     """The question's kind, from cues in its wording (English fullest; main cues in other languages)."""
     stripped = text.strip()
+    polite = _POLITE_REQUEST.match(stripped)
+    if polite:  # "Can you tell me who signed it?" asks who signed it; "Could you summarise it?" is "summarise it"
+        telling = polite.group("verb").lower() in ("tell", "explain")
+        rest = stripped[polite.end() :] if telling else stripped[polite.start("verb") :]
+        rest = re.sub(r"^\s*(?:me|us)\b\s*", "", rest, flags=re.IGNORECASE).strip()
+        if re.match(r"(?:whether|if)\b", rest, re.IGNORECASE):
+            return Kind.YES_NO  # "Can you tell me whether France signed?"
+        kind = kind_of(rest, language) if len(words(rest)) >= 2 else Kind.FACT
+        if kind in (Kind.FACT, Kind.YES_NO, Kind.COMMAND):
+            return Kind.LIST if plural_nouns(rest) else Kind.FACT
+        return kind
     if _COMMAND.search(stripped) and not (
         _ABOUT_DOCUMENTS.search(stripped) and re.match(r"^(?:please\s+)?(?:list|name|give|tell|summar)", stripped, re.I)
     ):

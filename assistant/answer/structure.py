@@ -515,7 +515,22 @@ def themes_answer(question: Question, outlines: Sequence[Outline], similarity: S
             intro = content_stems(lst.intro.text) if lst.intro else set()
             if noun & asked and not asked - noun - intro - _LIST_WORDS:
                 return list_answer(_of_list(outline, lst), counting=False)
-    return None
+    return _structural_list(question, outlines, similarity)
+
+
+def _structural_list(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """'What are the main priorities?', 'a rundown of the main areas they agreed to act on': a part of a document's
+    structure in other words than its own, asked for whole: the list closest to the question, when no other word of
+    the question is one of its items' (not "what are the steps on returns?", which asks what one item says)."""
+    nouns = [t for t in question.focus if content_stems(t) & _STRUCTURAL_NOUNS]
+    if not nouns:
+        return None
+    chosen = counted_sequence(question, nouns, outlines, similarity)
+    if chosen is None or chosen.noun is None:
+        return None
+    asked = set().union(*(content_stems(t) for t in question.focus)) - set().union(*map(content_stems, nouns))
+    held = content_stems(" ".join(item.text for item in chosen.items + chosen.bodies))
+    return list_answer(chosen, counting=False) if not asked & held else None
 
 
 def _aliases(item: str) -> set[str]:
