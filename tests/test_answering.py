@@ -1298,3 +1298,17 @@ def test_the_documents_list_asked_for_in_other_words_is_listed_whole(bot: Assist
     assert not answer.refused and len(answer.citations) == 6  # the list's introduction and its five items
     returns = bot.ask("What are the steps on returns?")  # what one item says, not the whole list
     assert not returns.refused and "returns" in returns.citations[0].quote and len(returns.citations) < 6
+
+
+def test_a_follow_up_picking_up_a_word_of_the_last_answer_is_asked_of_it() -> None:
+    underlined = [
+        ("What did the leaders underline the need for?", "They underlined the need for innovative solutions.")
+    ]
+    question, rewritten = standalone_question("Solutions to keep up with what?", underlined)
+    assert rewritten and "innovative solutions" in question
+
+
+def test_asked_for_an_example_the_passage_gives_it(bot: Assistant) -> None:
+    first = [("What is the first key theme?", "Take the strongest action against smugglers and secure our borders.")]
+    answer = bot.ask("Does it give a concrete example?", history=first)
+    assert not answer.refused and "sanctions regimes" in answer.citations[0].quote

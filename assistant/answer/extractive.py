@@ -334,6 +334,14 @@ class ExtractiveAnswerer:
                 chosen = self._whole_passage(scored, chosen, threshold)
         if not chosen:
             return self._refuse(Refusal.NOT_RELEVANT, evidence, corpus, best=best_cosine)
+        if question.english and _EXAMPLE_ASKED.search(question.text):
+            # "Does it give a concrete example?": the example the best passage gives, if it gives one
+            given = [
+                item.window
+                for item in scored
+                if item.window.chunk.id == scored[0].window.chunk.id and _EXAMPLE_GIVEN.search(item.window.span.text)
+            ]
+            chosen = given[:1] or chosen
         if expects is None and question.kind is not Kind.YES_NO:
             asked = _asked_stems(question, [question.reworded or question.standalone, question.text], cross_lingual)
             chosen = [_to_sentence_end(w) if _echoes(w, asked) else with_dependents(w) for w in chosen]

@@ -269,7 +269,12 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     if quoted:
         return f"{question.strip()} (“{quoted.group(1)}”)", True
     said = _first_sentence(answer)
-    if said and (ordinal_of(previous) is not None or _MEANING.search(question)):
+    # "Solutions to keep up with what?" after "... the need for innovative solutions": a word of the answer, not of
+    # the question before it, is picked up
+    picked_up = said is not None and bool(
+        content_stems(question) & content_stems(said) - content_stems(previous) - _GENERIC_FOLLOWUP_STEMS
+    )
+    if said and (ordinal_of(previous) is not None or _MEANING.search(question) or picked_up):
         # "why?" after "the fifth theme is: Put innovation at the heart ..."; "what does that mean in practice?"
         return f"{question.strip()} (“{said}”)", True
     context = focus_terms(previous) + [n for n in names_in(answer) if len(n) > 2][:4]
@@ -284,6 +289,7 @@ _MEANING = re.compile(
     r"\bexplain (?:that|this|it)\b|\belaborate\b|\bin practice\b|\bconcretely\b|^\W*how so\W*$",
     re.IGNORECASE,
 )
+_GENERIC_FOLLOWUP_STEMS = content_stems("statement document text say says leaders countries")
 REFERENT_WORDS = 25  # the longest answer sentence a follow-up is resolved against
 
 
