@@ -1312,3 +1312,29 @@ def test_asked_for_an_example_the_passage_gives_it(bot: Assistant) -> None:
     first = [("What is the first key theme?", "Take the strongest action against smugglers and secure our borders.")]
     answer = bot.ask("Does it give a concrete example?", history=first)
     assert not answer.refused and "sanctions regimes" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Apart from one another, who do the leaders say they will work with?",
+        "Which parts of the statement involve working with countries outside Europe?",
+        "¿Con qué países quieren colaborar para frenar la migración antes de que llegue a Europa?",
+        "In s katerimi državami naj bi sodelovali?",
+    ],
+)
+def test_who_they_mean_to_work_with_is_answered_with_the_countries_as_described(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.refused, question
+    quoted = " ".join(fold_whitespace(c.quote) for c in answer.citations)
+    assert "third countries" in quoted and "countries at source and on transit routes" in quoted, question
+    assert "Andorra" not in answer.text  # not the signatories
+
+
+def test_which_partners_did_something_or_by_name_is_not_answered_with_a_description(bot: Assistant) -> None:
+    agreed = bot.ask("Which countries outside Europe have agreed to take people back under these new partnerships?")
+    assert agreed.refused
+    named = bot.ask(
+        "Vilka länder utanför Europa ska man samarbeta med kring återvändande? Nämns några länder vid namn?"
+    )
+    assert named.refused

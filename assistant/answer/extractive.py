@@ -260,6 +260,9 @@ class ExtractiveAnswerer:
         occasion = other_occasion(question, evidence)  # "what was agreed at the previous summit?": not this one
         if occasion:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
+        partners = self._partners(question, evidence) if _asks_partners(question) else []
+        if partners:  # "Con qué países quieren colaborar?": the countries they mean to work with, as described
+            return self._quoting(question, partners, framing.QUOTE)
         outlines = self._outlines_for(question, evidence)
         structural = structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
@@ -372,20 +375,39 @@ class ExtractiveAnswerer:
         singled = _SINGLED_OUT.search(question.standalone) if question.english and expects is None else None
         if singled and not any(_names_instances(w.sentence.text, singled.group("noun")) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
+        yes = question.kind is Kind.YES_NO and self._all_focus_in(question, chosen, cross_lingual)
+        return self._quoting(question, chosen, framing.YES_QUOTE if yes else framing.QUOTE, best_cosine)
+
+    def _quoting(self, question: Question, chosen: list[Window], lead: str, best: float = 0.0) -> Draft:
+        """An answer quoting the windows, each cited (with several documents, an answer says which one it quotes
+        unless the question named it); "Yes: " before them for a yes."""
         citations = []
         parts = []
-        # with several documents, an answer says which one it quotes unless the question named it
         several = len({w.chunk.document_id for w in chosen}) > 1 or (len(self._outlines) > 1 and not question.document)
         for marker, window in enumerate(chosen, start=1):
             citations.append(Citation.of(marker, window.chunk, window.span))
             source = f"“{window.chunk.title}”: " if several else ""
             parts.append(f"{source}{_phrase(window)} [{marker}]")
         text = _join_sentences(parts)
-        lead = framing.QUOTE
-        if question.kind is Kind.YES_NO and self._all_focus_in(question, chosen, cross_lingual):
+        if lead == framing.YES_QUOTE:
             text = f"Yes: {text}"
-            lead = framing.YES_QUOTE
-        return Draft(text, False, citations, best_cosine, frame=Frame(lead, by_document=several))
+        return Draft(text, False, citations, best, frame=Frame(lead, by_document=several))
+
+    def _partners(self, question: Question, evidence: list[Evidence]) -> list[Window]:
+        """The quotes that describe the countries the documents mean to work with ("third countries", "countries at
+        source and on transit routes"), each carried on through what completes it, in the documents' order."""
+        best: dict[Span, Window] = {}
+        for item in evidence:
+            if item.chunk.kind in _STRUCTURE:
+                continue
+            for window in candidate_windows(item.chunk):
+                if window.short or not _PARTNER_COUNTRIES.search(window.span.text):
+                    continue
+                kept = best.get(window.sentence)
+                if kept is None or len(window.span.text) < len(kept.span.text):
+                    best[window.sentence] = window
+        chosen = [with_dependents(w) for w in best.values()]
+        return sorted(chosen, key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations]
 
     @staticmethod
     def _names_agent(text: str, question: Question) -> bool:
@@ -653,6 +675,55 @@ _SPECIFICS = re.compile(
     r"(?=\s+(?:of|on|in|for|that|which|the|they|to|mentioned|referred|named)\b|\s*[?.,])",
     re.IGNORECASE,
 )
+
+
+# Working with other countries, in the public's languages: "who will they work with?", "Con qué países quieren
+# colaborar?", "Which parts involve working with countries outside Europe?"
+_PARTNERING = re.compile(
+    r"\bwork(?:ing|s)?\s+with\b|\bco-?operat\w*|\bcollaborat\w*|\bpartner(?:s|ing|ships?)?\s+(?:with|w)\b|"
+    r"\bteam(?:ing)?\s+up\b|\bengag\w*\s+with\b|(?<!\w)(?:zusammenarbeit\w*|zusammenzuarbeiten|kooperier\w*|"
+    r"travailler avec|coopérer|collaborer|colaborar|cooperar|trabajar con|trabalhar com|collaborare|cooperare|"
+    r"lavorare con|samenwerk\w*|samen te werken|samarbejd\w*|samarbeid\w*|samarbet\w*|współprac\w*|spolupr\w*|"
+    r"spoluprac\w*|sodelova\w*|sodeloval\w*|surađiva\w*|sarađiva\w*|együttműköd\w*|coopera\w*|colabora\w*|"
+    r"yhteistyö\w*|koostöö\w*|sadarb\w*|bendradarb\w*|συνεργ\w*|сътруднич\w*|співпрац\w*|сотрудничать)(?!\w)",
+    re.IGNORECASE,
+)
+# ... and asked with whom: who, which countries or parts, or (another language) the glossary's countries
+_WITH_WHOM = re.compile(
+    r"\bwho\b|\bwhom\b|\bw who\b|\b(?:which|what)\s+(?:other\s+)?(?:countries|states|nations|partners|parts?)\b|"
+    r"(?<!\w)(?:hvem|wer|mit wem|qui|avec qui|quién|con quién|chi|con chi|quem|com quem|kto|z kim|kdo|s kým|kim|"
+    r"kuka|kenen|kenenkään|kes|kellega|ki|kivel|cine|cu cine|ποιος|ποιους|με ποιους|кой|с кого|хто|з ким|tko|s kim|"
+    r"vem|med vem|"
+    # which (countries)
+    r"welche[nmrs]?|quels?|quelles?|qué|cuáles|quali|quais|welke|hvilke|vilka|którymi|których|którzy|kterými|"
+    r"kterých|ktorými|ktorých|katerimi|katerih|kojim\w*|kojih|melyik|mely|căror|care|ποιες|ποιων|кои|които|якими|"
+    r"яких|mitkä|minkä|millaisten|kuriais|kurių|kurām|kurām|hvaða)(?!\w)",
+    re.IGNORECASE,
+)
+# ... not which ones did something already, nor which by name ("Nämns några länder vid namn?")
+_NOT_PARTNERING = re.compile(
+    r"\b(?:agreed|signed|accepted|named|by name)\b|(?<!\w)(?:vid namn|ved navn|med navn|beim namen|namentlich|"
+    r"par leur nom|por su nombre|per nome|pelo nome|bij naam|z nazwy|z imienia|jménem|menovite|po imenu|név szerint|"
+    r"nimeltä|nimel|pe nume|ονομαστικά|по име|поименно|nämn\w*|nævn\w*|nevn\w*|genannt)(?!\w)",
+    re.IGNORECASE,
+)
+# Countries described by their part in migration, not named: the partners a migration document means
+_PARTNER_COUNTRIES = re.compile(
+    r"\bthird[- \n]+countr\w*|\bcountr\w*\s+(?:of|at|in)\s+(?:origin|source|transit|destination)\b|"
+    r"\b(?:origin|source|transit|destination|partner|neighbou?ring)\s+countr\w*",
+    re.IGNORECASE,
+)
+
+
+def _asks_partners(question: Question) -> bool:
+    """Whether a question asks which countries (or who) the documents mean to work with, not which ones did
+    something already ("Which countries outside Europe have agreed to take people back?") nor exactly which."""
+    text = question.text  # the asker's own words: "¿y cuánto dinero piensan darles?" after "¿Con quién ...?" is not
+    if question.kind not in (Kind.FACT, Kind.LIST, Kind.AUTHORS) or not _PARTNERING.search(text):
+        return False
+    if _NOT_PARTNERING.search(text) or _EXACTLY.search(text):
+        return False
+    return bool(_WITH_WHOM.search(text))
 
 
 # "which X ... exactly / actually / concretely" in the public's languages: the X themselves are asked for
