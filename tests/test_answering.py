@@ -1338,3 +1338,11 @@ def test_which_partners_did_something_or_by_name_is_not_answered_with_a_descript
         "Vilka länder utanför Europa ska man samarbeta med kring återvändande? Nämns några länder vid namn?"
     )
     assert named.refused
+
+
+def test_money_in_any_language_is_an_amount_the_documents_must_give(bot: Assistant) -> None:
+    assert analyse("Bodo tem agencijam namenili tudi dodaten denar?", language="sl").expects is Expects.AMOUNT
+    assert analyse("Will the agencies get extra money?").expects is Expects.AMOUNT
+    assert analyse("What does the European Commission do?").expects is not Expects.AMOUNT  # "euro" is no money here
+    answer = bot.ask("Bodo tem agencijam namenili tudi dodaten denar?")
+    assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT

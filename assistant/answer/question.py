@@ -829,6 +829,17 @@ _SETTING_WHEN = re.compile(
 )
 
 
+# The word money itself in the public's languages (not "funds", "euro", "para": words with other meanings too)
+_MONEY_NOUN = re.compile(
+    r"(?<!\w)(?:money|geld\w*|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|pen[ěi]z\w*|"
+    r"peniaz\w*|pénz\w*|bani|nauda|naudu|pinig\w*|novac\w*|novca|denar\w*|flus|airgead|χρήματ\w*|пари|грош\w*|"
+    r"деньг\w*|новац|новц\w*|ფულ\w*)(?!\w)",
+    re.IGNORECASE,
+)
+# A question naming money that asks for something else about it: when, who, where
+_EXPECTS_OTHER_THAN_MONEY = re.compile(r"\b(?:when|who|whom|where|which (?:countr|agenc|organi))", re.IGNORECASE)
+
+
 def expects_of(text: str, kind: Kind) -> Expects | None:
     """The type of thing a right answer must contain, when the question asks for one."""
     if kind in (Kind.TITLE, Kind.SUMMARY, Kind.AUTHORS, Kind.ORDINAL, Kind.DEFINITION, Kind.COMMAND):
@@ -838,6 +849,8 @@ def expects_of(text: str, kind: Kind) -> Expects | None:
         return None if _HOW_MUCH.search(text) is None and _MONEY.search(text) is None else Expects.AMOUNT
     if kind is not Kind.YES_NO and _MONEY.search(text) and _HOW_MUCH_ANY.search(text):
         return Expects.AMOUNT  # "how much money" in any language
+    if _MONEY_NOUN.search(text) and not _EXPECTS_OTHER_THAN_MONEY.search(text):
+        return Expects.AMOUNT  # "Bodo tem agencijam namenili tudi dodaten denar?": money, whoever gets it
     for expects, pattern in _EXPECTS:
         if expects is Expects.PLACE and _WHERE_IN_DOCUMENT.search(text):
             continue  # "Where do partnerships come up?" asks where in the document, not for a place
