@@ -1346,3 +1346,18 @@ def test_money_in_any_language_is_an_amount_the_documents_must_give(bot: Assista
     assert analyse("What does the European Commission do?").expects is not Expects.AMOUNT  # "euro" is no money here
     answer = bot.ask("Bodo tem agencijam namenili tudi dodaten denar?")
     assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT
+
+
+def test_a_count_of_named_things_another_passage_is_about_has_no_number(bot: Assistant) -> None:
+    elsewhere = bot.ask("How many countries of origin will join the initiatives on education and jobs?")
+    assert elsewhere.refused and elsewhere.refusal_reason == Refusal.DETAIL_ABSENT
+    for question in ("How many countries signed?", "How many countries were at the summit in Copenhagen?"):
+        answer = bot.ask(question)
+        assert not answer.refused and answer.text.startswith("15"), question
+
+
+def test_examples_of_a_thing_must_be_given_for_that_thing(bot: Assistant) -> None:
+    challenges = bot.ask("What examples of the ever-evolving challenges does the statement give?")
+    assert challenges.refused and challenges.refusal_reason == Refusal.DETAIL_ABSENT
+    ways = bot.ask("Does it give examples of new ways to target smuggling gangs?")  # "..., such as sanctions"
+    assert not ways.refused and "sanctions regimes" in ways.citations[0].quote

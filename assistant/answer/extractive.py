@@ -367,6 +367,10 @@ class ExtractiveAnswerer:
         if specifics and not any(_spells_out(w.sentence.text, specifics.group("thing")) for w in chosen):
             thing = specifics.group("thing")  # "what exactly are the common principles?": named, never spelled out
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=thing)
+        examples_of = _EXAMPLES_OF.search(question.standalone) if question.english else None
+        if examples_of and not any(_exemplified(w.sentence.text, examples_of.group("thing")) for w in chosen):
+            # "What examples of the ever-evolving challenges does it give?": it names them, gives none
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked="examples")
         exact = _exactly_asked(question)
         if exact and not any(_spells_out(w.sentence.text, thing) for w in chosen for thing in exact):
             # "Which smuggling gangs will actually be put under sanctions?", "Aké konkrétne sankcie ...?": which ones,
@@ -726,6 +730,14 @@ def _asks_partners(question: Question) -> bool:
     return bool(_WITH_WHOM.search(text))
 
 
+# "examples of the ever-evolving challenges": what the examples would have to be of (its last word the noun)
+_EXAMPLES_OF = re.compile(
+    r"\bexamples?\s+of\s+(?:the\s+|these\s+|those\s+|its\s+|their\s+)?(?P<thing>[a-z][\w' -]{2,40}?)"
+    r"(?=\s*[?.,!]|\s+(?:does|do|did|is|are|was|were|will|would|can|in|from)\b|$)",
+    re.IGNORECASE,
+)
+
+
 # "which X ... exactly / actually / concretely" in the public's languages: the X themselves are asked for
 _EXACTLY = re.compile(
     r"(?<!\w)(?:exactly|precisely|specifically|concretely|actually|in particular|genau|konkret\w*|exactement|"
@@ -790,6 +802,19 @@ _RESPONSIBLE_FOREIGN = re.compile(
     re.IGNORECASE,
 )
 _NAMED_AGENT = re.compile(r"(?<=\w[\s,])\s*(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # a name past the first word
+
+
+EXAMPLE_REACH = 50  # characters after a word of the thing in which its example may begin
+
+
+def _exemplified(sentence: str, thing: str) -> bool:
+    """Whether a sentence gives an example of `thing` ("new ways to target smuggling gangs, such as ..."): an example
+    marker shortly after one of its words."""
+    return any(
+        _EXAMPLE_GIVEN.search(after[:EXAMPLE_REACH])
+        for word in content_stems(thing)
+        for _, after in _around(sentence, word)
+    )
 
 
 def _spells_out(sentence: str, thing: str) -> bool:

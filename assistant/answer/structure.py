@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
-from assistant.answer.lexicon import country_names_english
+from assistant.answer.lexicon import concept_of, country_names_english
 from assistant.answer.outline import Enumeration, Outline, OutlineList
 from assistant.answer.question import BODY_CUE, ORDINAL_WORDS, PRESENT_FOREIGN, Kind, Question, plural_nouns
 from assistant.answer.refusals import Refusal
 from assistant.chunking import split_sentences
 from assistant.models import Citation, Span, fold_whitespace
-from assistant.text import NUMBER_WORDS, content_stems, number_in_words
+from assistant.text import NUMBER_WORDS, content_stems, number_in_words, words
 
 Similarity = Callable[[str, str], float]
 _LIST_WORDS = content_stems("main key list all statement document declaration name give five the its leaders what are")
@@ -205,8 +205,29 @@ def counted_sequence(
         if asked & _NAMED_CLASSES:
             enumerations = [s for s in sequences if s.noun is None]
             if enumerations:
-                return max(enumerations, key=lambda s: _fit(noun, s, similarity))
+                best = max(enumerations, key=lambda s: _fit(noun, s, similarity))
+                return None if _counted_elsewhere(question, noun, best) else best
     return None
+
+
+_COUNTING_WORDS = content_stems("many number count total altogether statement document declaration text")
+
+
+def _counted_elsewhere(question: Question, noun: str, sequence: Sequence_) -> bool:
+    """Whether a count of named things is about something another passage says ("How many countries of origin will
+    join the initiatives on education and jobs?"): the question holds words of the document that the sentence naming
+    them does not. Then those names are not what is counted, and the document gives no number."""
+    sentence = next((e.sentence for e in sequence.outline.enumerations if e.span == sequence.intro), None)
+    if sentence is None or question.kind is not Kind.COUNT:
+        return False
+    if question.english:
+        asked = set().union(*(content_stems(t) for t in question.focus)) if question.focus else set()
+    else:  # the lexicon's checked words only, in the asker's own words (e5's glossary reads too freely for this)
+        concepts = [concept_of(w, question.language) for w in words(question.text)]
+        asked = content_stems(" ".join(c for c in concepts if c and c.islower()))
+    others = asked - content_stems(noun) - content_stems(sentence.text) - _COUNTING_WORDS
+    elsewhere = set().union(*(content_stems(p.text) for p in sequence.outline.paragraphs))
+    return bool(others & elsewhere)
 
 
 _PARTY_NOUNS = content_stems("signatories signers leaders participants parties")
