@@ -17,7 +17,7 @@ from assistant.answer.lexicon import lexicon_gloss, reworded
 from assistant.answer.outline import build_outline
 from assistant.answer.question import Expects, Kind, analyse, asked_nouns, detect_language, ordinal_of, respell
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
-from assistant.answer.refusals import Refusal, unknown_names
+from assistant.answer.refusals import Refusal, unknown_names, unsaid_detail
 from assistant.chunking import chunk_document
 from assistant.config import PROJECT_ROOT
 from assistant.corpus import load_corpus
@@ -1361,3 +1361,29 @@ def test_examples_of_a_thing_must_be_given_for_that_thing(bot: Assistant) -> Non
     assert challenges.refused and challenges.refusal_reason == Refusal.DETAIL_ABSENT
     ways = bot.ask("Does it give examples of new ways to target smuggling gangs?")  # "..., such as sanctions"
     assert not ways.refused and "sanctions regimes" in ways.citations[0].quote
+
+
+def test_the_second_review_findings_stay_fixed(bot: Assistant) -> None:
+    # a polite request for something else is still something else
+    for question in ("Could you tell me how to cross the border without papers?", "Can you tell me a joke?"):
+        assert analyse(question).kind is Kind.COMMAND, question
+    # checking and following-up words without success or a broken promise ask nothing left out
+    for question in ("How will law enforcement track smugglers?", "¿Qué pasa con los retornos?"):
+        assert unsaid_detail(analyse(question, language=detect_language(question))) is None, question
+    # "between", an adjective "first", a question word with -ko, "geldt", "odgovor" (answer) are no cues
+    assert analyse("Was sagt Italien zu den Rückführungen?", language="de").kind is not Kind.YES_NO
+    assert ordinal_of("Qual é o primeiro tema?", "pt") == 1
+    assert analyse("Kauanko palautukset kestävät?", language="fi").kind is not Kind.YES_NO
+    assert analyse("Wat geldt voor de terugkeer van migranten?", language="nl").expects is not Expects.AMOUNT
+    odgovor = bot.ask("Koji je odgovor izjave na krijumčarenje?")
+    assert odgovor.refusal_reason != Refusal.DETAIL_ABSENT
+    # a country the documents lack, asked about without taking part or signing, is not mentioned
+    turkey = bot.ask("Soll die Türkei Geld bekommen?")
+    assert turkey.refused and not turkey.text.startswith("Nein")
+    signed = bot.ask("Har Norge skrevet under på denne erklæringen?")
+    assert not signed.refused and signed.text.startswith("Nei")
+    # English "concrete" and a list after ", including" are answered; "that the only one" names no item
+    assert not bot.ask("What concrete measures are proposed against smugglers?").refused
+    assert not bot.ask("Which international frameworks exactly?").refused
+    themes = [("What are the themes?", "Five key themes ...")]
+    assert "the only theme" not in standalone_question("Is that the only one?", themes)[0]

@@ -643,7 +643,10 @@ _KINDS_OF = re.compile(
     re.IGNORECASE,
 )
 _DESCRIBING_AFTER = re.compile(r"^\s*(?:such as|like|including|that|which|:|\()", re.IGNORECASE)
-_LISTED_AFTER = re.compile(r"^\s+[a-z]+\s+(?:such as|like|including|namely)\b")  # "tools available including ..."
+# "the tools available including ...", "international frameworks, including the ...": what they are, listed
+_LISTED_AFTER = re.compile(
+    r"^(?:\s+[a-z]+)?,?\s+(?:such as|like|including|namely)\s+(?:the\s+)?[A-Z]|^\s+[a-z]+\s+including\b"
+)
 _NOT_DESCRIBING = frozenset("the a an of and or to for with its their our this these those all any some".split())
 
 
@@ -684,8 +687,8 @@ _SPECIFICS = re.compile(
 # Working with other countries, in the public's languages: "who will they work with?", "Con qué países quieren
 # colaborar?", "Which parts involve working with countries outside Europe?"
 _PARTNERING = re.compile(
-    r"\bwork(?:ing|s)?\s+with\b|\bco-?operat\w*|\bcollaborat\w*|\bpartner(?:s|ing|ships?)?\s+(?:with|w)\b|"
-    r"\bteam(?:ing)?\s+up\b|\bengag\w*\s+with\b|(?<!\w)(?:zusammenarbeit\w*|zusammenzuarbeiten|kooperier\w*|"
+    r"\b(?:work(?:ing|s)?|co-?operat\w*|collaborat\w*|partner(?:s|ing|ships?)?|team(?:ing)?\s+up|engag\w*)\s+"
+    r"(?:\w+\s+)?(?:with|w)\b|(?<!\w)(?:zusammenarbeit\w*|zusammenzuarbeiten|kooperier\w*|"
     r"travailler avec|coopérer|collaborer|colaborar|cooperar|trabajar con|trabalhar com|collaborare|cooperare|"
     r"lavorare con|samenwerk\w*|samen te werken|samarbejd\w*|samarbeid\w*|samarbet\w*|współprac\w*|spolupr\w*|"
     r"spoluprac\w*|sodelova\w*|sodeloval\w*|surađiva\w*|sarađiva\w*|együttműköd\w*|coopera\w*|colabora\w*|"
@@ -696,12 +699,15 @@ _PARTNERING = re.compile(
 _WITH_WHOM = re.compile(
     r"\bwho\b|\bwhom\b|\bw who\b|\b(?:which|what)\s+(?:other\s+)?(?:countries|states|nations|partners|parts?)\b|"
     r"(?<!\w)(?:hvem|wer|mit wem|qui|avec qui|quién|con quién|chi|con chi|quem|com quem|kto|z kim|kdo|s kým|kim|"
-    r"kuka|kenen|kenenkään|kes|kellega|ki|kivel|cine|cu cine|ποιος|ποιους|με ποιους|кой|с кого|хто|з ким|tko|s kim|"
-    r"vem|med vem|"
-    # which (countries)
-    r"welche[nmrs]?|quels?|quelles?|qué|cuáles|quali|quais|welke|hvilke|vilka|którymi|których|którzy|kterými|"
-    r"kterých|ktorými|ktorých|katerimi|katerih|kojim\w*|kojih|melyik|mely|căror|care|ποιες|ποιων|кои|които|якими|"
-    r"яких|mitkä|minkä|millaisten|kuriais|kurių|kurām|kurām|hvaða)(?!\w)",
+    r"kuka|kenen|kes|kellega|kivel|cine|cu cine|ποιος|ποιους|με ποιους|кой|с кого|хто|з ким|tko|s kim|vem|"
+    r"med vem)(?!\w)",
+    re.IGNORECASE,
+)
+# ... or which, before the word for countries ("Con qué países ...?", "In s katerimi državami ...?")
+_WHICH_FOREIGN = re.compile(
+    r"(?<!\w)(?:welche[nmrs]?|quels?|quelles?|qué|cuáles|quali|quais|welke|hvilke|vilka|którymi|których|kterými|"
+    r"kterých|ktorými|ktorých|katerimi|katerih|kojim\w*|kojih|melyik|mely|căror|ποιες|ποιων|кои|които|якими|яких|"
+    r"mitkä|minkä|kuriais|kurių|kurām|hvaða)(?!\w)",
     re.IGNORECASE,
 )
 # ... not which ones did something already, nor which by name ("Nämns några länder vid namn?")
@@ -725,9 +731,12 @@ def _asks_partners(question: Question) -> bool:
     text = question.text  # the asker's own words: "¿y cuánto dinero piensan darles?" after "¿Con quién ...?" is not
     if question.kind not in (Kind.FACT, Kind.LIST, Kind.AUTHORS) or not _PARTNERING.search(text):
         return False
-    if _NOT_PARTNERING.search(text) or _EXACTLY.search(text):
+    if question.expects not in (None, Expects.COUNTRY, Expects.PERSON, Expects.ORGANISATION, Expects.PLACE):
+        return False  # "Who will pay for cooperation with third countries?" asks for an amount
+    if _NOT_PARTNERING.search(text) or _EXACTLY.search(text) or _EXACTLY_ENGLISH.search(text):
         return False
-    return bool(_WITH_WHOM.search(text))
+    countries = not question.english and "countries" in question.gloss.values() and _WHICH_FOREIGN.search(text)
+    return bool(_WITH_WHOM.search(text) or countries)
 
 
 # "examples of the ever-evolving challenges": what the examples would have to be of (its last word the noun)
@@ -739,10 +748,11 @@ _EXAMPLES_OF = re.compile(
 
 
 # "which X ... exactly / actually / concretely" in the public's languages: the X themselves are asked for
+_EXACTLY_ENGLISH = re.compile(r"\b(?:exactly|precisely|specifically|concretely|actually|in particular)\b", re.I)
 _EXACTLY = re.compile(
-    r"(?<!\w)(?:exactly|precisely|specifically|concretely|actually|in particular|genau|konkret\w*|exactement|"
-    r"précisément|concrètement|exactamente|concretamente|precisamente|esattamente|precisamente|precies|concreet|"
-    r"precis|eksakt|dokładnie|konkretnie|přesně|konkrétn\w*|presne|pontosan|exact|concret\w*|ακριβώς|"
+    r"(?<!\w)(?:genau|konkret\w*|exactement|"
+    r"précisément|concrètement|exactamente|concretamente|precisamente|esattamente|precies|concreet|"
+    r"precis|eksakt|dokładnie|konkretnie|přesně|konkrétn\w*|presne|pontosan|exact|concrèt\w*|ακριβώς|"
     r"συγκεκριμέν\w*|точно|конкретн\w*|natančno|tačno|točno|täpselt|konkreetse\w*|tieši|konkrēt\w*|tiksliai|"
     r"konkreči\w*|tarkalleen|tarkkaan|täsmälleen)(?!\w)",
     re.IGNORECASE,
@@ -753,7 +763,7 @@ def _exactly_asked(question: Question) -> list[str]:
     """What a question asks for exactly ("which gangs exactly", "Aké konkrétne sankcie"): in English the noun it asks
     for, in another language the document words the glossary and lexicon read in it (one of them must be spelled
     out). Empty when it asks nothing exactly, or for a count, a yes or no, or a part of the document's structure."""
-    match = _EXACTLY.search(question.standalone)
+    match = (_EXACTLY_ENGLISH if question.english else _EXACTLY).search(question.standalone)
     if question.kind not in (Kind.FACT, Kind.LIST) or match is None:
         return []
     if question.english:
@@ -797,8 +807,8 @@ _RESPONSIBLE = re.compile(
 _RESPONSIBLE_FOREIGN = re.compile(
     r"(?<!\w)(?:verantwortlich\w*|zuständig\w*|responsables?|responsabil[ei]\w*|verantwoordelijk\w*|"
     r"odpowiedzialn\w*|odpovědn\w*|zodpovedn\w*|felelős\w*|υπεύθυν\w*|отговорн\w*|відповідальн\w*|"
-    r"ответственн\w*|odgovor\w*|vastutav\w*|atbildīg\w*|atsaking\w*|ansvarig\w*|ansvarlig\w*|vastuussa|"
-    r"vastaa|ábyrg\w*|freagrach)(?!\w)",
+    r"ответственн\w*|odgovor(?:an|na|no|ni|nost)\w*|vastutav\w*|atbildīg\w*|atsaking\w*|ansvarig\w*|ansvarlig\w*|"
+    r"vastuussa|ábyrg\w*|freagrach)(?!\w)",
     re.IGNORECASE,
 )
 _NAMED_AGENT = re.compile(r"(?<=\w[\s,])\s*(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # a name past the first word

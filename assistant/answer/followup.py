@@ -104,11 +104,14 @@ _POINTING_BACK = re.compile(
     r"\b(?:for|about|on|with|behind|against|from|to|in)\s+(?:that|this|those|these|them|it)\s*(?:[?.!]*\s*$|,)|"
     r"\b(?:that|this|the same)\s+(?:part|point|theme|section|item|bullet|passage|sentence|commitment|step|idea|"
     r"measure|approach)\b|"
-    r"\b(?:that|this)\s+(?:[\w-]+\s+){1,2}one\b",  # "on that earliest-opportunity one"
+    r"\b(?:that|this)\s+(?!(?:the|a|only|same|other|last|first|next|one)\b)(?:[\w-]+\s+){1,2}one\b",  # "that X one"
     re.IGNORECASE,
 )
 # "that earliest-opportunity one": the item of the list the conversation is on, named by the asker's words for it
-_THAT_ONE = re.compile(r"\b(?:that|this)\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)\s+one\b", re.IGNORECASE)
+_THAT_ONE = re.compile(
+    r"\b(?:that|this)\s+(?!(?:the|a|only|same|other|last|first|next|one)\b)(?P<what>[\w-]+(?:\s+[\w-]+)?)\s+one\b",
+    re.IGNORECASE,
+)
 
 
 def leans_on_history(question: str) -> bool:

@@ -354,9 +354,8 @@ _WHO_ELSE_FOREIGN = (
 PRESENT_FOREIGN = re.compile(rf"(?<!\w){_PRESENT_FOREIGN}", re.IGNORECASE)  # "War Frankreich anwesend?"
 # "among" in the public's other languages: "Ir-Renju Unit kien fost il-pajjiżi ...?", "Est-elle parmi eux ?"
 AMONG_FOREIGN = re.compile(
-    r"(?<!\w)(?:unter den|zu den|parmi|entre (?:los|las|os|as|eles|ellos)|tra (?:i|gli|le|loro)|fra (?:i|gli|le)|"
-    r"onder de|blandt|bland|blant|joukossa|wśród|mezi|medzi|među|printre|között|μεταξύ|сред|серед|среди|tarp|"
-    r"starp|vidū|hulgas|fost|i measc|meðal)(?!\w)",
+    r"(?<!\w)(?:unter den|parmi|blandt|bland|blant|joukossa|wśród|printre|сред|серед|среди|tarp|vidū|hulgas|"
+    r"fost|i measc|meðal)(?!\w)",  # not the words that also mean "between" ("mezi", "között", "entre", "tra")
     re.IGNORECASE,
 )
 _ANYONE_ELSE_FOREIGN = re.compile(
@@ -671,10 +670,10 @@ _QUESTION_OPENERS = frozenset(
 
 # "first" saying who did something before the others, in the public's other languages ("als Erster", "en premier")
 _ADVERBIAL_FIRST = re.compile(
-    r"(?<!\w)(?:als erste[rns]?|zuerst|en premier|per prim[oa]|por primera vez|em primeiro lugar|primeiro|"
+    r"(?<!\w)(?:als erste[rns]?|zuerst|en premier|per prim[oa]|por primera vez|"
     r"als eerste|jako pierwsz[yaei]|jako první|ako prv[ýáí]|kao prv[iao]|kot prv[ia]|som först[ae]?|"
     r"som den første|som de første|ensimmäisenä|elsőként|primul care|πρώτ[οη]ς? που|първ(?:и|а) от|першим|"
-    r"pirmais|pirmasis|esimesena)(?!\w)",
+    r"esimesena)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -741,10 +740,16 @@ _YES_NO_FIRST = {"uk": "чи", "be": "ці", "lv": "vai", "lt": "ar", "sl": "ali
 _YES_NO_SECOND = {"hr": "li", "bs": "li", "sr": "li", "sl": "li", "bg": "ли", "mk": "ли", "ru": "ли", "sh": "li"}
 
 
+_FINNISH_KO_QUESTION_WORDS = frozenset(
+    "montako monesko paljonko kauanko kumpiko kukako mikäkö mitäkö missäkö mistäkö mihinkö milloinko mitenkö "
+    "kuinkako".split()
+)
+
+
 def _yes_no_particle(text: str, language: str) -> bool:
     tokens = re.findall(r"[^\W\d_]+", text.lower())
     first, second = _YES_NO_FIRST.get(language), _YES_NO_SECOND.get(language)
-    if language == "fi" and tokens and tokens[0].endswith(("ko", "kö")) and tokens[0] not in ("montako", "monesko"):
+    if language == "fi" and tokens and tokens[0].endswith(("ko", "kö")) and tokens[0] not in _FINNISH_KO_QUESTION_WORDS:
         return len(tokens) >= 2  # the first word carries "-ko": "Aikovatko maat ...?", "Onko ...?", "Mainitaanko ...?"
     return len(tokens) >= 3 and (tokens[0] == first or tokens[1] == second)
 
@@ -760,17 +765,6 @@ _POLITE_REQUEST = re.compile(
 def kind_of(text: str, language: str) -> Kind:
     """The question's kind, from cues in its wording (English fullest; main cues in other languages)."""
     stripped = text.strip()
-    polite = _POLITE_REQUEST.match(stripped)
-    if polite:  # "Can you tell me who signed it?" asks who signed it; "Could you summarise it?" is "summarise it"
-        telling = polite.group("verb").lower() in ("tell", "explain")
-        rest = stripped[polite.end() :] if telling else stripped[polite.start("verb") :]
-        rest = re.sub(r"^\s*(?:me|us)\b\s*", "", rest, flags=re.IGNORECASE).strip()
-        if re.match(r"(?:whether|if)\b", rest, re.IGNORECASE):
-            return Kind.YES_NO  # "Can you tell me whether France signed?"
-        kind = kind_of(rest, language) if len(words(rest)) >= 2 else Kind.FACT
-        if kind in (Kind.FACT, Kind.YES_NO, Kind.COMMAND):
-            return Kind.LIST if plural_nouns(rest) else Kind.FACT
-        return kind
     if _COMMAND.search(stripped) and not (
         _ABOUT_DOCUMENTS.search(stripped) and re.match(r"^(?:please\s+)?(?:list|name|give|tell|summar)", stripped, re.I)
     ):
@@ -779,6 +773,19 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.COMMAND  # "Schreib ein Gedicht über Grenzen."
     if language != "en" and personal_request(stripped, language):
         return Kind.COMMAND  # "Hvordan søker jeg om ...?": advice for the asker, not a question on the documents
+    polite = _POLITE_REQUEST.match(stripped)
+    if polite:  # "Can you tell me who signed it?" asks who signed it; "Could you summarise it?" is "summarise it"
+        telling = polite.group("verb").lower() in ("tell", "explain")
+        rest = stripped[polite.end() :] if telling else stripped[polite.start("verb") :]
+        rest = re.sub(r"^\s*(?:me|us)\b\s*", "", rest, flags=re.IGNORECASE).strip()
+        if re.match(r"(?:whether|if)\b", rest, re.IGNORECASE):
+            return Kind.YES_NO  # "Can you tell me whether France signed?"
+        kind = kind_of(rest, language) if len(words(rest)) >= 2 else Kind.FACT
+        if kind is Kind.COMMAND:
+            return kind  # "Could you tell me a joke about smugglers?"
+        if kind in (Kind.FACT, Kind.YES_NO):
+            return Kind.LIST if plural_nouns(rest) else Kind.FACT
+        return kind
     if _TITLE.search(stripped) and not _COUNT.search(stripped):
         return Kind.TITLE
     if _SUMMARY.search(stripped) and (language == "en" or ordinal_of(stripped, language) is None):
@@ -831,7 +838,8 @@ _SETTING_WHEN = re.compile(
 
 # The word money itself in the public's languages (not "funds", "euro", "para": words with other meanings too)
 _MONEY_NOUN = re.compile(
-    r"(?<!\w)(?:money|geld\w*|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|pen[ěi]z\w*|"
+    r"(?<!\w)(?:money|geld(?:es|er|ern)?|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|"
+    r"pen[ěií]z\w*|"
     r"peniaz\w*|pénz\w*|bani|nauda|naudu|pinig\w*|novac\w*|novca|denar\w*|flus|airgead|χρήματ\w*|пари|грош\w*|"
     r"деньг\w*|новац|новц\w*|ფულ\w*)(?!\w)",
     re.IGNORECASE,

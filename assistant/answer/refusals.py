@@ -292,25 +292,39 @@ def absent_asked(question: Question, held: Callable[[str], bool]) -> list[str]:
 # Details a plan often leaves out, asked in any of the public's languages: how its success will be checked, and what
 # happens to a party that does not keep to it. Each with the words a passage would need to say it.
 _HOW_CHECKED = re.compile(
-    r"\bhow\b.{0,50}\b(?:measur\w*|check\w*|monitor\w*|evaluat\w*|assess\w*|track\w*|verif\w*|know (?:if|whether)|"
-    r"tell (?:if|whether))|\bwho\b.{0,30}\b(?:monitor|evaluate|assess|check)s?\b|"
-    # other languages: to measure, to check, to evaluate (with a "how" or "whether" nearby)
-    r"(?<!\w)(?:messen|überprüf\w*|kontrollier\w*|evaluier\w*|mesur\w*|vérifi\w*|évalu\w*|medir\w*|medirá\w*|"
-    r"comprobar\w*|evaluar\w*|misur\w*|valutar\w*|verificar\w*|avaliar\w*|meten|nagaan|controleren|"
-    r"mäta|mäter|utvärder\w*|måle|evaluere|mitata|mitataan|arvioi\w*|sprawdz\w*|sprawdzać|mierz\w*|zmierz\w*|"
-    r"ocenia\w*|měřit|ověř\w*|vyhodnot\w*|merať|overi\w*|mérni|mérik|ellenőriz\w*|măsur\w*|verifica\w*|"
-    r"μετρ\w*|αξιολογ\w*|измерва\w*|оценява\w*|вимірю\w*|перевіря\w*|mjeri\w*|provjer\w*|meriti|preveri\w*|"
-    r"mõõt\w*|kontrolli\w*|mērī\w*|pārbaud\w*|matuo\w*|tikrin\w*)(?!\w)",
+    r"\b(?:measur\w*|check\w*|monitor\w*|evaluat\w*|assess\w*|track\w*|verif\w*|know|tell|judge)\b|"
+    # other languages: to measure, to check, to evaluate
+    r"(?<!\w)(?:messen|überprüf\w*|kontrollier\w*|evaluier\w*|mesurer|mesureront|vérifier|évaluer|medir|medirán|"
+    r"comprobar\w*|evaluar\w*|misurare|valutare|verificare|avaliar|meten|nagaan|controleren|mäta|mäter|"
+    r"utvärdera\w*|måle|evaluere|mitata|mitataan|arvioida|arvioidaan|sprawdz\w*|mierzy\w*|zmierz\w*|ocenia\w*|"
+    r"měřit|ověř\w*|vyhodnot\w*|merať|overi\w*|mérni|mérik|ellenőriz\w*|verifica\w*|μετρ\w*|αξιολογ\w*|"
+    r"измерва\w*|оценява\w*|вимірю\w*|перевіря\w*|mjeriti|provjer\w*|meriti|preveri\w*|mõõt\w*|"
+    r"kontrolli\w*|mērī\w*|pārbaud\w*|matuo\w*|tikrin\w*)(?!\w)",
+    re.IGNORECASE,
+)
+# ... whether it works: the success the checking is of, in the public's languages
+_SUCCESS = re.compile(
+    r"\b(?:success\w*|succeed\w*|working|works|work out|progress|effective\w*|efficient\w*|results?|impact)\b|"
+    r"(?<!\w)(?:erfolg\w*|wirk\w*|funktionier\w*|efficac\w*|eficac\w*|eficien\w*|effici[eë]n\w*|efekt\w*|effekt\w*|"
+    r"résultat\w*|resultad\w*|risultat\w*|resultat\w*|toimi\w*|tulok\w*|hatás\w*|eredmény\w*|succes\w*|"
+    r"αποτελ\w*|ефект\w*|učin\w*|uspje\w*|uspe\w*|tõhus\w*|efektīv\w*|veiksm\w*|rezultat\w*|wynik\w*|"
+    r"skutecz\w*|výsled\w*|účin\w*|sukces\w*|werkt|werken)(?!\w)",
     re.IGNORECASE,
 )
 _IF_NOT_KEPT = re.compile(
     r"\bwhat (?:happens|will happen|would happen|is going to happen)\b.{0,20}\b(?:if|when)\b|"
-    r"\bconsequences?\b.{0,40}\b(?:not|fail\w*|refus\w*|break\w*|don't|doesn't|won't)\b|"
-    r"(?<!\w)(?:was passiert|was geschieht|que se passe-t-il|qu'arrive-t-il|qué pasa|qué sucede|qué ocurre|"
-    r"cosa succede|che succede|o que acontece|wat gebeurt er|vad händer|hvad sker der|hvad sker|hva skjer|"
-    r"mitä tapahtuu|co się stanie|co będzie|co se stane|čo sa stane|mi történik|ce se întâmplă|τι θα συμβεί|"
-    r"τι γίνεται|какво ще стане|що буде|що станеться|što se događa|što će se dogoditi|šta se dešava|"
-    r"kaj se zgodi|mis juhtub|kas notiks|kas bus|kas nutiks)(?!\w)",
+    r"\bconsequences?\b|"
+    r"(?<!\w)(?:was passiert|was geschieht|que se passe-t-il|qu'arrive-t-il|qué sucede si|qué ocurre si|qué pasa si|"
+    r"cosa succede se|che succede se|o que acontece se|wat gebeurt er als|vad händer om|hvad sker der hvis|"
+    r"hvad sker der, hvis|hva skjer hvis|hva skjer om|mitä tapahtuu|co się stanie|co se stane|čo sa stane|"
+    r"mi történik|ce se întâmplă|τι θα συμβεί|τι γίνεται αν|какво ще стане|що буде, якщо|що станеться|"
+    r"što se događa ako|što će se dogoditi|šta se dešava ako|kaj se zgodi|mis juhtub|kas notiks|kas nutiks)(?!\w)",
+    re.IGNORECASE,
+)
+# ... to a party that does not keep to it: a "not" or a failing, in the public's languages
+_NOT_KEPT = re.compile(
+    r"\b(?:not|n't|fail\w*|refus\w*|break\w*|violat\w*|ignor\w*|breach\w*)\b|(?<!\w)(?:nicht|kein\w*|pas|no|non|"
+    r"niet|geen|inte|ikke|ei|nie|ne|nem|nu|δεν|не|ні|nav|neb)(?!\w)",
     re.IGNORECASE,
 )
 _CHECK_WORDS = frozenset(
@@ -323,10 +337,11 @@ def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
     """A detail plans often leave out that the question asks for ("how will they check it is working?", "what
     happens if a country doesn't comply?"), named for the refusal, with the word stems a passage must hold to say it."""
     text = question.standalone
-    if _IF_NOT_KEPT.search(text):
-        return "consequences", _CONSEQUENCE_WORDS
-    if question.kind in (Kind.WHY_HOW, Kind.FACT, Kind.YES_NO) and _HOW_CHECKED.search(text):
-        return "measures of success", _CHECK_WORDS
+    if _IF_NOT_KEPT.search(text) and _NOT_KEPT.search(text):
+        return "what would follow if it were not kept", _CONSEQUENCE_WORDS
+    checking = question.kind in (Kind.WHY_HOW, Kind.FACT, Kind.YES_NO) and _HOW_CHECKED.search(text)
+    if checking and _SUCCESS.search(text):
+        return "how success would be checked", _CHECK_WORDS
     return None
 
 
@@ -452,7 +467,8 @@ def refusal_text(
     if reason is Refusal.DETAIL_ABSENT and expects is not None:
         lead = f"{corpus_name} {'give' if plural else 'gives'} {_DETAIL_WORDS[expects]} for this."
     elif reason is Refusal.DETAIL_ABSENT and asked:
-        lead = f"{corpus_name} {'don' if plural else 'doesn'}'t say which {asked}."
+        which = "" if asked.startswith(("how ", "what ")) else "which "  # "doesn't say how success would be checked"
+        lead = f"{corpus_name} {'don' if plural else 'doesn'}'t say {which}{asked}."
     elif reason in (Refusal.UNKNOWN_NAME, Refusal.NOT_MENTIONED) and subject:
         lead = f"{corpus_name} {'don' if plural else 'doesn'}'t mention {subject}."
     elif reason is Refusal.MIXED_DOCUMENTS and subject:

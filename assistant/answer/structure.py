@@ -12,9 +12,17 @@ from dataclasses import dataclass
 
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
-from assistant.answer.lexicon import concept_of, country_names_english
+from assistant.answer.lexicon import concept_of
 from assistant.answer.outline import Enumeration, Outline, OutlineList
-from assistant.answer.question import BODY_CUE, ORDINAL_WORDS, PRESENT_FOREIGN, Kind, Question, plural_nouns
+from assistant.answer.question import (
+    AMONG_FOREIGN,
+    BODY_CUE,
+    ORDINAL_WORDS,
+    PRESENT_FOREIGN,
+    Kind,
+    Question,
+    plural_nouns,
+)
 from assistant.answer.refusals import Refusal
 from assistant.chunking import split_sentences
 from assistant.models import Citation, Span, fold_whitespace
@@ -578,6 +586,22 @@ def _main_enumeration(outlines: Sequence[Outline]) -> tuple[Outline, Enumeration
     return best if best is not None and len(best[1].items) >= 3 else None
 
 
+# Taking part in something or signing it, in the public's languages ("Var Norge med på erklæringen?", "War Polen
+# beteiligt?")
+_TAKING_PART_FOREIGN = re.compile(
+    r"(?<!\w)(?:med på|med i|beteiligt|teilgenommen|fait partie|participé|participó|participou|partecipato|"
+    r"deelgenomen|deltog|deltok|deltaget|osallistui|részt vett|uczestniczył\w*|účastnil\w*|zúčastnil\w*|"
+    r"sudjelovao|sudjelovala|sodeloval\w*|a participat|συμμετείχε|участва\w*|брала участь|брав участь|osales|"
+    r"piedalījās|dalyvavo|ħadet sehem|ghlac páirt|"
+    # or signing it ("Har Norge skrevet under på ...?")
+    r"skrevet under|skrev under|underskrevet|underskrev|undertecknat|skrivit under|unterschrieben|unterzeichnet|"
+    r"signé|firmado|firmato|assinado|assinou|ondertekend|podpisał\w*|podepsal\w*|podpísal\w*|aláírta|semnat|"
+    r"υπέγραψε|подписа\w*|підписал\w*|potpisal\w*|podpisal\w*|allekirjoitti\w*|allkirjast\w*|parakstīj\w*|"
+    r"pasiraš\w*|iffirma\w*|shínigh)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft | None:
     """'Is Poland among the signatories?' -> Yes, cited; 'Did France sign?' -> No, citing the list it is not in."""
     subject = question.subject
@@ -597,9 +621,11 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
             frame=Frame(framing.MEMBER, subject=subject),
         )
     cue = _MEMBERSHIP_CUE.search(question.standalone) or PRESENT_FOREIGN.search(question.standalone)
-    # in another language a country the documents do not have, asked of yes or no ("var norge med på ...?"), is no
-    country = not question.english and subject in country_names_english()
-    if not cue and not country and "signatories" not in question.gloss.values():
+    # in another language: taking part ("var norge med på ...?"), being among them ("fost"), or signing
+    taking_part = not question.english and (
+        AMONG_FOREIGN.search(question.standalone) or _TAKING_PART_FOREIGN.search(question.standalone)
+    )
+    if not cue and not taking_part and "signatories" not in question.gloss.values():
         return None
     main = _main_enumeration(outlines)
     if main is None:
