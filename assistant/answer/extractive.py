@@ -262,7 +262,7 @@ class ExtractiveAnswerer:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
         partners = self._partners(question, evidence) if _asks_partners(question) else []
         if partners:  # "Con qué países quieren colaborar?": the countries they mean to work with, as described
-            return self._quoting(question, partners, framing.QUOTE)
+            return self._quoting(question, partners)
         outlines = self._outlines_for(question, evidence)
         structural = structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
@@ -380,9 +380,9 @@ class ExtractiveAnswerer:
         if singled and not any(_names_instances(w.sentence.text, singled.group("noun")) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
         yes = question.kind is Kind.YES_NO and self._all_focus_in(question, chosen, cross_lingual)
-        return self._quoting(question, chosen, framing.YES_QUOTE if yes else framing.QUOTE, best_cosine)
+        return self._quoting(question, chosen, best_cosine, yes=yes)
 
-    def _quoting(self, question: Question, chosen: list[Window], lead: str, best: float = 0.0) -> Draft:
+    def _quoting(self, question: Question, chosen: list[Window], best: float = 0.0, yes: bool = False) -> Draft:
         """An answer quoting the windows, each cited (with several documents, an answer says which one it quotes
         unless the question named it); "Yes: " before them for a yes."""
         citations = []
@@ -392,9 +392,8 @@ class ExtractiveAnswerer:
             citations.append(Citation.of(marker, window.chunk, window.span))
             source = f"“{window.chunk.title}”: " if several else ""
             parts.append(f"{source}{_phrase(window)} [{marker}]")
-        text = _join_sentences(parts)
-        if lead == framing.YES_QUOTE:
-            text = f"Yes: {text}"
+        text = f"Yes: {_join_sentences(parts)}" if yes else _join_sentences(parts)
+        lead = framing.YES_QUOTE if yes else framing.QUOTE
         return Draft(text, False, citations, best, frame=Frame(lead, by_document=several))
 
     def _partners(self, question: Question, evidence: list[Evidence]) -> list[Window]:

@@ -98,20 +98,20 @@ def _content(question: str) -> list[str]:
     return focus_terms(question)
 
 
+# "that earliest-opportunity one": an item of the list the conversation is on, named by the asker's words for it
+_THAT_NAMED_ONE = (
+    r"\b(?:that|this)\s+(?!(?:the|a|only|same|other|last|first|next|one)\b)(?P<what>[\w-]+(?:\s+[\w-]+)?)\s+one\b"
+)
 # "... matter for that?", "shared rules for that, or ...?", "does that part ...", "about these": pointing back at what
 # was just said, however long
 _POINTING_BACK = re.compile(
     r"\b(?:for|about|on|with|behind|against|from|to|in)\s+(?:that|this|those|these|them|it)\s*(?:[?.!]*\s*$|,)|"
     r"\b(?:that|this|the same)\s+(?:part|point|theme|section|item|bullet|passage|sentence|commitment|step|idea|"
     r"measure|approach)\b|"
-    r"\b(?:that|this)\s+(?!(?:the|a|only|same|other|last|first|next|one)\b)(?:[\w-]+\s+){1,2}one\b",  # "that X one"
+    rf"{_THAT_NAMED_ONE}",  # "on that earliest-opportunity one"
     re.IGNORECASE,
 )
-# "that earliest-opportunity one": the item of the list the conversation is on, named by the asker's words for it
-_THAT_ONE = re.compile(
-    r"\b(?:that|this)\s+(?!(?:the|a|only|same|other|last|first|next|one)\b)(?P<what>[\w-]+(?:\s+[\w-]+)?)\s+one\b",
-    re.IGNORECASE,
-)
+_THAT_ONE = re.compile(_THAT_NAMED_ONE, re.IGNORECASE)
 
 
 def leans_on_history(question: str) -> bool:

@@ -1053,7 +1053,7 @@ def listed_asked(text: str, gloss: Mapping[str, str], language: str) -> str | No
     return next(iter(listed))
 
 
-def _foreign_kind(kind: Kind, concepts: set[str], named: str | None, text: str = "") -> Kind:
+def _foreign_kind(kind: Kind, concepts: set[str], named: str | None, text: str) -> Kind:
     """The kind of a question in another language, from the document words its words mean (the lexicon's and the
     glossary's): "Mis on avalduse pealkiri?" asks for the title; "България подписа ли декларацията?" or "¿Está
     España entre los firmantes?" whether a country (`named`) is among the signatories."""
