@@ -18,7 +18,7 @@ from assistant.answer import framing
 from assistant.answer.base import Answerer, Draft, Found, Frame
 from assistant.answer.extractive import ExtractiveAnswerer, word_pieces
 from assistant.answer.followup import conversation_language, said_before, standalone_question
-from assistant.answer.lexicon import country_gloss, lexicon_gloss, verbs_in
+from assistant.answer.lexicon import country_gloss, country_names_english, lexicon_gloss, verbs_in
 from assistant.answer.outline import Outline, build_outline
 from assistant.answer.question import (
     Question,
@@ -363,6 +363,8 @@ class Assistant:
         question_words = word_list(strip_markup(standalone))
         if language != "en":  # the question's words mapped onto the documents': the lexicon's checked words first
             gloss = served.glossary.gloss(question_words, language) if served.glossary is not None else {}
+            # a country is named by CLDR's names below, never by e5's guess ("balkanska" is not "Bulgaria")
+            gloss = {word: english for word, english in gloss.items() if english not in country_names_english()}
         # English: everyday words onto the documents' ("deport")
         checked = lexicon_gloss(question_words, language, verbs_in(standalone))
         gloss |= checked

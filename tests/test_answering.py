@@ -15,7 +15,16 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import conversation_language, standalone_question
 from assistant.answer.lexicon import lexicon_gloss, reworded
 from assistant.answer.outline import build_outline
-from assistant.answer.question import Expects, Kind, analyse, asked_nouns, detect_language, ordinal_of, respell
+from assistant.answer.question import (
+    BODY_CUE,
+    Expects,
+    Kind,
+    analyse,
+    asked_nouns,
+    detect_language,
+    ordinal_of,
+    respell,
+)
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
 from assistant.answer.refusals import Refusal, unknown_names, unsaid_detail
 from assistant.chunking import chunk_document
@@ -1387,3 +1396,68 @@ def test_the_second_review_findings_stay_fixed(bot: Assistant) -> None:
     assert not bot.ask("Which international frameworks exactly?").refused
     themes = [("What are the themes?", "Five key themes ...")]
     assert "the only theme" not in standalone_question("Is that the only one?", themes)[0]
+
+
+# --- session 12: kinds of question from the s15 batch ------------------------------------------------------------
+def test_a_count_with_a_light_verb_counts_the_signatories(bot: Assistant) -> None:
+    answer = bot.ask("How many countries' leaders put their names to this statement?")
+    assert not answer.refused and answer.text.startswith("15")
+
+
+def test_an_ordinal_of_priorities_counts_along_the_themes_whoever_made_the_list(bot: Assistant) -> None:
+    answer = bot.ask("What's the third priority on the leaders' list?")
+    assert "returns" in answer.text and "Belgium" not in answer.text
+
+
+def test_anybody_from_somewhere_being_there_asks_who_else_attended(bot: Assistant) -> None:
+    assert analyse("Was anybody from the EU institutions there as well?").kind is Kind.AUTHORS
+    assert analyse("Did anyone from the UN attend?").kind is Kind.AUTHORS
+    answer = bot.ask("Was anybody from the EU institutions there as well?")
+    assert "President of the European Commission" in answer.text
+
+
+def test_a_question_across_the_whole_statement_quotes_every_place_it_comes_up(bot: Assistant) -> None:
+    answer = bot.ask("Across the whole statement, what different ways of tackling smuggling gangs come up?")
+    quotes = fold_whitespace(" ".join(c.quote for c in answer.citations))
+    assert "sanctions regimes" in quotes and "smuggling gangs' model" in quotes
+
+
+def test_a_guessed_gloss_never_names_a_country(bot: Assistant) -> None:
+    answer = bot.ask("Da li se u izjavi konkretno pominje balkanska ruta?")
+    assert answer.analysis is not None
+    assert "Bulgaria" not in answer.text and "Bulgaria" not in answer.analysis.gloss.values()
+
+
+def test_what_an_item_proposes_in_concrete_terms_is_its_body() -> None:
+    for question in ("E o quarto, em concreto, o que propõe?", "What does the fourth theme propose?"):
+        assert BODY_CUE.search(question), question
+
+
+def test_signing_in_italian_asks_who_signed() -> None:
+    question = "Quali paesi hanno sottoscritto la dichiarazione insieme all'Italia?"
+    assert analyse(question, language="it").kind is Kind.AUTHORS
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why have these countries agreed to leave the European Convention on Human Rights?",
+        "Why do they want to abandon sanctions regimes?",
+        "How will they withdraw from the Refugee Convention?",
+    ],
+)
+def test_turning_away_from_what_the_statement_upholds_is_a_false_premise(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT
+    assert answer.text.startswith("The statement doesn't say that they")
+    assert answer.citations  # and what it does say of it
+
+
+def test_turning_away_asked_yes_no_or_negated_is_answered_with_what_it_says(bot: Assistant) -> None:
+    for question in (
+        "Are they saying they'll pull out of the European Convention on Human Rights?",
+        "Why won't they leave the Refugee Convention?",
+    ):
+        answer = bot.ask(question)
+        assert not answer.refused, question
+        assert not answer.text.startswith("Yes"), question

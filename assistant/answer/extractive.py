@@ -34,6 +34,7 @@ from assistant.answer.refusals import (
     mixed_documents,
     other_occasion,
     refusal_text,
+    turning_away,
     unknown_names,
     unsaid_detail,
 )
@@ -56,6 +57,22 @@ _GENERIC_STEMS = content_stems(
 _FRAME_STEMS = content_stems(
     "ultimately really actually basically exactly meant mean means supposed achieve happen happens happened warn warns "
     "word words term terms phrase contexts context come comes came appear appears"
+)
+# "Across the whole statement, what ways of ... come up?", "everywhere it mentions ...": every place, not the best one
+_THROUGHOUT = re.compile(
+    r"\b(?:across|throughout|all (?:over|through)) (?:the |this |its )?(?:whole |entire )?(?:statement|document|text|"
+    r"declaration)\b|\beverywhere\b|\bwherever\b|\ball the (?:places|ways|times|parts)\b|"
+    r"\bin (?:every|each) (?:part|section|theme|point)\b",
+    re.IGNORECASE,
+)
+
+
+def _throughout_asked(question: Question) -> bool:
+    return question.english and _THROUGHOUT.search(question.standalone) is not None
+
+
+_ALL_OF_IT = content_stems(
+    "ways way means methods kinds things places times parts different various every across whole entire throughout"
 )
 # "Does it give an example?", "for instance?": the clause that gives one ("such as ...", "like ...") ranks higher
 _EXAMPLE_ASKED = re.compile(r"\bexamples?\b|\bfor instance\b|\bsuch as what\b", re.IGNORECASE)
@@ -263,6 +280,11 @@ class ExtractiveAnswerer:
         partners = self._partners(question, evidence) if _asks_partners(question) else []
         if partners:  # "Con qué países quieren colaborar?": the countries they mean to work with, as described
             return self._quoting(question, partners)
+        away = turning_away(question, self._holds_all, lambda verb: bool(content_stems(verb) & self._stems))
+        away_scored = self.score(question, evidence)[0] if away else []
+        if away and away_scored:  # "Why have they agreed to leave the ECHR?": named, never left
+            best = away_scored[0]
+            return self._detail_absent(question, best, evidence, corpus, best.cosine, asked=f"that they {away}")
         outlines = self._outlines_for(question, evidence)
         structural = structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
@@ -326,6 +348,8 @@ class ExtractiveAnswerer:
             chosen = [typed]
         elif quoted_stems and (held := self._holding(scored, quoted_stems)):
             chosen = held  # "in what contexts does 'capabilities' come up?": every sentence that uses it
+        elif _throughout_asked(question) and len(held := self._throughout(question, scored)) > 1:
+            chosen = held  # "Across the whole statement, what ways of tackling smuggling gangs come up?": each place
         elif len({e.chunk.document_id for e in evidence}) > 1 and COMPARING.search(question.standalone):
             chosen = self._per_document(scored, threshold)
         else:
@@ -464,6 +488,11 @@ class ExtractiveAnswerer:
             return False
         vectors = self._encode(self._vocabulary_words)
         return float((vectors @ self._encode([noun])[0]).max()) >= ASKED_SYNONYM
+
+    def _holds_all(self, phrase: str) -> bool:
+        """Whether the documents hold every content word of a phrase (by stem or a close word)."""
+        held = [w for w in words(phrase) if content_stems(w) - _GENERIC_STEMS]
+        return bool(held) and all(self._holds(w) for w in held)
 
     def _refuse(
         self, reason: Refusal, evidence: list[Evidence], corpus: str, subject: str | None = None, best: float = 0.0
@@ -608,6 +637,13 @@ class ExtractiveAnswerer:
             if window.sentence not in best and not window.short and stems <= content_stems(window.span.text):
                 best[window.sentence] = window
         return sorted(best.values(), key=lambda w: (w.chunk.document_id, w.span.start))[: self.max_citations]
+
+    def _throughout(self, question: Question, scored: list[Scored]) -> list[Window]:
+        """Every sentence that holds the words the best quote shares with the question, besides those that only ask
+        for all of it ("ways", "across the whole statement")."""
+        asked = _asked_stems(question, [question.reworded or question.standalone], False)
+        stems = (content_stems(scored[0].window.span.text) & asked) - _GENERIC_STEMS - _FRAME_STEMS - _ALL_OF_IT
+        return self._holding(scored, stems) if stems else []
 
     def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:
         """The best quote of each document (a question that compares what the documents say)."""

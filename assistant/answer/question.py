@@ -326,7 +326,7 @@ _AUTHORS = re.compile(
     r"agreed(?!\s+to\s+(?!(?:it|this|that|the\s+(?:statement|declaration|text|document))\b)[a-z])|"
     r"endorsed|adopted|behind|set out|involved|took part|participat)|\bwho (?:was|were) (?:there|involved|present)\b|"
     r"\bwho(?:'s| is) involved\b|\bunterzeichn|\bsignataire|\bfirmant|\bfirmat|\bsygnatariu|\bondertekend|"
-    r"\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
+    r"\bsottoscri|\bsuscrib|\bsubscrev|\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
     re.IGNORECASE,
 )
 _WHERE_IN_DOCUMENT = re.compile(
@@ -336,7 +336,10 @@ _WHERE_IN_DOCUMENT = re.compile(
 )
 _ANYONE_ELSE = re.compile(
     r"\b(?:anyone|anybody|who|someone|somebody) else\b.*\b(?:present|there|attend\w*|take part|took part|"
-    r"participat\w*|join\w*)\b|\bwho (?:else )?(?:attended|was present|took part|participated)\b",
+    r"participat\w*|join\w*)\b|\bwho (?:else )?(?:attended|was present|took part|participated)\b|"
+    # "Was anybody from the EU institutions there as well?"
+    r"\b(?:anyone|anybody|someone|somebody) (?:from|of|representing)\b[^?.]{1,50}\b(?:present|there|attend\w*|"
+    r"take part|took part|participat\w*|join\w*)\b",
     re.IGNORECASE,
 )
 # "who else was present?" in the public's other languages: a word for who or else, and one for present
@@ -827,7 +830,12 @@ BODY_CUE = re.compile(
     r"sagt|steht|besagt|beinhaltet|enthält|handelt|dit|contient|parle|traite|dice|contiene|trata|habla|tratta|"
     r"parla|diz|contém|fala|zegt|staat|bevat|mówi|zawiera|dotyczy|říká|obsahuje|týká|hovorí|uvádí|uvádza|"
     r"säger|står|innehåller|handlar|siger|indeholder|handler|sier|inneholder|sanoo|sisältää|kertoo|mond|"
-    r"tartalmaz|szól|spune|conține|λέει|αναφέρει|περιέχει|говорит|говорить|каже|казва|pravi|kaže|navaja)\b",
+    r"tartalmaz|szól|spune|conține|λέει|αναφέρει|περιέχει|говорит|говорить|каже|казва|pravi|kaže|navaja|"
+    # what it proposes, in concrete terms
+    r"propose|proposes|proposed|suggest|suggests|recommend|recommends|call for|calls for|concretely|in practice|"
+    r"propõe|propone|proponen|propose-t-il|vorschlägt|schlägt|proponuje|navrhuje|föreslår|foreslår|ehdottaa|"
+    r"javasol|propune|προτείνει|предлага|пропонує|predlaže|predlaga|em concreto|en concreto|in concreto|"
+    r"concrètement|konkret|konkreet|konkretnie|konkrétně|konkrétne|konkreetselt|konkrétan)\b",
     re.IGNORECASE,
 )
 _SETTING_WHEN = re.compile(

@@ -345,6 +345,32 @@ def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
     return None
 
 
+# A question that takes for granted that they turn away from something ("Why have they agreed to leave the
+# European Convention on Human Rights?"): the verb, and what it is turned away from
+_TURNING_AWAY = re.compile(
+    r"\b(?P<verb>leave|leaving|withdraw(?:s|ing|n)?(?: from)?|withdrew(?: from)?|quit(?:s|ting)?|abandon(?:s|ing|ed)?|"
+    r"scrap(?:s|ping|ped)?|abolish(?:es|ing|ed)?|suspend(?:s|ing|ed)?|exit(?:s|ing|ed)?|pull(?:s|ing|ed)? out of|"
+    r"tear(?:s|ing)? up|tore up|ditch(?:es|ing|ed)?|opt(?:s|ing|ed)? out of|renounc(?:e|es|ing|ed)|"
+    r"denounc(?:e|es|ing|ed)|repeal(?:s|ing|ed)?|reject(?:s|ing|ed)?|get(?:ting)? rid of|do(?:ing)? away with)\s+"
+    r"(?P<thing>(?:the|their|its|our|this|that|these|those|any|all)\s+[^?.!,;]{3,80}|[A-Z][^?.!,;]{2,80})",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
+
+
+def turning_away(question: Question, held: Callable[[str], bool], said: Callable[[str], bool]) -> str | None:
+    """What a question takes for granted they turn away from, when the documents hold the thing but never a word for
+    turning away from it (`said`): "leave the European Convention on Human Rights". English only; a yes/no question
+    ("Will they pull out of it?") is answered with what they do say of it."""
+    if not question.english or question.kind is Kind.YES_NO or _NEGATED.search(question.standalone):
+        return None
+    match = _TURNING_AWAY.search(question.standalone)
+    if match is None or said(match.group("verb").split()[0]):
+        return None
+    thing = match.group("thing").strip()
+    return f"{match.group('verb').lower()} {thing}" if held(thing) else None
+
+
 # "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
 _ABOUT_FOREIGN = re.compile(
     r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|për|"
@@ -467,7 +493,8 @@ def refusal_text(
     if reason is Refusal.DETAIL_ABSENT and expects is not None:
         lead = f"{corpus_name} {'give' if plural else 'gives'} {_DETAIL_WORDS[expects]} for this."
     elif reason is Refusal.DETAIL_ABSENT and asked:
-        which = "" if asked.startswith(("how ", "what ")) else "which "  # "doesn't say how success would be checked"
+        # "doesn't say how success would be checked", "doesn't say that they leave ..."
+        which = "" if asked.startswith(("how ", "what ", "that ")) else "which "
         lead = f"{corpus_name} {'don' if plural else 'doesn'}'t say {which}{asked}."
     elif reason in (Refusal.UNKNOWN_NAME, Refusal.NOT_MENTIONED) and subject:
         lead = f"{corpus_name} {'don' if plural else 'doesn'}'t mention {subject}."

@@ -112,6 +112,9 @@ def title_answer(outline: Outline) -> Draft | None:
     )
 
 
+_NAMES_ASKED = re.compile(r"\b(?:country|countries|listed|leaders?|signator\w*|named)\b", re.IGNORECASE)
+
+
 def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
     """'The third theme', 'the last one', 'which country is listed first'."""
     position = question.ordinal
@@ -121,9 +124,9 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
     asked = content_stems(question.list_noun) if question.list_noun else set()
     named = [s for s in sequences if s.noun and content_stems(s.noun) & asked]
     if not named:  # a noun no list names: a class of names counts on enumerations, anything else on lists
-        wanted_names = bool(asked & _NAMED_CLASSES) or bool(
-            re.search(r"\b(?:country|countries|listed|leaders?|signator\w*|named)\b", question.standalone, re.I)
-        )
+        # "the third priority on the leaders' list" is a point of a list, whoever made it
+        names_asked = _NAMES_ASKED.search(question.standalone)
+        wanted_names = not asked & _STRUCTURAL_NOUNS and (bool(asked & _NAMED_CLASSES) or names_asked is not None)
         named = [s for s in sequences if (s.noun is None) == wanted_names] or sequences
     chosen = _pick(question, named, similarity, question.list_noun)
     if chosen is None:
@@ -218,7 +221,11 @@ def counted_sequence(
     return None
 
 
-_COUNTING_WORDS = content_stems("many number count total altogether statement document declaration text")
+# The words of counting and the light verbs any question may use ("put their names to", "take part"): no topic
+_COUNTING_WORDS = content_stems(
+    "many number count total altogether statement document declaration text put puts take takes took make makes made "
+    "give gives gave get gets got set sets keep keeps go goes went come comes came"
+)
 
 
 def _counted_elsewhere(question: Question, noun: str, sequence: Sequence_) -> bool:
