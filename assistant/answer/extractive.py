@@ -28,6 +28,7 @@ from assistant.answer.refusals import (
     Refusal,
     absent_asked,
     absent_offered,
+    absent_topic,
     absent_topic_foreign,
     expected_matches,
     is_command,
@@ -147,6 +148,7 @@ class ExtractiveAnswerer:
         self._openings: dict[str, Span] = {}
         self._document_vocabularies: dict[str, frozenset[str]] = {}
         self._stems: set[str] = set()
+        self._topics: set[str] = set()
         self._vocabulary_words: list[str] = []
 
     # --- the Answerer contract ---
@@ -155,6 +157,8 @@ class ExtractiveAnswerer:
         self._outlines = dict(outlines)
         self._vocabulary = frozenset(w.lower() for c in chunks for w in words(c.embedding_text))
         self._stems = content_stems(" ".join(self._vocabulary))
+        # the lexicon's topics the documents hold, in their own words or the everyday ones it maps ("workforce")
+        self._topics = {c for c in (concept_of(w, "en") for w in self._vocabulary) if c is not None}
         self._vocabulary_words = sorted(w for w in self._vocabulary if len(w) > 3 and content_stems(w))
         self._document_vocabularies = {}
         for chunk in chunks:
@@ -277,6 +281,9 @@ class ExtractiveAnswerer:
         occasion = other_occasion(question, evidence)  # "what was agreed at the previous summit?": not this one
         if occasion:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
+        lacking = absent_topic(question, self._holds_topic)
+        if lacking:  # "Does the statement set refugee quotas?", "Nämns EU:s asylpakt i uttalandet?"
+            return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=lacking)
         partners = self._partners(question, evidence) if _asks_partners(question) else []
         if partners:  # "Con qué países quieren colaborar?": the countries they mean to work with, as described
             return self._quoting(question, partners)
@@ -488,6 +495,10 @@ class ExtractiveAnswerer:
             return False
         vectors = self._encode(self._vocabulary_words)
         return float((vectors @ self._encode([noun])[0]).max()) >= ASKED_SYNONYM
+
+    def _holds_topic(self, concept: str) -> bool:
+        """Whether a document holds a topic of the lexicon: its word, or a word the lexicon reads as it."""
+        return concept in self._topics or content_stems(concept) <= self._stems
 
     def _holds_all(self, phrase: str) -> bool:
         """Whether the documents hold every content word of a phrase (by stem or a close word)."""

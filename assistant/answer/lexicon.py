@@ -128,6 +128,24 @@ def country_gloss(words: Iterable[str], language: str) -> dict[str, str]:
 # Concepts that are what a passage is about (not the document's structure or its parties)
 TOPIC_CONCEPTS = frozenset({"returns", "smugglers", "borders", "asylum", "partnerships", "sanctions", "visa"})
 
+# Concepts of a document's structure and its parties: what every question may name, never a topic it lacks
+STRUCTURE_CONCEPTS = frozenset(
+    {"themes", "points", "countries", "leaders", "signatories", "title", "heading", "statement", "summit", "support",
+     "agencies", "conventions"}
+)  # fmt: skip
+
+
+def topics_named(words: Iterable[str], language: str) -> dict[str, str]:
+    """The words of a question the lexicon reads as a topic (not the structure, not a country), with their concept:
+    "Flüchtlingsquoten" -> "quotas", "deportations" -> "returns"."""
+    found = {}
+    for word in dict.fromkeys(words):
+        concept = concept_of(word, language)
+        if concept is not None and concept.islower() and concept not in STRUCTURE_CONCEPTS:
+            found[word] = concept
+    return found
+
+
 # Concepts that name the document itself rather than anything in it: no help in finding what a question asks
 _NOT_A_TOPIC = frozenset({"statement"})
 

@@ -27,11 +27,12 @@ from assistant.answer.lexicon import (
     concept_of,
     country_names_english,
     place_adjective,
+    topics_named,
 )
 from assistant.answer.question import COMPARING, INSTRUCTION_CUES, TOPIC_FOREIGN, Expects, Kind, Question, names_in
 from assistant.models import Evidence
 from assistant.multilingual import function_words_of
-from assistant.text import ENGLISH_STOPWORDS, content_stems
+from assistant.text import ENGLISH_STOPWORDS, content_stems, words
 
 # Capitalised words that are part of institutions, titles and document names, not names of people or places
 _INSTITUTIONAL = frozenset(
@@ -343,6 +344,16 @@ def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
     if checking and _SUCCESS.search(text):
         return "how success would be checked", _CHECK_WORDS
     return None
+
+
+def absent_topic(question: Question, held: Callable[[str], bool]) -> str | None:
+    """A topic the question names, in the lexicon's checked words of its language, that no document holds ("Does the
+    statement set refugee quotas?", "Nämns EU:s asylpakt?"): the asker's word for it. The documents decide what is
+    there: a document about quotas holds them."""
+    named = topics_named(words(question.text), question.language)
+    if question.standalone != question.text:
+        named |= topics_named(words(question.standalone), question.language)
+    return next((word for word, concept in named.items() if not held(concept)), None)
 
 
 # A question that takes for granted that they turn away from something ("Why have they agreed to leave the
