@@ -1461,3 +1461,18 @@ def test_turning_away_asked_yes_no_or_negated_is_answered_with_what_it_says(bot:
         answer = bot.ask(question)
         assert not answer.refused, question
         assert not answer.text.startswith("Yes"), question
+
+
+def test_that_after_a_question_about_a_topic_points_to_the_topic_not_the_quote() -> None:
+    history = [
+        ("What do they say about returns?", "It says “Take an unequivocal approach to returns: developing ...”.")
+    ]
+    standalone, rewritten = standalone_question(
+        "And do they mention working with countries outside Europe on that?", history
+    )
+    assert rewritten and standalone.endswith("(returns)")
+
+
+def test_a_yes_no_quote_keeps_what_its_clause_includes_and_is_for(bot: Assistant) -> None:
+    answer = bot.ask("Do they mention working with countries outside Europe on returns?")
+    assert "accelerate processing" in fold_whitespace(answer.text)

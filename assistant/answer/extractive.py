@@ -381,6 +381,8 @@ class ExtractiveAnswerer:
             chosen = [_to_sentence_end(w) if _echoes(w, asked) else with_dependents(w) for w in chosen]
             if question.kind is Kind.WHY_HOW:  # "how?": what is done, not only what it is for
                 chosen = [with_head(w) for w in chosen]
+        elif expects is None:  # yes/no: the clause with what it includes and is for ("..., including with third
+            chosen = [with_dependents(w) for w in chosen]  # countries, to accelerate processing ...")
         kinds = _KINDS_OF.search(question.standalone) if question.english else None
         if kinds and not any(_describes(w.sentence.text, kinds.group("noun"), question.standalone) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=kinds.group(0))

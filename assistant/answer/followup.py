@@ -269,6 +269,10 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     quoted = _QUOTED.search(answer)
     if quoted and noun and ordinal_of(previous) is not None:  # "what does it say?" after "the last theme is “X”"
         return f"{question.strip()} (the {_singular(noun)} “{quoted.group(1)}”)", True
+    about = _SAID_ABOUT.search(previous)
+    if quoted and about and len(quoted.group(1).split()) > QUOTED_REFERENT_WORDS:
+        # "... on that?" after "What do they say about returns?": returns, not the whole passage quoted on them
+        return f"{question.strip()} ({about.group('topic').strip()})", True
     if quoted:
         return f"{question.strip()} (“{quoted.group(1)}”)", True
     said = _first_sentence(answer)
@@ -286,6 +290,11 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     return f"{question.strip()} ({', '.join(dict.fromkeys(context))})", True
 
 
+QUOTED_REFERENT_WORDS = 12  # a quote this short is what "that" points back to; a longer one, the topic asked about
+# "What do they say about returns?": the topic a follow-up's "that" points back to
+_SAID_ABOUT = re.compile(
+    r"\b(?:say|says|said|write|writes|think|thinks)\s+(?:about|on|regarding)\s+(?P<topic>[^?.!]{2,60})", re.IGNORECASE
+)
 # "what does that mean (in practice)?", "can you explain that?", "how so?": about what the last answer said
 _MEANING = re.compile(
     r"\b(?:what does|what do|what would)\s+(?:that|this|it|those|these)\s+(?:mean|involve|look like|entail)\b|"
