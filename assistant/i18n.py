@@ -23,7 +23,9 @@ from babel.support import NullTranslations, Translations
 LANGUAGES: Final[dict[str, str]] = {
     "bg": "български",
     "bs": "bosanski",
+    "ca": "català",
     "cs": "čeština",
+    "cy": "Cymraeg",
     "da": "dansk",
     "de": "Deutsch",
     "el": "Ελληνικά",

@@ -77,6 +77,10 @@ def note_document() -> Document:
         ("Was ist mit dem T-Shirt?", "de"),
         ("Cum se numește?", "ro"),  # ș with a comma below is Romanian's alone
         ("Sınırlar hakkında ne söylüyor?", "tr"),  # ş with a cedilla is Turkish too
+        ("Quins països van signar la declaració?", "ca"),
+        ("Pa wledydd a lofnododd y datganiad?", "cy"),
+        ("Beth yw'r prif themâu?", "cy"),
+        ("Pa gytuniadau rhyngwladol sy'n cael eu crybwyll yn y datganiad?", "cy"),  # German before lingua's Welsh
     ],
 )
 def test_the_language_comes_from_a_detector(question: str, language: str) -> None:
@@ -1197,6 +1201,70 @@ def test_a_yes_no_particle_makes_a_yes_no_question(question: str, language: str)
     assert analyse(question, language=language).kind is Kind.YES_NO
 
 
+@pytest.mark.parametrize(
+    ("question", "kind", "expects"),
+    [
+        ("On es va celebrar la cimera?", Kind.FACT, Expects.PLACE),
+        ("Quan es va signar la declaració?", Kind.FACT, Expects.DATE),  # not who signed it
+        ("Quants països van signar la declaració?", Kind.COUNT, None),
+        ("Quins països van signar la declaració?", Kind.AUTHORS, None),
+        ("Quin és el tercer tema?", Kind.ORDINAL, None),
+        ("Quin és l'últim tema?", Kind.ORDINAL, None),
+        ("Per què els líders volen retorns més eficaços?", Kind.WHY_HOW, None),
+        ("Com volen els líders combatre els traficants?", Kind.WHY_HOW, None),
+        ("Es parla de crear llocs de feina als països d'origen?", Kind.YES_NO, None),
+        ("Quin és el títol de la declaració?", Kind.TITLE, None),
+        ("De què tracta la declaració?", Kind.SUMMARY, None),
+        ("Qui és el primer ministre d'Itàlia?", Kind.FACT, Expects.PERSON),
+        ("Quants diners es destinen a les fronteres?", Kind.FACT, Expects.AMOUNT),
+        ("Quin percentatge de migrants retornen?", Kind.FACT, Expects.PERCENT),
+        ("Quines agències esmenta la declaració?", Kind.LIST, Expects.ORGANISATION),
+        ("Escriu un poema sobre les fronteres.", Kind.COMMAND, None),
+        ("Com puc demanar asil a Dinamarca?", Kind.COMMAND, None),  # advice for the asker
+        ("Ble cynhaliwyd yr uwchgynhadledd?", Kind.FACT, Expects.PLACE),
+        ("Pryd cafodd y datganiad ei lofnodi?", Kind.FACT, Expects.DATE),  # not who signed it
+        ("Faint o wledydd a lofnododd y datganiad?", Kind.COUNT, None),
+        ("Pa wledydd a lofnododd y datganiad?", Kind.AUTHORS, None),
+        ("Beth yw'r drydedd thema?", Kind.ORDINAL, None),  # "trydedd" softened after "y"
+        ("Beth yw'r thema olaf?", Kind.ORDINAL, None),
+        ("Pam mae'r arweinwyr eisiau dychwelyd mwy o bobl?", Kind.WHY_HOW, None),
+        ("Sut mae'r arweinwyr am fynd i'r afael â smyglwyr?", Kind.WHY_HOW, None),
+        ("A lofnododd Gwlad Pwyl y datganiad?", Kind.YES_NO, None),  # the particle "a", not "which ... signed"
+        ("Ydy Ffrainc ymhlith y llofnodwyr?", Kind.YES_NO, None),
+        ("A beth am y confensiynau rhyngwladol?", Kind.FACT, None),  # "a" is "and" before a question word
+        ("A'r gwledydd eraill yn Ewrop?", Kind.FACT, None),  # ... and before an article
+        ("Beth yw teitl y datganiad?", Kind.TITLE, None),
+        ("Am beth mae'r datganiad yn sôn?", Kind.SUMMARY, None),
+        ("Pwy yw Prif Weinidog yr Eidal?", Kind.FACT, Expects.PERSON),
+        ("Faint o arian sy'n cael ei wario ar ffiniau?", Kind.FACT, Expects.AMOUNT),
+        ("Pa ganran o fudwyr sy'n cael eu dychwelyd?", Kind.FACT, Expects.PERCENT),
+        ("Pa asiantaethau mae'r datganiad yn eu henwi?", Kind.FACT, Expects.ORGANISATION),
+        ("Ysgrifennwch gerdd am ffiniau.", Kind.COMMAND, None),
+        ("Sut alla i wneud cais am loches yn Nenmarc?", Kind.COMMAND, None),  # advice for the asker
+    ],
+)
+def test_catalan_and_welsh_questions_are_analysed_like_the_other_languages(
+    question: str, kind: Kind, expects: Expects | None
+) -> None:
+    analysed = analyse(question)
+    assert analysed.language in ("ca", "cy")
+    assert (analysed.kind, analysed.expects) == (kind, expects)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Com quais países a UE quer parcerias?", "pt"),  # Portuguese "com" is "with", not Catalan "how"
+        ("Hva ble avtalt om retur?", "nb"),  # Norwegian "ble" is "was", not Welsh "where"
+        ("Est-ce qu'on va renvoyer plus de migrants ?", "fr"),  # French "on va", not Catalan "on" (where)
+        ("Quant aux retours, que dit la déclaration ?", "fr"),  # "as for", not Catalan "how much"
+    ],
+)
+def test_catalan_and_welsh_question_words_are_not_read_in_other_languages(question: str, language: str) -> None:
+    analysed = analyse(question, language=language)
+    assert analysed.kind is not Kind.WHY_HOW and analysed.expects not in (Expects.PLACE, Expects.AMOUNT)
+
+
 def test_a_greek_word_holding_how_many_inside_it_counts_nothing() -> None:
     question = "Ποιος είναι με λίγα λόγια ο σκοπός αυτής της κοινής δήλωσης;"  # "σκοπός": purpose
     assert analyse(question, language="el").kind is not Kind.COUNT
@@ -1464,9 +1532,8 @@ def test_turning_away_asked_yes_no_or_negated_is_answered_with_what_it_says(bot:
 
 
 def test_that_after_a_question_about_a_topic_points_to_the_topic_not_the_quote() -> None:
-    history = [
-        ("What do they say about returns?", "It says “Take an unequivocal approach to returns: developing ...”.")
-    ]
+    quote = "Take an unequivocal approach to returns: developing common principles using all the tools available"
+    history = [("What do they say about returns?", f"It says “{quote}”.")]
     standalone, rewritten = standalone_question(
         "And do they mention working with countries outside Europe on that?", history
     )

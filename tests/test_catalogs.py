@@ -23,7 +23,9 @@ NBSP = "\u00a0"
 QUOTATION_MARKS: dict[str, tuple[str, str]] = {
     "bg": ("„", "“"),
     "bs": ("„", "”"),
+    "ca": ("«", "»"),
     "cs": ("„", "“"),
+    "cy": ("‘", "’"),
     "da": ("“", "”"),
     "de": ("„", "“"),
     "el": ("«", "»"),
@@ -132,3 +134,15 @@ def test_quotes_are_in_the_languages_own_marks(code: str) -> None:
     assert framing.quoted("x", code) == f"{start}x{end}"
     if (start, end) != ENGLISH_MARKS:
         assert framing.quoted("x", code) != framing.quoted("x", SOURCE_LANGUAGE)
+
+
+def test_catalan_and_welsh_count_with_the_forms_gettext_gives_them() -> None:
+    """Catalan has two forms (one, other); Welsh six (0, 1, 2, 3, 6, other), and a noun after "dau" (2) is softened."""
+    catalan, welsh = translations(framing.DOMAIN, "ca"), translations(framing.DOMAIN, "cy")
+    assert [catalan.plural(n) for n in (0, 1, 2, 15)] == [1, 0, 1, 1]  # type: ignore[attr-defined]
+    assert [welsh.plural(n) for n in (0, 1, 2, 3, 4, 6, 15)] == [0, 1, 2, 3, 5, 4, 5]  # type: ignore[attr-defined]
+    singular, plural = framing.AUTHORS
+    assert ngettext(framing.DOMAIN, "ca", singular, plural, 1) == "La declaració té 1 signant:"
+    assert ngettext(framing.DOMAIN, "ca", singular, plural, 15) == "La declaració té 15 signants:"
+    assert ngettext(framing.DOMAIN, "cy", singular, plural, 2) == "Mae'n enwi 2 lofnodwr:"
+    assert ngettext(framing.DOMAIN, "cy", singular, plural, 15) == "Mae'n enwi 15 llofnodwr:"

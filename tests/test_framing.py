@@ -87,9 +87,35 @@ def test_a_german_question_is_answered_in_german_around_verbatim_quotes(bot: Ass
         ("Welches Datum nennt die Erklärung für die erste Rückführung?", "de"),
         ("Ile pieniędzy przeznaczono na ochronę granic?", "pl"),
         ("Πόσα χρήματα θα δοθούν για τις επιστροφές μεταναστών;", "el"),
+        ("Quants diners es destinen a les fronteres?", "ca"),
+        ("Faint o arian sy'n cael ei wario ar ffiniau?", "cy"),
     ],
 )
 def test_a_refusal_is_in_the_askers_language(bot: Assistant, question: str, language: str) -> None:
     answer = bot.ask(question)
     assert answer.refused, answer.text
     assert detect_language(outside_quotes(answer)) == language, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "quoted_word"),
+    [
+        ("On es va celebrar la cimera?", "ca", "Copenhagen"),
+        ("Quines agències esmenta la declaració?", "ca", "UNHCR"),
+        ("Quins països van signar la declaració?", "ca", "Poland"),
+        ("Ble cynhaliwyd yr uwchgynhadledd?", "cy", "Copenhagen"),
+        ("Pa asiantaethau mae'r datganiad yn eu henwi?", "cy", "UNHCR"),
+        ("Pa wledydd a lofnododd y datganiad?", "cy", "Poland"),
+    ],
+)
+def test_a_catalan_or_welsh_question_is_answered_in_its_language_around_verbatim_quotes(
+    bot: Assistant, question: str, language: str, quoted_word: str
+) -> None:
+    answer = bot.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.analysis is not None and answer.analysis.language == language
+    assert detect_language(outside_quotes(answer)) == language, answer.text
+    assert quoted_word in " ".join(c.quote for c in answer.citations), answer.text
+    for citation in answer.citations:  # each quote verbatim, inside the language's own quotation marks
+        assert f"{quoted(citation.quote, language)} [{citation.marker}]" in answer.text, answer.text
+        assert bot.documents[citation.source].text[citation.start : citation.end] == citation.quote

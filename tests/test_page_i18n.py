@@ -96,7 +96,7 @@ def test_a_page_catalog_translates_every_message_with_the_same_placeholders(path
 
 STAFF_MESSAGES = msgids_in_code([WEB / "staff.py"])
 # The staff messages a language writes as English does: the same word
-SAME_AS_ENGLISH: dict[str, set[str]] = {"es": {"error"}, "fr": {"question"}}
+SAME_AS_ENGLISH: dict[str, set[str]] = {"ca": {"error"}, "es": {"error"}, "fr": {"question"}}
 
 
 @pytest.mark.parametrize("path", page_catalogs(), ids=lambda p: p.parent.parent.name)
@@ -137,6 +137,40 @@ def test_the_language_menu_lists_every_language_by_its_own_name_and_selects_the_
     assert all(code == lang for code, lang, *_ in options)
     assert [(code, name) for code, _, chosen, name in options if chosen] == [("pl", "polski")]
     assert 'data-lang="pl"' in menu and '<label for="page-language">Język</label>' in menu
+
+
+@pytest.mark.parametrize(
+    ("lang", "browser", "name", "ask"),
+    [
+        ("ca", "ca-ES,ca;q=0.9,es;q=0.7,en;q=0.5", "català", "Preguntar"),
+        ("cy", "cy-GB,cy;q=0.9,en-GB;q=0.7", "Cymraeg", "Gofyn"),
+    ],
+)
+def test_the_page_in_catalan_and_welsh_is_translated(bot, lang: str, browser: str, name: str, ask: str) -> None:
+    """A Catalan or Welsh browser gets the page in its language: the menu names it, and the header, the welcome and the
+    examples are the catalog's words, not the English ones."""
+    from assistant.web.app import header_html, language_menu_html
+    from assistant.web.chat import EXAMPLES, examples
+    from assistant.web.conversation import conversation_html
+    from assistant.web.texts import Page
+
+    assert texts.page_language({}, {"accept-language": browser}) == lang
+    assert i18n.LANGUAGES[lang] == name
+    menu = language_menu_html(lang, texts.tr(lang, "Agenda Assistant"))
+    assert f'<option value="{lang}" lang="{lang}" selected>{name}</option>' in menu
+    assert texts.tr(lang, "Ask") == ask
+    header = html.unescape(header_html(bot, lang))
+    signed = (
+        "Ask about {title}, signed by the leaders of {n} country.",
+        "Ask about {title}, signed by the leaders of {n} countries.",
+    )
+    before, after = texts.trn(lang, *signed, 15, title="{title}").split("{title}")
+    assert before in header and after in header and "Ask about" not in header
+    welcome = html.unescape(conversation_html([], examples(lang), page=Page(lang)))
+    invitation = "Ask a question about the statement, or start with one of these:"
+    assert invitation not in welcome and texts.tr(lang, invitation) in welcome
+    assert all(question in welcome for question in examples(lang))
+    assert not set(examples(lang)) & set(EXAMPLES)
 
 
 def test_messages_are_translated_with_their_placeholders_and_plurals() -> None:

@@ -103,7 +103,7 @@ _LINGUA_LANGUAGES = (
     "ALBANIAN ARABIC BOSNIAN BULGARIAN CATALAN CHINESE CROATIAN CZECH DANISH DUTCH ENGLISH ESTONIAN FINNISH FRENCH "
     "GEORGIAN GERMAN GREEK HEBREW HINDI HUNGARIAN ICELANDIC IRISH ITALIAN JAPANESE KOREAN LATVIAN LITHUANIAN "
     "MACEDONIAN BOKMAL NYNORSK PERSIAN POLISH PORTUGUESE ROMANIAN RUSSIAN SERBIAN SLOVAK SLOVENE SPANISH SWEDISH "
-    "TURKISH UKRAINIAN"
+    "TURKISH UKRAINIAN WELSH"
 ).split()
 _lingua_lock = threading.Lock()
 
@@ -188,27 +188,30 @@ def detect_language(text: str) -> str:
 # Ordinal words by position (1..10) across the languages the public asks in; -1 = last.
 _ORDINALS: dict[int, str] = {
     1: r"first|1st|erste[nmrs]?|premi[eè]re?|primer[oa]?|prim[oa]|pierwsz\w*|eerste|f[øo]rste|första|ensimmäi\w*|"
-    r"prv[ní]\w*|πρώτ\w*|перш\w*|перв\w*|първ\w*|első|primeir[oa]|primul|prima|birinci|fyrst\w*|pirm\w*|esimene",
-    2: r"second|2nd|zweite[nmrs]?|deuxième|second[oa]?|segund[oa]|drug\w*|tweede|anden|andre|andra|toinen|"
+    r"prv[ní]\w*|πρώτ\w*|перш\w*|перв\w*|първ\w*|első|primeir[oa]|primul|prima|birinci|fyrst\w*|pirm\w*|esimene|"
+    r"cyntaf",
+    2: r"second|2nd|zweite[nmrs]?|deuxième|second[oa]?|segund[oa]|segon[a]?|ail|drug\w*|tweede|anden|andre|andra|"
+    r"toinen|"
     r"druh[ýáé]\w*|δεύτερ\w*|друг\w*|втор\w*|második|al doilea|a doua|ikinci|antr\w*|teine|"
     r"(?<!hvert\s)(?<!hver\s)anna[rð]\b",  # Icelandic, not "hvert annað": each other
     3: r"third|3rd|dritte[nmrs]?|troisième|tercer[oa]?|terz[oa]|trzeci\w*|derde|tredje|kolma\w*|tře?t[íi]\w*|"
     r"τρίτ\w*|трет\w*|третьо\w*|harmadik|terceir[oa]|al treilea|a treia|üçüncü|þriðj\w*|treš\w*|kolmas|"
-    r"treći|tretj\w*|trzecim|tret[ií]\w*|treć\w*|treči\w*|treš\w*",
+    r"treći|tretj\w*|trzecim|tret[ií]\w*|treć\w*|treči\w*|treš\w*|[td]ryd(?:ydd|edd)",
     4: r"fourth|4th|vierte[nmrs]?|quatrième|cuart[oa]|quart[oa]|czwart\w*|vierde|fjerde|fjärde|neljä\w*|"
-    r"čtvrt\w*|τέταρτ\w*|четверт\w*|четвърт\w*|negyedik|patrulea|patra|dördüncü|fjórð\w*|ceturt\w*|četvrt\w*|neljas",
+    r"čtvrt\w*|τέταρτ\w*|четверт\w*|четвърт\w*|negyedik|patrulea|patra|dördüncü|fjórð\w*|ceturt\w*|četvrt\w*|neljas|"
+    r"quart|[pb]edw(?:erydd|aredd)",
     5: r"fifth|5th|fünfte[nmrs]?|cinquième|quint[oa]|pi[ąa]t\w*|vijfde|femte|viide\w*|pát[ýáé]\w*|πέμπτ\w*|"
-    r"п.ят\w*|пет\w*|ötödik|cincilea|cincea|beşinci|fimmt\w*|piekt\w*|viides",
+    r"п.ят\w*|пет\w*|ötödik|cincilea|cincea|beşinci|fimmt\w*|piekt\w*|viides|cinquè|cinquena|[pb]umed",
 }
 _LAST = (
     r"last|final|letzte[nmrs]?|dernière?|últim[oa]|ultim[oa]|ostatni\w*|laatste|sidste|sista|viimei\w*|"
     r"dernier|siste|posljednj\w*|paskutin\w*|posledn\w*|τελευταί\w*|останн\w*|последн\w*|utolsó|ultimul|ultima|sonuncu|"
-    r"son (?=\w+(?:ı|i|u|ü)\b)|síðast\w*|pēdēj\w*|zadnj\w*|viimane"
+    r"son (?=\w+(?:ı|i|u|ü)\b)|síðast\w*|pēdēj\w*|zadnj\w*|viimane|últim|darrer[a]?|olaf"
 )
 _NEXT = (
     r"next|following|after that|(?:the )?one after (?:it|this|that)|after (?:it|this)|comes? after|"
     r"nächste[nmrs]?|danach|suivante?|siguiente|successiv[oa]|prossim[oa]|następn\w*|volgende|"
-    r"næste|nästa|seuraava|další|επόμενο|наступн\w*|следующ\w*"
+    r"næste|nästa|seuraava|další|επόμενο|наступн\w*|следующ\w*|següent|nesaf"
 )
 # The English names of positions 1..10, for answers and rewritten follow-ups ("the third theme")
 ORDINAL_WORDS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -237,7 +240,7 @@ _COUNT = re.compile(
     r"\bquantos\b|\bquantas\b|^\W*ile\b|\bhoeveel\b|\bhvor mange\b|\bhur många\b|\bkuinka monta\b|\bmontako\b|"
     r"\bkolik\b|\bkoľko\b|\bkoliko\b|(?<!\w)πόσ|\bсколько\b|\bскільки\b|\bколко\b|\bhány\b|\bcâte\b|\bcâți\b|\bkaç\b|"
     r"\bhversu margir?\b|\bcik\b|\bkiek\b|\bmitu\b|\bcé mhéad\b|\bcik daudz\b|\bколку\b|\bкільки\b|"
-    r"^\W*ilu\b|\bколико\b|რამდენ",
+    r"^\W*ilu\b|\bколико\b|რამდენ|\bquant(?:s|es)\b|^\W*faint\b|\bfaint o\b|^\W*(?:pa\s+)?sawl\b",
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bwie viel\b(?!e)|\bcombien d'argent\b|\bcu[áa]nto dinero\b|\bquanto\b", re.I)
@@ -246,7 +249,8 @@ _HOW_MUCH_ANY = re.compile(
     r"\bhvor (?:mye|meget|mange)\b|"
     r"\bhur mycket\b|\bkuinka paljon\b|\bpaljonko\b|\bkolik\b|\bkoľko\b|\bmennyi\b|\bc[âa]t\b|\bne kadar\b|"
     r"\bhversu mikið\b|\bcik\b|\bkiek\b|\bkui palju\b|\bkoliko\b|\bколко\b|\bколку\b|\bскільки\b|\bсколько\b|"
-    r"\bπόσα\b|\bcé mhéad\b|\bkemm\b|\bsa\b|\bколико\b|რამდენ",
+    r"\bπόσα\b|\bcé mhéad\b|\bkemm\b|\bsa\b|\bколико\b|რამდენ|\bquant(?:s|es)\b|^\W*quant\b(?!\s+(?:à|au|aux)\b)|"
+    r"\bfaint\b",
     re.IGNORECASE,
 )
 # Money in the public's languages: a question about it expects an amount ("Kuinka paljon rahaa ...?")
@@ -254,7 +258,7 @@ _MONEY = re.compile(
     r"\b(?:money|geld\w*|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|rahoitu\w*|"
     r"pen[ěi]z\w*|peniaz\w*|pénz\w*|bani|fonduri|peningar?|nauda|pinig\w*|novac\w*|novca|denar\w*|flus|airgead|"
     r"lekë|para(?:sı)?|budget\w*|bud[žż]et\w*|fond[si]?|financ\w*|finanz\w*|χρήματ\w*|пари|грош\w*|деньг\w*|"
-    r"бюджет\w*|новац|новц\w*|ფულ\w*|€|euro\w*)\b",
+    r"бюджет\w*|новац|новц\w*|ფულ\w*|diners|arian|cyllid\w*|€|euro\w*)\b",
     re.IGNORECASE,
 )
 _NUMBER_OF_ONLY = re.compile(r"^(?!.*\bhow many\b).*\bnumber of\b", re.IGNORECASE)
@@ -270,19 +274,30 @@ _WHY_HOW = re.compile(
     r"\bwaarom\b|\bhvorfor\b|\bvarför\b|\bmiksi\b|\bproč\b|γιατί|\bпочему\b|\bчому\b|\bmiért\b|\bde ce\b|\bneden\b|"
     # "why" in more of the public's languages ("Porque é que ...?", "Zašto ...?")
     r"^\W*porqu[eê]\b|\bpor que raz|\bprečo\b|\bзащо\b|\bzašto\b|\bzakaj\b|\bmiks\b|\bkodėl\b|\bkāpēc\b|"
-    r"\bзошто\b|\bзашто\b|\bhvers vegna\b|\bcén fáth\b|\bgħaliex\b|\bpse\b",
+    r"\bзошто\b|\bзашто\b|\bhvers vegna\b|\bcén fáth\b|\bgħaliex\b|\bpse\b|\bper què\b|^\W*(?:a\s+)?p(?:h)?am\b|"
+    r"\bpaham\b",
     re.IGNORECASE,
 )
 # "how" opening a question in the public's other languages ("Hoe willen de leiders ...?", "Jak chcą ...?"), not "how
 # many / much / long" (a count or a duration) nor "wie heißt" (what is it called)
 _HOW_FOREIGN = re.compile(
     r"^\W*(?:(?:und|et|y|e|i|en|og|och|ja|és|și|a|и|і|και|ve|ir|un)\s+)?(?:hoe|wie|comment|c[óo]mo|come|jak|"
-    r"hvordan|hur|miten|kuinka|hogyan|cum|kako|как|як|πώς|πως|nasıl|kaip|kā|kuidas|како|kif|hvernig|conas)\s+"
+    r"hvordan|hur|miten|kuinka|hogyan|cum|kako|как|як|πώς|πως|nasıl|kaip|kā|kuidas|како|kif|hvernig|conas|sut)\s+"
     r"(?!(?:viel\w*|veel|mucho\w*|much\w*|molt\w*|muit\w*|beaucoup|wiele|ile|mnoh\w*|mange|många|monta|paljon|"
     r"sok\w*|mult\w*|mnog\w*|много\w*|багато|πολλ\w*|çok|kaç|daug\w*|daudz\w*|palju|lang\w*|long\w*|dlouho|"
     r"długo|lenge|länge|kauan|sokáig|dugo|heißt|heisst|se numește|se zove|s'appelle|se llama|si chiama)\b)",
     re.IGNORECASE,
 )
+# ... and in Catalan, whose "com" is Portuguese "with" ("Com quais países ...?")
+_HOW_OF = {"ca": re.compile(r"^\W*(?:i\s+)?com\s+(?!(?:es diu|s['’]anomena|molt\w*|quant\w*)(?!\w))", re.IGNORECASE)}
+
+
+def _how_foreign(text: str, language: str) -> bool:
+    """Whether a question in another language opens with its "how" (not "how many", "what is it called")."""
+    own = _HOW_OF.get(language)
+    return bool(_HOW_FOREIGN.search(text) or (own is not None and own.search(text)))
+
+
 _DEFINITION = re.compile(
     r"\bwhat (?:is|are) (?:meant by|the meaning of)\b|\bwhat does .{2,60}? mean\b|\bdefin(?:e|ition)\b|"
     r"\bmeaning of\b|\bwhat is an? ['\"‘“]|\bwas bedeutet\b|\bque signifie\b|\bqu'est-ce que\b",
@@ -298,7 +313,8 @@ _SUMMARY = re.compile(
     r"\bhva handler\b|\bmistä\b.*\bkyse\b|\bτι αφορά\b|\bo čem (?:je|pojednává|govori)\b|"
     r"\bo čom je\b|\bmiről szól\b|\bdespre ce\b|\bза какво\b|\bo čemu\b|\bmillest\b|\bapie ką\b|\bpar ko\b|"
     r"\bsobre o que\b|\bde que (?:trata|fala)\b|\bwaarover gaat\b|\bhvad går\b.*\bud på\b|\bo co chodzi\b|"
-    r"\bо чём\b|\bпро що\b|"
+    r"\bо чём\b|\bпро що\b|\bde qu[èe] (?:tracta|parla|va)\b|\bcrynodeb\w*|\bgrynodeb\w*|\bc?g?rynhoi\b|"
+    r"\bam beth (?:y )?mae\b.{0,60}\b(?:sôn|ymdrin)\b|"
     # "what was agreed at the gathering?", "copenhagen summit what happened": what came of the occasion, no topic
     r"\bwhat happened\b|\bwhat (?:was|has been|got|were|did (?:they|the leaders|leaders|the countries)) "
     r"(?:agreed|decided|agree|decide)(?: on| to)?(?=\s*(?:[?.!]|$|at\b|during\b|there\b|"
@@ -310,7 +326,8 @@ _TITLE = re.compile(
     r"\bwhat(?:'s| is| was) (?:it|this(?: \w+)?|the \w+) (?:called|named)\b|"
     r"\bname of (?:the|this) (?:statement|document|declaration|text)\b|\btitel\b|\btitre\b|\bt[íi]tulo\b|"
     r"\btitolo\b|\btytuł\b|\bnaslov\b|\bназва\b|\bзаглав|\bnázev\b|\bnázov\b|\bcím[eé]?\b|\bpavadinim\w*|"
-    r"\bnosaukum\w*|\bpealkiri\w*|\botsikk?o\w*|\bτίτλ\w*|\bzaglavl\w*|\btitlu\w*|"
+    r"\bnosaukum\w*|\bpealkiri\w*|\botsikk?o\w*|\bτίτλ\w*|\bzaglavl\w*|\btitlu\w*|\bt[íi]tol\b|\bteitl\w*|"
+    r"\benw['’]r (?:datganiad|ddogfen)\b|"
     # "what is the statement called" in the public's other languages
     r"\b(?:heißt|heisst|s'appelle|llama|chiama|chama|heet|hedder|heter|nazywa|zove|называется|називається|numește|"
     r"jmenuje|volá|imenuje)\s+(?:\S+\s+){0,2}?(?:die |la |el |il |a |de |het |den )?(?:erklärung|déclaration|"
@@ -326,7 +343,10 @@ _AUTHORS = re.compile(
     r"agreed(?!\s+to\s+(?!(?:it|this|that|the\s+(?:statement|declaration|text|document))\b)[a-z])|"
     r"endorsed|adopted|behind|set out|involved|took part|participat)|\bwho (?:was|were) (?:there|involved|present)\b|"
     r"\bwho(?:'s| is) involved\b|\bunterzeichn|\bsignataire|\bfirmant|\bfirmat|\bsygnatariu|\bondertekend|"
-    r"\bsottoscri|\bsuscrib|\bsubscrev|\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|\bподписал|\baláír|\bsemnat|\bimzala",
+    r"\bsottoscri|\bsuscrib|\bsubscrev|\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|"
+    r"\bподписал|\baláír|\bsemnat|\bimzala|"
+    r"\bsignant|\bsignatari|\b(?:qui|quins?|quines?)\b.{0,40}\b(?:van? signar|signaren)\b|\bl?lofnodwyr|"
+    r"\S\s+a lofnod\w*|\bwedi llofnodi\b",
     re.IGNORECASE,
 )
 _WHERE_IN_DOCUMENT = re.compile(
@@ -346,19 +366,20 @@ _ANYONE_ELSE = re.compile(
 _PRESENT_FOREIGN = (
     r"(?:anwesend|dabei|présents?|présentes?|presentes?|presenti|obecn(?:y|a|i|e|ych)|aanwezig|närvarande|til ?stede|"
     r"läsnä|paikalla|přítom\w*|prítom\w*|prisut\w*|prisot\w*|jelen|prezen(?:t|ți|te)|παρ[όο]ντ\w*|παρών|παρούσ\w*|"
-    r"присъств\w*|присутн\w*|присутств\w*|navzoč\w*|kohal|klāt\w*|dalyvav\w*|i láthair|viðstadd\w*|preżenti)(?!\w)"
+    r"присъств\w*|присутн\w*|присутств\w*|navzoč\w*|kohal|klāt\w*|dalyvav\w*|i láthair|viðstadd\w*|preżenti|"
+    r"presents|b?presennol)(?!\w)"
 )
 # Words for who and for else: not the ones that are common words elsewhere ("wie", "noch", "más", "kas", "min")
 _WHO_ELSE_FOREIGN = (
     r"(?:wer|jemand|sonst|qui|quién|quien|quem|chi|kto|tko|kdo|vem|vilka|hvem|kuka|kik|cine|další|ποιος|ποιοι|кой|кои|хто|кто|"
     r"kes|kuris|cé|hver|autre\w*|altr[oiae]\w*|jeszcze|ellers|ud over|udover|muu\w*|ještě|ešte|még|άλλ\w*|"
-    r"друг\w*|još|veel|vēl|eile|annar|ещё|oltre|außer|outre|además|além|poza|naast)"
+    r"друг\w*|još|veel|vēl|eile|annar|ещё|oltre|außer|outre|además|além|poza|naast|algú|pwy|arall|eraill)"
 )
 PRESENT_FOREIGN = re.compile(rf"(?<!\w){_PRESENT_FOREIGN}", re.IGNORECASE)  # "War Frankreich anwesend?"
 # "among" in the public's other languages: "Ir-Renju Unit kien fost il-pajjiżi ...?", "Est-elle parmi eux ?"
 AMONG_FOREIGN = re.compile(
     r"(?<!\w)(?:unter den|parmi|blandt|bland|blant|joukossa|wśród|printre|сред|серед|среди|tarp|vidū|hulgas|"
-    r"fost|i measc|meðal)(?!\w)",  # not the words that also mean "between" ("mezi", "között", "entre", "tra")
+    r"fost|i measc|meðal|ymhlith|yn eu plith)(?!\w)",  # not the words that also mean "between" ("mezi", "entre")
     re.IGNORECASE,
 )
 _ANYONE_ELSE_FOREIGN = re.compile(
@@ -372,10 +393,11 @@ _COMMAND_FOREIGN = re.compile(
     r"escrib[ae]|scrivi|scriva|escreva|schrijf|napisz(?:cie)?|skriv|kirjoita|γράψ(?:ε|τε)|napiš(?:te)?|írj(?:on)?|"
     r"scrie(?:ți)?|напиши(?:те)?|napiši(?:te)?|kirjuta|parašyk|uzraksti|übersetze|traduis|traduisez|traduce|traduci|"
     r"traduza|vertaal|przetłumacz|översätt|oversæt|oversett|käännä|přelož|prelož|fordítsd?|преведи|prevedi|tõlgi|"
-    r"išversk|ignorier\w*|vergiss|oublie|olvida|dimentica|esquece)(?!\w)|"
+    r"išversk|ignorier\w*|vergiss|oublie|olvida|dimentica|esquece|escriu|escriviu|tradueix|traduïu|oblida|"
+    r"ysgrifenn(?:a|wch)|cyfieith(?:a|wch)|anghofi(?:a|wch)|anwybydd(?:a|wch))(?!\w)|"
     r"(?<!\w)(?:gedicht\w*|poème|poema|poesia|wiersz\w*|dikt|digt|runo|ποίημα|báseň|verset|poezie|poezi[ea]|"
     r"стихотворени\w*|вірш\w*|pjesm\w*|pesem|luuletus\w*|eilėraš\w*|dzejol\w*|witz|blague|chiste|barzelletta|"
-    r"piada|dowcip|skämt|vittighed|vits|vitsi|αστείο|vtip|vicc|glumă|виц|anekdot\w*|haiku|limerick)(?!\w)",
+    r"piada|dowcip|skämt|vittighed|vits|vitsi|αστείο|vtip|vicc|glumă|виц|anekdot\w*|haiku|limerick|acudit|jôc)(?!\w)",
     re.IGNORECASE,
 )
 _COMMAND = re.compile(
@@ -395,7 +417,7 @@ _COMMAND = re.compile(
 # jeg ...?", "Kaip man pateikti ...?", "...nasıl başvurabilirim?"): the documents give no advice to one person
 _HOW_WORD = (
     r"wie|comment|c[óo]mo|come|jak|hoe|hvordan|hur|miten|kuinka|kako|hogyan|cum|nas[ıi]l|kaip|k[āa]|kuidas|"
-    r"как|як|πώς|како|conas|si"
+    r"как|як|πώς|како|conas|si|sut"
 )
 _FIRST_PERSON = (
     r"ich|(?:puis|dois)-je|je (?:peux|dois)|yo|puedo|debo|io|posso|devo|mog[ęe]|ik|jeg|jag|min[äa]|voin|já|"
@@ -403,13 +425,16 @@ _FIRST_PERSON = (
     r"можам|unë|mundem|is féidir liom|\w+[ye]?(?:abilirim|ebilirim)"
 )
 # first-person words that are other words in other languages (Swedish "man" is "one", Latvian "es" ...)
-_FIRST_PERSON_OF = {"lt": "man|mano", "lv": "man|es"}
+_FIRST_PERSON_OF = {"lt": "man|mano", "lv": "man|es", "ca": "jo|puc|haig", "cy": "gallaf|allaf|alla i|fedra i|fi"}
+# "how" words that are other words in other languages (Portuguese "com" is "with")
+_HOW_WORD_OF = {"ca": "com"}
 
 
 def personal_request(text: str, language: str) -> bool:
     """Whether a question in another language asks how the asker themself can do something."""
     first = _FIRST_PERSON + (f"|{_FIRST_PERSON_OF[language]}" if language in _FIRST_PERSON_OF else "")
-    pattern = rf"(?<!\w)(?:{_HOW_WORD})(?!\w).*?(?<!\w)(?:{first})(?!\w)"
+    how = _HOW_WORD + (f"|{_HOW_WORD_OF[language]}" if language in _HOW_WORD_OF else "")
+    pattern = rf"(?<!\w)(?:{how})(?!\w).*?(?<!\w)(?:{first})(?!\w)"
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
@@ -420,7 +445,7 @@ _ABOUT_DOCUMENTS = re.compile(
 _LIST = re.compile(
     r"^(?:which|what)\s+(?!(?:does|is|was|has)\b)(?:\w+\s+){0,2}(?!(?:does|is|was|has)\b)\w+s\b|\blist\b|"
     r"\bname the\b|\bwhat are the\b|\bwhich are\b|\bwelche\b|"
-    r"\bquels\b|\bquelles\b|\bcuáles\b|\bquali\b|\bjakie\b|\bwelke\b|\bhvilke\b|\bvilka\b",
+    r"\bquels\b|\bquelles\b|\bcuáles\b|\bquali\b|\bjakie\b|\bwelke\b|\bhvilke\b|\bvilka\b|\bquins\b|\bquines\b",
     re.IGNORECASE,
 )
 
@@ -433,12 +458,13 @@ _ROLES = (
     r"officials?\b(?!\s+name)|beamt\w*|"
     r"fonctionnaire\w*|funcionari\w*|funzionari\w*|urzędni\w*|ambtena\w*|tjänstem\w*|embedsm\w*|virkamie\w*|"
     r"voorzitter\w*|ordförande\w*|formand\w*|formann\w*|puheenjohtaj\w*|predsed\w*|председател\w*|pirminink\w*|"
-    r"priekšsēdētāj\w*|présiden\w*|președint\w*|úředník\w*|tisztvisel\w*|αξιωματούχ\w*|чиновник\w*|službenik\w*|uradnik\w*|ametnik\w*|ierēdn\w*|pareigūn\w*"
+    r"priekšsēdētāj\w*|présiden\w*|președint\w*|úředník\w*|tisztvisel\w*|αξιωματούχ\w*|чиновник\w*|službenik\w*|uradnik\w*|ametnik\w*|ierēdn\w*|pareigūn\w*|"
+    r"g?weinidog\w*|arlywydd\w*|l?lywydd\w*"
 )
 # "name" in the public's languages (nominative and common cases)
 _NAME_WORDS = (
     r"name[n]?|nom|nombre|nome|imi[ęe]|imienia|naam|navn|namn|nimi|nime|jm[ée]no|jmenuje|όνομα|имя|ім.я|име|"
-    r"név|neve|numele|ad[ıi]|ismi|ime|imena|vārds|vardas|ainm|emri|isem|"
+    r"név|neve|numele|ad[ıi]|ismi|ime|imena|vārds|vardas|ainm|emri|isem|enw|"
     # "is called"
     r"hei(?:ß|ss)t|llama|s'appelle|chiama|chama|heet|hedder|heter|nazywa|zove|называется|зовут|називається|numește"
 )
@@ -457,7 +483,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bpercent(?:age)?\b|\bper cent\b|%|\bshare of\b|\bwhat proportion\b|\bprozent|\bpourcentage|"
             # "percentage" in the public's other languages
             r"\bporcentaje|\bpercentual|\bpercentagem|\bprocent|\bprosent|\bprotsent|\bpercentag|\bpostot|"
-            r"\bodstot|\bszázalék|\byüzde|\bποσοστ|\bвідсот|\bпроцент|\bпостот|\bpërqind|\bcéatad|\bprocentu",
+            r"\bodstot|\bszázalék|\byüzde|\bποσοστ|\bвідсот|\bпроцент|\bпостот|\bpërqind|\bcéatad|\bprocentu|"
+            r"\bpercentatg|\b[cg]anran",
             re.I,
         ),
     ),
@@ -481,14 +508,15 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bmikor\b|\bcând\b|\bne zaman\b|\bhvenær\b|\bkada\b|\bkdaj\b|\bmillal\b|\bkedy\b|"
             r"^\W*(?:i\s+|a\s+)?kad\b(?! je riječ| je reč| se radi)|"
             r"\bcathain\b|\bкога\b|\bкада\b|\bdo kdy\b|\bdo kedy\b|\bbis wann\b|\bjusqu'à quand\b|\bhasta cuándo\b|"
+            r"^\W*(?:i\s+)?(?:fins\s+)?quan\b|\bfins quan\b|\bpryd\b|"
             # "date" as a noun in the public's languages ("Welches Datum ...?"; not "data", English's other word)
             r"\bdatum\w*|\bdátum\w*|\bdatums?\b|\bfecha\b|\bdato\b|\bdatoen\b|\btarih\w*|\bpäivämäär\w*|"
-            r"\bkuupäev\w*|\bdagsetning\w*|\bημερομηνί\w*|\bдат[аиуеы]\b|\bдатум\w*|თარიღ\w*|"
-            r"\b(?:la|une|quelle) date\b|\b(?:ce|care|o) dat[ăa]\b|\bdata\s+(?:di|de|do|da)\b|"
+            r"\bkuupäev\w*|\bdagsetning\w*|\bημερομηνί\w*|\bдат[аиуеы]\b|\bдатум\w*|თარიღ\w*|\bd?dyddiad\w*|"
+            r"\b(?:la|une|quelle) date\b|\b(?:ce|care|o) dat[ăa]\b|\bdata\s+(?:di|de|do|da)\b|\bquina data\b|"
             r"\bw życie\b|\bin vigore\b|\ben vigueur\b|\ben vigor\b|\bîn vigoare\b|\bin kraft\b|"
             r"\bin werking\b|\bi kraft\b|\bvoimaan\b|\bv platnost\b|\bhatályba\b|\bσε ισχύ\b|\bв сил\w*\b|"
             r"\bна снагу\b|\bna snagu\b|\bv veljavo\b|\bв силу\b|\bjõustu\w*|\bįsigalio\w*|\bstājas spēkā\b|"
-            r"\binto force\b|\btake effect\b|\btakes effect\b",
+            r"\binto force\b|\btake effect\b|\btakes effect\b|\bi rym\b",
             re.I,
         ),
     ),
@@ -510,19 +538,20 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
             # "who is the <office>" in the public's other languages ("Kuka on Euroopan komission puheenjohtaja?")
-            r"(?<!\w)(?:quem|vem|hvem|kuka|ποιος|ποια|kto|kdo|cine|кой|коя|tko|kes)\s+(?:\S+\s+){0,4}?"
+            r"(?<!\w)(?:quem|vem|hvem|kuka|ποιος|ποια|kto|kdo|cine|кой|коя|tko|kes|qui|pwy)\s+(?:\S+\s+){0,4}?"
             r"(?:" + _ROLES + r")|"
             r"\bwer (?:ist|war)\b|\bqui (?:est|était)\b|\bqui[ée]n (?:es|era|fue)\b|\bchi (?:è|era)\b|"
             r"\bkto (?:jest|był)\b|\bwhich (?:\w+ )?leader\b(?!s)|"
             # "who chaired / hosted / led" in the public's other languages
-            r"\b(?:wer|qui|qui[ée]n|chi|kto|wie|hvem|vem|kuka|kdo|ποιος|кто|хто|ki|cine|kim|min)\b.{0,40}?"
+            r"\b(?:wer|qui|qui[ée]n|chi|kto|wie|hvem|vem|kuka|kdo|ποιος|кто|хто|ki|cine|kim|min|pwy)\b.{0,40}?"
             r"(?:geleitet|geführt|ausgerichtet|présid|dirig|presid|guidat|przewodnicz|prowadzi|voorgezeten|geleid|"
-            r"ledede|ledde|johti|isännö|předsed|vedl|προήδρ|председател|головув|elnök|conduc|başkan|ippresied)|"
+            r"ledede|ledde|johti|isännö|předsed|vedl|προήδρ|председател|головув|elnök|conduc|başkan|ippresied|"
+            r"g?adeiriodd|arweiniodd)|"
             r"\bwho (?:represented|attended for|spoke for|signed for)\b|"
             # "which minister / prime minister / president" in the public's other languages
             r"\b(?:welche[rns]?|quel(?:le)?|qu[ée]|qual|quale|cu[áa]l|któr[yaez]\w*|jaki\w*|welke|hvilken|vilken|"
             r"mik[äa]|kter[ýáé]\w*|ποιος|ποια|ποιο|который|яки[йх]|кой|koji|koja|који|која|који|który|melyik|care|"
-            r"hangi|hver)\s+(?:\w+\s+)?(?:" + _ROLES + ")|"
+            r"hangi|hver|quin|quina|pa)\s+(?:\w+\s+)?(?:" + _ROLES + ")|"
             # "the name of the Italian prime minister" in the public's other languages
             r"(?<!\w)(?:" + _ROLES + r").{0,30}?(?<!\w)(?:" + _NAME_WORDS + r")(?!\w)|"
             r"(?<!\w)(?:" + _NAME_WORDS + r")(?!\w).{0,30}?(?<!\w)(?:" + _ROLES + ")|"
@@ -540,7 +569,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             # "which ... exactly" in the public's other languages ("Tegen welke bendes precies ...?")
             r"(?<!\w)(?:welche\w*|quel\w*|quais|qual\w*|cu[áa]l\w*|któr\w*|jaki\w*|welk\w*|vilk\w*|hvilk\w*|"
             r"mik[äa]\w*|mitk[äa]|kter\w*|ktor\w*|melyik|ποι\w*|кой|кои|koj\w*|kater\w*|milli\w*|kuri\w*|"
-            r"kura\w*)(?!\w).{0,50}?(?<!\w)(?:genau|exactement|précisément|exactamente|concretamente|esattamente|"
+            r"kura\w*|quin\w*)(?!\w).{0,50}?(?<!\w)(?:genau|exactement|précisément|exactamente|concretamente|"
+            r"esattamente|exactament|precisament|yn union|yn benodol|"
             r"dokładnie|precies|exakt|præcis|nøyaktig|tarkalleen|přesně|presne|pontosan|exact|ακριβώς|точно|točno|"
             r"natančno|täpselt|tieši|tiksliai|konkret\w*|concret\w*|konkrét\w*|конкретн\w*|κονκρέτ\w*)(?!\w)",
             re.I,
@@ -553,14 +583,15 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"treaty|treaties|pact|legislation|bill)\b|\bwhat (?:\w+ )?(?:law|regulation|directive|article|treaty|"
             r"legislation)\b|\barticle (?:number|no)\b|\bname of the (?:law|regulation|directive|treaty|pact)\b|"
             # "which law" in the public's other languages
-            r"(?<!\w)(?:welche[snm]?|quelle|quel|qu[ée]|quale|que|welke|któr\w*|jaki\w*|vilken|hvilken|mit[äa]|"
+            r"(?<!\w)(?:welche[snm]?|quelle|quel|qu[ée]|quale|que|welke|któr\w*|jaki\w*|vilken|hvilken|mit[äa]|quin\w*|pa|"
             r"ποιος|ποια|ποιο|kter\w*|ktor\w*|melyik|ce|кой|koj\w*|kater\w*|millis\w*|kuris|kurš|kuri)\s+"
             r"(?:\S+\s+){0,2}?(?:gesetz\w*|loi|lois|ley|leyes|legge|leggi|lei|leis|wet|wetten|prawo|ustaw\w*|lag|"
             r"lagen|lov|loven|lakia?|lait|νόμο\w*|νόμος|zákon\w*|törvény\w*|lege|legi|закон\w*|zakon\w*|seadus\w*|"
             r"įstatym\w*|likum\w*|richtlinie\w*|directive|directiva|direttiva|richtlijn|dyrektyw\w*|direktiv\w*|"
             r"verordnung\w*|règlement|reglamento|regolamento|regulamento|verordening|rozporządzeni\w*|förordning\w*|"
             r"forordning\w*|asetus\w*|κανονισμ\w*|nařízení|nariadeni\w*|rendelet\w*|regulament\w*|регламент\w*|"
-            r"uredb\w*|määrus\w*)(?!\w)",
+            r"uredb\w*|määrus\w*|llei|lleis|reglament\w*|gyfraith|gyfreithiau|ddeddf\w*|reoliad\w*|"
+            r"gyfarwyddeb\w*)(?!\w)",
             re.I,
         ),
     ),
@@ -580,7 +611,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bvilka länder\b|\bhvilke lande\b|\bhvilke land\b|\bwelke landen\b|\bquais (?:os )?países\b|"
             r"\bkt[óo]re kraje\b|\bmitkä maat\b|\bmelyik országok\b|\bkter[ée] (?:země|státy)\b|\bktoré krajiny\b|"
             r"\bkoje (?:zemlje|države)\b|\bkatere države\b|\bкои държави\b|\bποιες χώρες\b|\bcare țări\b|"
-            r"\bkurios šalys\b|\bkuras valstis\b|\bmillised riigid\b",
+            r"\bkurios šalys\b|\bkuras valstis\b|\bmillised riigid\b|\bquins? pa[ïi]s(?:os)?\b|"
+            r"\bpa (?:wlad|wledydd|genedl|genhedloedd)\b",
             re.I,
         ),
     ),
@@ -591,6 +623,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bagencias?\b|\bagences?\b|\borganisaties?\b|\bagentūr\w*|\baģentūr\w*|\bagentuur\w*|\bügynöks\w*|"
             r"\borganiza[çc][õo]\w*|\borganisasjon\w*|\bjärjest[öo]\w*|\borganizáci\w*|\bszervezet\w*|"
             r"\borganiza[țt]i\w*|\borganisatsioon\w*|\borganizācij\w*|\bagentschap\w*|\bvirasto\w*|\bοργανισμ\w*|\bорганизаци\w*|\bагенци\w*|\bagencij\w*|\borgán\w*|"
+            r"\bagènci\w*|\borganitzaci\w*|\basiantaeth\w*|\bsefydliad\w*|"
             r"\bwhich (?:\w+ ){0,2}(?:organi[sz]ations?|agency|agencies|bod(?:y|ies)|ngos?|institutions?|"
             r"international organi[sz]ations?|un agenc\w+)\b|\bwhat (?:\w+ )?(?:organi[sz]ations?|agency|agencies|"
             r"institutions?)\b",
@@ -607,6 +640,11 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\bwaar\b|\bhvor\b(?! mange)|\bvar\b(?! för)|\bmissä\b|\bkde\b|πού|\bгде\b|\bде\b|\bhol\b|\bunde\b|"
             r"\bnerede\b|\bhvar\b|\bgdje\b|\bkur\b|\bkus\b|\bonde\b|\bкъде\b|\bkje\b|"
             r"\bcá háit\b|\bhangi (?:şehir|kent|yer)\w*|"
+            # Catalan "on" (where) before its verb, not the English preposition; Welsh "ble" opening the question
+            # (not Norwegian "ble": was)
+            r"\bon (?:es|és|era|fou|tindrà|tingué|van)\b|^\W*(?:i\s+)?on (?:se|s['’]|va|ha|han)\b|"
+            r"^\W*(?:a\s+|i\s+|o\s+)?ble\b|\bymhle\b|\bpa (?:ddinas|dref|leoliad)\b|"
+            r"\b(?:quina|quin) (?:ciutat|lloc|indret)\b|"
             # "which city / place" in the public's other languages
             r"\b(?:que|qual|quelle|qué|quale|welche[rm]?|welke|hvilken|vilken|jakim|którym|kterém|hansı)\s+"
             r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|lieu|lugar|luogo|ort|plaats|sted|plats)\b",
@@ -630,12 +668,12 @@ TOPIC_FOREIGN = re.compile(
     r"\b(?:wat zegt|was sagt|que dit|qu[ée] dice|cosa dice|o que diz|co mówi|co říká|čo hovorí|kaj pravi|"
     r"što kaže|šta kaže|шта каже|што вели|ce spune|mit mond|ne diyor|ne söylüyor|hvad siger|vad säger|hva sier|"
     r"mida ütleb|ko saka|ką .{0,30}sako|τι λέει|какво казва|що каже|что говорит|çfarë thotë|hvað segir|"
-    r"cad a deir|mitä .{0,30}sanoo)\b|"
+    r"cad a deir|mitä .{0,30}sanoo|què diu|beth (?:\S+\s+){0,5}?(?:ddweud|dweud|sôn))\b|"
     # "what does the statement say": a word for what, up to three words, then a word for says
     r"(?<!\w)(?:was|que|qu[ée]|cosa|o que|co|wat|vad|hvad|hva|mitä|mit|ce|τι|какво|що|что|шта|што|što|šta|kaj|"
-    r"mida|ko|ką|çfarë|hvað|cad)\s+(?:\S+\s+){0,3}?(?:sagt|steht|dit|dice|diz|zegt|staat|mówi|říká|hovorí|pravi|"
+    r"mida|ko|ką|çfarë|hvað|cad|què)\s+(?:\S+\s+){0,3}?(?:sagt|steht|dit|dice|diz|zegt|staat|mówi|říká|hovorí|pravi|"
     r"kaže|каже|вели|spune|mond|siger|står|säger|sier|sanoo|sanotaan|λέει|αναφέρει|казва|говорит|сказано|ütleb|"
-    r"saka|sako|thotë|segir|deir|navaja|uvádí|uvádza|navodi|наводи)(?!\w)",
+    r"saka|sako|thotë|segir|deir|navaja|uvádí|uvádza|navodi|наводи|diu|esmenta)(?!\w)",
     re.IGNORECASE,
 )
 # A question that compares what several documents say ("what do the statement and the notice each say?")
@@ -646,7 +684,7 @@ COMPARING = re.compile(
 # Words for "theme", "point", "item", "priority" in the public's languages: what an ordinal counts along
 _LIST_NOUNS = re.compile(
     r"\b(?:tem[aey]?\w*|them\w*|thèm\w*|punkt\w*|point\w*|punto\w*|pont\w*|teem\w*|aihe\w*|θέμα\w*|θεματ\w*|"
-    r"тем\w*|priorit\w*|pilar\w*|pillar\w*|onderwerp\w*)",
+    r"тем\w*|priorit\w*|pilar\w*|pillar\w*|onderwerp\w*|[pb]h?wynt\w*|[bf]laenoriaeth\w*)",
     re.IGNORECASE,
 )
 # A "which X" whose X is generic (tools, themes, kind): no type is expected
@@ -686,7 +724,7 @@ _LISTING = re.compile(
     r"(?<!\w)(?:list\w*|named|mentioned|genannt|aufgeführt|erwähnt|nommé\w*|cité\w*|mencionad\w*|nombrad\w*|"
     r"menzionat\w*|elencat\w*|citat\w*|genoemd|vermeld|wymienion\w*|uveden\w*|jmenován\w*|nämn\w*|nævnt|nevnt|"
     r"mainit\w*|említ\w*|menționat\w*|αναφέρ\w*|споменат\w*|згадан\w*|navedeno|naveden\w*|seznam\w*|lista\w*|"
-    r"liste\w*|lijst\w*|luettel\w*)(?!\w)",
+    r"liste\w*|lijst\w*|luettel\w*|llist\w*|esmentat\w*|anomenat\w*|rhestr\w*|enwir|enwyd|g?c?rybwyll\w*)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -739,7 +777,18 @@ def _verb_first(text: str, language: str) -> bool:
 
 # Particles that make a yes/no question in the public's other languages: first ("Чи йдеться ...?", "Vai paziņojums
 # ...?", "Ar deklaracijoje ...?", "Ali izjava ...?") or right after the verb ("Spominje li izjava ...?")
-_YES_NO_FIRST = {"uk": "чи", "be": "ці", "lv": "vai", "lt": "ar", "sl": "ali", "et": "kas", "mk": "дали", "ga": "an"}
+# ... or, in Welsh, a verb form or the particle "a" that only opens a yes/no question ("A lofnododd Gwlad Pwyl ...?",
+# "Ydy'r datganiad yn sôn ...?"); in Catalan a verb opening the question ("Es parla de ...?", "Va signar ...?")
+_YES_NO_FIRST = {
+    "uk": "чи", "be": "ці", "lv": "vai", "lt": "ar", "sl": "ali", "et": "kas", "mk": "дали", "ga": "an",
+    "cy": "a ai oes ydy ydyw ydi yw ydyn ydynt oedd oedden wnaeth wnaethon wnaethant wnaiff fydd fyddan fyddai "
+    "ddylai all allai gafodd gaiff",
+    "ca": "és són es hi va van ha han existeix té tenen",
+}  # fmt: skip
+_YES_NO_FIRST_WORDS = {lang: frozenset(words.split()) for lang, words in _YES_NO_FIRST.items()}
+# ... unless a question word or an article follows it (Welsh "a" is also "and": "A beth am ...?" asks "and what about
+# ...?", "A'r gwledydd eraill?" "and the other countries?")
+_QUESTION_WORDS_OF = {"cy": frozenset("beth pwy ble pryd sut pam pham pa faint sawl ymhle r".split())}
 _YES_NO_SECOND = {"hr": "li", "bs": "li", "sr": "li", "sl": "li", "bg": "ли", "mk": "ли", "ru": "ли", "sh": "li"}
 
 
@@ -751,10 +800,12 @@ _FINNISH_KO_QUESTION_WORDS = frozenset(
 
 def _yes_no_particle(text: str, language: str) -> bool:
     tokens = re.findall(r"[^\W\d_]+", text.lower())
-    first, second = _YES_NO_FIRST.get(language), _YES_NO_SECOND.get(language)
+    first, second = _YES_NO_FIRST_WORDS.get(language, frozenset()), _YES_NO_SECOND.get(language)
     if language == "fi" and tokens and tokens[0].endswith(("ko", "kö")) and tokens[0] not in _FINNISH_KO_QUESTION_WORDS:
         return len(tokens) >= 2  # the first word carries "-ko": "Aikovatko maat ...?", "Onko ...?", "Mainitaanko ...?"
-    return len(tokens) >= 3 and (tokens[0] == first or tokens[1] == second)
+    if len(tokens) >= 3 and tokens[1] in _QUESTION_WORDS_OF.get(language, frozenset()):
+        return False
+    return len(tokens) >= 3 and (tokens[0] in first or tokens[1] == second)
 
 
 # "Can you give me a rundown of ...?": a request put as a question, not a yes or no
@@ -801,6 +852,7 @@ def kind_of(text: str, language: str) -> Kind:
         and not _COUNT.search(stripped)
         and expects_of(stripped, Kind.FACT) is not Expects.PERSON  # "Which minister signed?" asks for a person
         and not _YES_NO.search(stripped)
+        and not _yes_no_particle(stripped, language)  # "Ydy Ffrainc ymhlith y llofnodwyr?": whether it is one
         and not _WHY_HOW.search(stripped)
     ):
         return Kind.AUTHORS
@@ -810,7 +862,7 @@ def kind_of(text: str, language: str) -> Kind:
         return Kind.ORDINAL
     if _DEFINITION.search(stripped):
         return Kind.DEFINITION
-    if _WHY_HOW.search(stripped) or (language != "en" and _HOW_FOREIGN.search(stripped)):
+    if _WHY_HOW.search(stripped) or (language != "en" and _how_foreign(stripped, language)):
         return Kind.WHY_HOW
     opener = re.findall(r"[^\W\d_]+", stripped.lower())[:1]
     # a word that opens no yes/no question in that language (a question word, a preposition: German "Was ...?")
@@ -830,7 +882,8 @@ BODY_CUE = re.compile(
     r"sagt|steht|besagt|beinhaltet|enthält|handelt|dit|contient|parle|traite|dice|contiene|trata|habla|tratta|"
     r"parla|diz|contém|fala|zegt|staat|bevat|mówi|zawiera|dotyczy|říká|obsahuje|týká|hovorí|uvádí|uvádza|"
     r"säger|står|innehåller|handlar|siger|indeholder|handler|sier|inneholder|sanoo|sisältää|kertoo|mond|"
-    r"tartalmaz|szól|spune|conține|λέει|αναφέρει|περιέχει|говорит|говорить|каже|казва|pravi|kaže|navaja|"
+    r"tartalmaz|szól|spune|conține|λέει|αναφέρει|περιέχει|говорит|говорить|каже|казва|pravi|kaže|navaja|diu|"
+    r"conté|tracta|dweud|ddweud|sôn|g?c?ynnwys|"
     # what it proposes, in concrete terms
     r"propose|proposes|proposed|suggest|suggests|recommend|recommends|call for|calls for|concretely|in practice|"
     r"propõe|propone|proponen|propose-t-il|vorschlägt|schlägt|proponuje|navrhuje|föreslår|foreslår|ehdottaa|"
@@ -849,7 +902,7 @@ _MONEY_NOUN = re.compile(
     r"(?<!\w)(?:money|geld(?:es|er|ern)?|argent|dinero|denaro|soldi|dinheiro|pieni[ąa]dz\w*|penge\w*|pengar|rahaa?|"
     r"pen[ěií]z\w*|"
     r"peniaz\w*|pénz\w*|bani|nauda|naudu|pinig\w*|novac\w*|novca|denar\w*|flus|airgead|χρήματ\w*|пари|грош\w*|"
-    r"деньг\w*|новац|новц\w*|ფულ\w*)(?!\w)",
+    r"деньг\w*|новац|новц\w*|ფულ\w*|diners|arian)(?!\w)",
     re.IGNORECASE,
 )
 # A question naming money that asks for something else about it: when, who, where
@@ -973,7 +1026,8 @@ def asked_nouns(text: str) -> list[str]:
 
 _FUNCTION_WORDS = frozenset(
     "de di da del des du la le les el los las il lo gli af av van von der den die das of na za do ze z w v "
-    "iz od u o a e és jest są je sunt ist sind er är on ona to είναι οι τα το της των τον την".split()
+    "iz od u o a e és són els dels jest są je sunt ist sind er är on ona to είναι οι τα το της των τον την "
+    "sydd oedd".split()
 )
 
 

@@ -385,7 +385,7 @@ def turning_away(question: Question, held: Callable[[str], bool], said: Callable
 # "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
 _ABOUT_FOREIGN = re.compile(
     r"(?<!\w)(?:om|über|sur|sobre|su|sul|sulla|sui|sugli|over|o|ob|про|за|о|об|για|apie|par|despre|um|faoi|dwar|për|"
-    r"peri|περί|pri)\s+(?P<rest>.+)",
+    r"peri|περί|pri|am|ynghylch)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 
@@ -394,7 +394,9 @@ _ABOUT_AFTER = re.compile(r"^\s*(?P<phrase>.+?)\s+(?:kohta|kapcsán|koskien|osal
 
 
 def _article_o(match: re.Match[str], language: str) -> bool:
-    return language in ("pt", "it", "es") and match.group(0).split()[0].lower() == "o"
+    """Whether the "about" found is another word: Portuguese and Italian "o" (an article), "am" outside Welsh."""
+    word = match.group(0).split()[0].lower()
+    return (language in ("pt", "it", "es") and word == "o") or (language != "cy" and word == "am")
 
 
 def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str | None:

@@ -12,7 +12,7 @@ LANGUAGE_NAMES = {
     "ko": "Korean", "lv": "Latvian", "lt": "Lithuanian", "mk": "Macedonian", "nb": "Norwegian", "nn": "Norwegian",
     "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sr": "Serbian",
     "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian",
-    "mt": "Maltese",
+    "mt": "Maltese", "cy": "Welsh",
 }  # fmt: skip
 
 
@@ -46,7 +46,7 @@ FALLBACK_LEADS = {
     "sr": "Извор каже (на енглеском):", "sk": "Zdroj uvádza (v angličtine):", "sl": "Vir pravi (v angleščini):",
     "es": "La fuente dice (en inglés):", "sv": "Källan säger (på engelska):",
     "tr": "Kaynakta şöyle deniyor (İngilizce):", "uk": "У джерелі сказано (англійською):",
-    "mt": "Is-sors tgħid (bl-Ingliż):",
+    "mt": "Is-sors tgħid (bl-Ingliż):", "cy": "Mae'r ffynhonnell yn dweud (yn Saesneg):",
 }  # fmt: skip
 
 
