@@ -12,6 +12,12 @@ CONCEPTS = frozenset(
     "themes points countries leaders signatories title heading agencies conventions statement summit returns "
     "smugglers borders asylum partnerships sanctions visa support".split()
 )
+# The statement's topic words beyond its structure: what its themes are about ("development, job creation, education")
+TOPIC_WORDS = frozenset(
+    "development job education voluntary exploitation abuse enforcement data innovation pilots frameworks rights "
+    "refugee processing pressures transit source diplomatic external governments routes reform illegal systems "
+    "capabilities principles solutions threat challenges commission president".split()
+)
 COUNTRIES = frozenset(
     "Andorra,Austria,Belgium,Bulgaria,Cyprus,Czechia,Denmark,Germany,Greece,Italy,Malta,Netherlands,Poland,Sweden,"
     "United Kingdom".split(",")
@@ -21,7 +27,7 @@ FOREIGN = sorted(code for code in LANGUAGES if code != "en")
 
 @pytest.mark.parametrize("language", FOREIGN)
 def test_every_language_has_a_lexicon_of_every_concept(language: str) -> None:
-    assert set(lexicon(language)) == CONCEPTS | COUNTRIES
+    assert set(lexicon(language)) == CONCEPTS | TOPIC_WORDS | COUNTRIES
 
 
 @pytest.mark.parametrize("language", [*FOREIGN, "en"])
@@ -86,6 +92,79 @@ def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses()
         ("ONZ", "pl", "agencies"),
         ("unequivocal", "en", None),  # "un$" is exact
         ("", "de", None),
+        # the statement's topic words, inflected as the public writes them
+        ("kalkınma", "tr", "development"),
+        ("iş", "tr", "job"),  # "iş yaratma": job creation
+        ("eğitim", "tr", "education"),
+        ("Bildung", "de", "education"),
+        ("Arbeitsplätze", "de", "job"),
+        ("Herkunftsländer", "de", "source"),  # countries of origin: the longer stem wins over "länder"
+        ("Außengrenzen", "de", "external"),
+        ("Asylsystem", "de", "asylum"),  # the asylum system is about asylum, not any system
+        ("abgeschoben", "de", "returns"),
+        ("sistemima", "bs", "systems"),
+        ("azila", "bs", "asylum"),
+        ("системима", "sr", "systems"),
+        ("izbjeglica", "hr", "refugee"),
+        ("deportaciones", "es", "returns"),
+        ("sottoscritto", "it", "signatories"),
+        ("réfugiés", "fr", "refugee"),
+        ("données", "fr", "data"),
+        ("vluchtelingen", "nl", "refugee"),
+        ("politie", "nl", "enforcement"),
+        ("politiet", "da", "enforcement"),
+        ("työpaikkojen", "fi", "job"),
+        ("pakolaisten", "fi", "refugee"),
+        ("uchodźców", "pl", "refugee"),
+        ("zagrożenie", "pl", "threat"),
+        ("vnější", "cs", "external"),
+        ("rendszerek", "hu", "systems"),
+        ("kihívások", "hu", "challenges"),
+        ("κυβερνήσεις", "el", "governments"),
+        ("διπλωματία", "el", "diplomatic"),
+        ("правителството", "bg", "governments"),
+        ("біженців", "uk", "refugee"),
+        ("inovație", "ro", "innovation"),
+        ("izglītība", "lv", "education"),
+        ("inovāciju", "lv", "innovation"),  # not "vāci" (Germany) inside it
+        ("განათლება", "ka", "education"),
+        ("arsimi", "sq", "education"),
+        ("shínigh", "ga", "signatories"),  # "they signed", lenited
+        ("undocumented", "en", "illegal"),
+        ("employment", "en", "job"),
+        ("schooling", "en", "education"),
+        ("diplomacy", "en", "diplomatic"),
+        ("job", "en", None),  # the statement's own word
+        # question words and look-alikes that are no topic word
+        ("welche", "de", None),
+        ("erwähnt", "de", None),
+        ("eingefahren", "de", None),  # driven in, not a danger ("Gefahr")
+        ("quels", "fr", None),
+        ("mentionne", "fr", None),
+        ("randonnée", "fr", None),  # a hike, not data ("donnée")
+        ("hangi", "tr", None),
+        ("hakkında", "tr", None),  # about, not rights ("hak")
+        ("mitä", "fi", None),
+        ("käsittelee", "fi", None),  # deals with, not processing ("käsittely")
+        ("alkuperäinen", "fi", None),  # original, not the origin
+        ("które", "pl", None),
+        ("ramach", "pl", None),  # "w ramach": within, not a framework
+        ("oprogramowania", "pl", None),
+        ("rámci", "cs", None),  # "v rámci": within
+        ("nejlevnější", "cs", None),  # the cheapest, not external ("vnější")
+        ("rendszeresen", "hu", None),  # regularly, not a system
+        ("keretében", "hu", None),
+        ("politiek", "nl", None),  # politics, not the police
+        ("politik", "da", None),
+        ("preoccupazione", "it", None),  # a worry, not employment ("occupazione")
+        ("ursprungliga", "sv", None),  # original, not the origin
+        ("δεδομένου", "el", None),  # "given that", not data
+        ("викликає", "uk", None),  # causes, not a challenge
+        ("предизвика", "mk", None),  # caused, not a challenge
+        ("nevinovat", "ro", None),  # innocent, not innovation
+        ("cadrul", "ro", None),  # "în cadrul": within
+        ("darbotvarkė", "lt", None),  # an agenda, not a job ("darbo$")
+        ("labour", "en", None),  # the UK's party as much as work
     ],
 )
 def test_concept_of(word: str, language: str, concept: str | None) -> None:
