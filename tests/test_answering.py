@@ -1543,3 +1543,31 @@ def test_that_after_a_question_about_a_topic_points_to_the_topic_not_the_quote()
 def test_a_yes_no_quote_keeps_what_its_clause_includes_and_is_for(bot: Assistant) -> None:
     answer = bot.ask("Do they mention working with countries outside Europe on returns?")
     assert "accelerate processing" in fold_whitespace(answer.text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the statement set refugee quotas per country?",
+        "La déclaration fixe-t-elle des quotas de réfugiés par pays ?",
+        "Nämns EU:s migrations- och asylpakt i uttalandet?",
+        "Чи йдеться в заяві про українських біженців?",
+        "Mit mond a nyilatkozat a klímaváltozásról?",
+    ],
+)
+def test_a_migration_topic_no_document_holds_is_not_mentioned_in_any_language(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.refused and answer.refusal_reason == Refusal.NOT_MENTIONED, answer.text
+
+
+def test_a_lacking_topic_asked_together_with_a_held_one_is_answered_from_the_held_one(bot: Assistant) -> None:
+    answer = bot.ask("Do they talk about helping the economies and schools in the places migrants come from?")
+    assert not answer.refused and "education" in answer.text
+
+
+def test_a_topic_is_there_once_a_document_holds_it(tmp_path: Path, embedder: Embedder) -> None:
+    answerer = ExtractiveAnswerer(embedder)
+    note = Document(id="q", title="Quota note", text="Refugee quotas were set per country.", path="q.md", sha256="0")
+    answerer.prepare(chunk_document(note), {}, warm=False)
+    question = analyse("Does it mention refugee quotas?")
+    assert answerer.answer(question, []).reason != Refusal.NOT_MENTIONED

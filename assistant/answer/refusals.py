@@ -350,10 +350,32 @@ def absent_topic(question: Question, held: Callable[[str], bool]) -> str | None:
     """A topic the question names, in the lexicon's checked words of its language, that no document holds ("Does the
     statement set refugee quotas?", "Nämns EU:s asylpakt?"): the asker's word for it. The documents decide what is
     there: a document about quotas holds them."""
-    named = topics_named(words(question.text), question.language)
-    if question.standalone != question.text:
-        named |= topics_named(words(question.standalone), question.language)
-    return next((word for word, concept in named.items() if not held(concept)), None)
+    found = []
+    for text in dict.fromkeys([question.text, question.standalone]):
+        named = topics_named(words(text), question.language)
+        held_words = [w for w, concept in named.items() if held(concept)]
+        found += [w for w, concept in named.items() if not held(concept) and not _joined(text, w, held_words)]
+    return found[0] if found else None
+
+
+# "and", "or" in the public's languages: what joins two topics of one question
+_AND_OR = (
+    r"(?:and|or|und|oder|et|ou|y|o|e|i|ja|tai|és|vagy|și|sau|και|ή|и|или|і|або|og|eller|och|en|of|a|oraz|lub|"
+    r"ali|in|ir|arba|un|vai|ve|veya|dhe|apo|u|jew|agus|nó|neu|&)"
+)
+COORDINATION_WORDS = 3  # a topic joined to another within this many words ("the economies and schools")
+
+
+def _joined(text: str, word: str, others: list[str]) -> bool:
+    """Whether a topic word is joined by "and"/"or" to one of the others ("helping the economies and schools in the
+    places migrants come from"): then it is one of several things asked together, and the held one answers."""
+    for other in others:
+        for a, b in ((word, other), (other, word)):
+            gap = rf"(?:\s+\S+){{0,{COORDINATION_WORDS - 1}}}?"
+            pattern = rf"(?<!\w){re.escape(a)}(?!\w){gap}(?:\s*,|\s+{_AND_OR}(?!\w)){gap}\s+{re.escape(b)}(?!\w)"
+            if re.search(pattern, text, re.IGNORECASE):
+                return True
+    return False
 
 
 # A question that takes for granted that they turn away from something ("Why have they agreed to leave the
