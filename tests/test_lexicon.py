@@ -14,8 +14,8 @@ from assistant.i18n import LANGUAGES
 # mention refugee quotas?" is read in any language and answered honestly (a document added about one is found)
 ABSENT_TOPICS = frozenset(
     "quotas integration labour climate family citizenship detention fences funding mediterranean sea rescue schengen "
-    "pact ukrainian balkan frontex camps resettlement relocation solidarity pushbacks trafficking housing healthcare "
-    "crime terrorism economy wages students elections parliament court deadline".split()
+    "pact ukrainian balkan frontex camps resettlement relocation solidarity pushbacks housing healthcare "
+    "terrorism economy wages students elections parliament court deadline".split()
 )
 CONCEPTS = (
     frozenset(
@@ -109,6 +109,18 @@ def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses()
         ("ONZ", "pl", "agencies"),
         ("unequivocal", "en", None),  # "un$" is exact
         ("", "de", None),
+        # words that also mean something else are no topic: "trata" (is about), "a fondo", "dom" (they), "medel"
+        # (means), "val"/"valg" (choice), "bilancio" (assessment), "judge" (the verb), "financial"
+        ("trata", "es", None),
+        ("fondo", "es", None),
+        ("dom", "sv", None),
+        ("medel", "sv", None),
+        ("midler", "nb", None),
+        ("val", "sv", None),
+        ("valg", "da", None),
+        ("bilancio", "it", None),
+        ("judge", "en", None),
+        ("financial", "en", None),
         # the statement's topic words, inflected as the public writes them
         ("kalkınma", "tr", "development"),
         ("iş", "tr", "job"),  # "iş yaratma": job creation
@@ -193,7 +205,6 @@ def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses()
         ("quotas", "en", "quotas"),
         ("naturalisation", "en", "citizenship"),
         ("traffickers", "en", "smugglers"),
-        ("trafficking", "en", "trafficking"),
         ("Mediterranean", "en", "mediterranean"),
         ("deadlines", "en", "deadline"),
         ("labor", "en", "labour"),
@@ -201,7 +212,6 @@ def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses()
         ("gezinshereniging", "nl", "family"),
         ("arbeidsmigranten", "nl", "labour"),
         ("flygtningelejre", "da", "camps"),
-        ("menneskehandel", "da", "trafficking"),
         ("kvoteflyktninger", "nb", "quotas"),
         ("Middelhavet", "nb", "mediterranean"),
         ("asylpakt", "sv", "pact"),
@@ -215,7 +225,6 @@ def test_the_english_lexicon_maps_everyday_words_onto_words_the_statement_uses()
         ("ukrainiens", "fr", "ukrainian"),
         ("cuotas", "es", "quotas"),
         ("reubicación", "es", "relocation"),
-        ("trata", "es", "trafficking"),
         ("ucranianos", "es", "ukrainian"),
         ("respingimenti", "it", "pushbacks"),
         ("ricollocamento", "it", "relocation"),

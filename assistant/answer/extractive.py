@@ -281,7 +281,7 @@ class ExtractiveAnswerer:
         occasion = other_occasion(question, evidence)  # "what was agreed at the previous summit?": not this one
         if occasion:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
-        lacking = absent_topic(question, self._holds_topic)
+        lacking = absent_topic(question, self._holds_topic, lambda word: bool(content_stems(word) & self._stems))
         if lacking:  # "Does the statement set refugee quotas?", "Nämns EU:s asylpakt i uttalandet?"
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=lacking)
         partners = self._partners(question, evidence) if _asks_partners(question) else []

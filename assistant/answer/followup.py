@@ -270,7 +270,7 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     if quoted and noun and ordinal_of(previous) is not None:  # "what does it say?" after "the last theme is “X”"
         return f"{question.strip()} (the {_singular(noun)} “{quoted.group(1)}”)", True
     about = _SAID_ABOUT.search(previous)
-    if quoted and about and len(quoted.group(1).split()) > QUOTED_REFERENT_WORDS:
+    if quoted and about and len(quoted.group(1).split()) > QUOTED_REFERENT_WORDS and not _MEANING.search(question):
         # "... on that?" after "What do they say about returns?": returns, not the whole passage quoted on them
         return f"{question.strip()} ({about.group('topic').strip()})", True
     if quoted:

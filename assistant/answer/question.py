@@ -343,7 +343,7 @@ _AUTHORS = re.compile(
     r"agreed(?!\s+to\s+(?!(?:it|this|that|the\s+(?:statement|declaration|text|document))\b)[a-z])|"
     r"endorsed|adopted|behind|set out|involved|took part|participat)|\bwho (?:was|were) (?:there|involved|present)\b|"
     r"\bwho(?:'s| is) involved\b|\bunterzeichn|\bsignataire|\bfirmant|\bfirmat|\bsygnatariu|\bondertekend|"
-    r"\bsottoscri|\bsuscrib|\bsubscrev|\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|"
+    r"\bsottoscritt|\bsuscrit[oa]s?\b|\bsubscrit[oa]s?\b|\bsubscreveram\b|\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|"
     r"\bподписал|\baláír|\bsemnat|\bimzala|"
     r"\bsignant|\bsignatari|\b(?:qui|quins?|quines?)\b.{0,40}\b(?:van? signar|signaren)\b|\bl?lofnodwyr|"
     r"\S\s+a lofnod\w*|\bwedi llofnodi\b",

@@ -346,16 +346,26 @@ def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
     return None
 
 
-def absent_topic(question: Question, held: Callable[[str], bool]) -> str | None:
+_NO_TOPIC_KINDS = frozenset({Kind.SUMMARY, Kind.TITLE, Kind.AUTHORS, Kind.ORDINAL, Kind.COUNT})
+
+
+def absent_topic(
+    question: Question, held: Callable[[str], bool], said: Callable[[str], bool] = lambda word: False
+) -> str | None:
     """A topic the question names, in the lexicon's checked words of its language, that no document holds ("Does the
-    statement set refugee quotas?", "Nämns EU:s asylpakt?"): the asker's word for it. The documents decide what is
-    there: a document about quotas holds them."""
+    statement set refugee quotas?", "Nämns EU:s asylpakt i uttalandet?"): the asker's word for it. The documents decide
+    what is there: a document about quotas holds them. Not a question about the document's structure, not a topic
+    asked together with a held one ("quotas and returns"; `said` tells a word the documents use as it is). In another
+    language only the question itself is read: a short follow-up carries the previous question along."""
+    if question.kind in _NO_TOPIC_KINDS or question.expects is Expects.AMOUNT:
+        return None  # "how much money?": the amount is what it lacks, said as such
     found = []
-    for text in dict.fromkeys([question.text, question.standalone]):
+    for text in dict.fromkeys([question.text, question.standalone] if question.english else [question.text]):
         named = topics_named(words(text), question.language)
-        held_words = [w for w, concept in named.items() if held(concept)]
-        found += [w for w, concept in named.items() if not held(concept) and not _joined(text, w, held_words)]
-    return found[0] if found else None
+        lacking = [w for w, concept in named.items() if not held(concept)]
+        others = [w for w in words(text) if w not in lacking and (w in named or said(w))]
+        found += [w for w in lacking if not _joined(text, w, others)]
+    return " or ".join(dict.fromkeys(found)) if found else None
 
 
 # "and", "or" in the public's languages: what joins two topics of one question
@@ -401,7 +411,17 @@ def turning_away(question: Question, held: Callable[[str], bool], said: Callable
     if match is None or said(match.group("verb").split()[0]):
         return None
     thing = match.group("thing").strip()
+    if not _INSTRUMENT.search(thing):  # "get rid of the smuggling gangs" is what they want
+        return None
     return f"{match.group('verb').lower()} {thing}" if held(thing) else None
+
+
+# What one can turn away from: a convention, a law, an agreement (not the gangs or the abuse they want gone)
+_INSTRUMENT = re.compile(
+    r"\b(?:convention|treaty|treaties|framework|frameworks|law|laws|agreement|agreements|charter|rights|pact|"
+    r"regulation|directive|partnership|partnerships|commitment|commitments|principles)\b",
+    re.IGNORECASE,
+)
 
 
 # "Vad säger uttalandet om X?": the word after "about" in the public's other languages is what is asked about
