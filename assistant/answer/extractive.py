@@ -281,13 +281,13 @@ class ExtractiveAnswerer:
         occasion = other_occasion(question, evidence)  # "what was agreed at the previous summit?": not this one
         if occasion:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
-        lacking = absent_topic(question, self._holds_topic, lambda word: bool(content_stems(word) & self._stems))
+        lacking = absent_topic(question, self._holds_topic, self._says)
         if lacking:  # "Does the statement set refugee quotas?", "Nämns EU:s asylpakt i uttalandet?"
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=lacking)
         partners = self._partners(question, evidence) if _asks_partners(question) else []
         if partners:  # "Con qué países quieren colaborar?": the countries they mean to work with, as described
             return self._quoting(question, partners)
-        away = turning_away(question, self._holds_all, lambda verb: bool(content_stems(verb) & self._stems))
+        away = turning_away(question, self._holds_all, self._says)
         away_scored = self.score(question, evidence)[0] if away else []
         if away and away_scored:  # "Why have they agreed to leave the ECHR?": named, never left
             best = away_scored[0]
@@ -497,6 +497,10 @@ class ExtractiveAnswerer:
             return False
         vectors = self._encode(self._vocabulary_words)
         return float((vectors @ self._encode([noun])[0]).max()) >= ASKED_SYNONYM
+
+    def _says(self, word: str) -> bool:
+        """Whether the documents use a word as it is (by stem)."""
+        return bool(content_stems(word) & self._stems)
 
     def _holds_topic(self, concept: str) -> bool:
         """Whether a document holds a topic of the lexicon: its word, or a word the lexicon reads as it."""

@@ -349,9 +349,7 @@ def unsaid_detail(question: Question) -> tuple[str, frozenset[str]] | None:
 _NO_TOPIC_KINDS = frozenset({Kind.SUMMARY, Kind.TITLE, Kind.AUTHORS, Kind.ORDINAL, Kind.COUNT})
 
 
-def absent_topic(
-    question: Question, held: Callable[[str], bool], said: Callable[[str], bool] = lambda word: False
-) -> str | None:
+def absent_topic(question: Question, held: Callable[[str], bool], said: Callable[[str], bool]) -> str | None:
     """A topic the question names, in the lexicon's checked words of its language, that no document holds ("Does the
     statement set refugee quotas?", "Nämns EU:s asylpakt i uttalandet?"): the asker's word for it. The documents decide
     what is there: a document about quotas holds them. Not a question about the document's structure, not a topic
