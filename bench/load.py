@@ -97,11 +97,18 @@ def run_load(
     seed: int = 1,
     sources: list[str] | None = None,
     events: list[tuple[float, Callable[[], None]]] | None = None,
+    each_once: bool = False,
 ) -> dict:
     """Each user asks questions back to back until the time or the request budget runs out. `sources`: each user's
     loopback source address (a proxy that hashes the client address spreads them); `events`: (second, action) run
-    during the load, e.g. killing a replica; the figures are then also given before and after the first one."""
+    during the load, e.g. killing a replica; the figures are then also given before and after the first one.
+    `each_once`: the users share out the distinct questions, each asked once (to warm every cache a question fills),
+    instead of drawing at random."""
     pool = questions()
+    if each_once:
+        pool = list({json.dumps(body, sort_keys=True): body for body in pool}.values())
+        max_requests = min(max_requests, len(pool))
+    turn = iter(pool)
     done: list[tuple[float, float, str]] = []  # (start, end, status) of each request, in seconds from the start
     lock = threading.Lock()
     budget = iter(range(max_requests))
@@ -117,7 +124,7 @@ def run_load(
                 with lock:
                     if next(budget, None) is None:
                         return
-                body = rng.choice(pool)
+                    body = next(turn) if each_once else rng.choice(pool)
                 started = time.perf_counter()
                 try:
                     status = str(client.post("/api/ask", json=body).status_code)

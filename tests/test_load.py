@@ -13,8 +13,11 @@ def test_twenty_concurrent_users_get_answers_with_no_errors_and_flat_memory() ->
     server = Server()
     try:
         server.wait()
-        # warm caches, and the allocator's per-thread arenas, at the concurrency measured: growth after that is a leak
-        run_load(server.url, users=20, seconds=5, max_requests=200)
+        # warm at the concurrency measured: every distinct question once fills what a question fills (the bounded
+        # caches of query vectors, multilingual vectors and question analyses) and the allocator's per-thread arenas;
+        # growth after that is a leak (measured on AMD EPYC: 94 MB over a 200-request warm-up, then 21, 8 and 5 MB
+        # over three further 15 s phases: the caches filling, not a leak; after this warm-up, 4 MB per 1000 requests)
+        run_load(server.url, users=20, seconds=120, max_requests=10_000, each_once=True)
         before = rss_mb(server.process.pid)
         result = run_load(server.url, users=20, seconds=15, max_requests=1000)
         after = rss_mb(server.process.pid)
@@ -23,4 +26,4 @@ def test_twenty_concurrent_users_get_answers_with_no_errors_and_flat_memory() ->
     assert result["requests"] >= 100
     assert result["errors"] == 0, result["statuses"]
     assert result["p95_ms"] < 5000  # generous: a CI machine shares its 2 cores with the load generator
-    assert after - before < 100, f"RSS grew from {before:.0f} MB to {after:.0f} MB"
+    assert after - before < 30, f"RSS grew from {before:.0f} MB to {after:.0f} MB"
