@@ -594,3 +594,18 @@ def test_openai_compatible_answerer_against_a_real_server(config: Config, embedd
     replies = bot.answerer.backend.replies(JUDGE_SYSTEM, [pair, pair], YES_NO_GRAMMAR, 2)
     assert len(replies) == 2 and all(isinstance(r, str) for r in replies)
     assert bot.answerer.backend.replies(JUDGE_SYSTEM, [pair], YES_NO_GRAMMAR, 2, Deadline(0)) == []
+
+
+def test_models_are_freed_before_the_interpreter_tears_down() -> None:
+    # at exit, llama.cpp's own finalizer would run during teardown, find its bindings gone and print a traceback
+    script = (
+        "from assistant.generation.backends import close_models, shared_llama\n"
+        "from assistant.packaged_gguf import model_file\n"
+        "model = shared_llama(model_file('0.5b'), 1, 256)\n"
+        "close_models()\n"
+        "assert model.llama._model.model is None, 'not freed'\n"
+        "assert shared_llama(model_file('0.5b'), 1, 256) is not model  # loaded again when asked again\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Exception ignored" not in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -125,9 +126,22 @@ _MODELS_LOCK = threading.Lock()
 def shared_llama(path: Path, threads: int, context: int) -> _SharedLlama:
     key = (str(path.resolve()), threads, context)
     with _MODELS_LOCK:
+        if not _MODELS:
+            atexit.register(close_models)
         if key not in _MODELS:
             _MODELS[key] = _SharedLlama(path, threads, context)
         return _MODELS[key]
+
+
+def close_models() -> None:
+    """Free every loaded model now (at exit: llama.cpp's finalizer, run during interpreter teardown, finds its
+    bindings already gone and prints "Exception ignored ... 'NoneType' object is not callable")."""
+    with _MODELS_LOCK:
+        models = list(_MODELS.values())
+        _MODELS.clear()
+    for model in models:
+        with model.lock:
+            model.llama.close()
 
 
 class _KVState:
