@@ -1594,3 +1594,48 @@ def test_the_third_review_findings_stay_fixed(bot: Assistant) -> None:
         assert bot.ask(question).refusal_reason != Refusal.DETAIL_ABSENT, question
     # a commitment subscribed to is no signature
     assert analyse("Quali impegni sottoscrivono sui rimpatri?", language="it").kind is not Kind.AUTHORS
+
+
+# --- session 13: idioms with an ordinal word, "other" that is not "second", money acted against, every place ---
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Why do people leave in the first place?", "en"),
+        ("First of all, what do they say about borders?", "en"),
+        ("Is this the first time they met on migration?", "en"),
+        ("Vilka andra länder skrev under?", "sv"),
+        ("Er der andre lande end Danmark?", "da"),
+        ("Hvilke andre land er med?", "nb"),
+    ],
+)
+def test_an_ordinal_word_in_an_idiom_or_meaning_other_asks_for_no_position(question: str, language: str) -> None:
+    assert ordinal_of(question, language) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "position"),
+    [
+        ("Vad är den andra punkten?", "sv", 2),
+        ("Hva er det andre temaet?", "nb", 2),
+        ("Og den andre?", "da", 2),
+        ("What's the first theme?", "en", 1),
+    ],
+)
+def test_second_is_still_a_position_before_a_list_noun_or_alone(question: str, language: str, position: int) -> None:
+    assert ordinal_of(question, language) == position
+
+
+def test_money_acted_against_asks_for_what_is_done_not_an_amount() -> None:
+    assert analyse("What will they do against the smugglers' money?").expects is None
+    assert analyse("Que vont-ils faire contre l'argent des passeurs ?", language="fr").expects is None
+    assert analyse("How much money goes to returns?").expects is Expects.AMOUNT
+
+
+def test_a_word_asked_about_each_time_it_comes_up_gets_every_place(bot: Assistant) -> None:
+    answer = bot.ask("Is innovation only brought up in the last theme, or elsewhere too?")
+    quotes = " ".join(fold_whitespace(c.quote) for c in answer.citations)
+    assert not answer.refused and quotes.count("innovati") >= 3, answer.text
+    answer = bot.ask("partnerships are mentioned more than once, what is said each time?")
+    assert len(answer.citations) >= 2 and all("partnership" in c.quote for c in answer.citations), answer.text

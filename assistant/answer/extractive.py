@@ -63,7 +63,11 @@ _FRAME_STEMS = content_stems(
 _THROUGHOUT = re.compile(
     r"\b(?:across|throughout|all (?:over|through)) (?:the |this |its )?(?:whole |entire )?(?:statement|document|text|"
     r"declaration)\b|\beverywhere\b|\bwherever\b|\ball the (?:places|ways|times|parts)\b|"
-    r"\bin (?:every|each) (?:part|section|theme|point)\b",
+    r"\bin (?:every|each) (?:part|section|theme|point)\b|"
+    # "what kinds of partnerships come up across the different themes?", "returns come up more than once: what's
+    # said about them each time?", "is innovation only in the last point, or elsewhere too?"
+    r"\bacross (?:the |its )?(?:different |various |several |all (?:the |its )?)?(?:themes|points|sections|parts)\b|"
+    r"\b(?:each|every) time\b|\bmore than once\b|\belsewhere\b|\banywhere else\b",
     re.IGNORECASE,
 )
 
@@ -73,7 +77,8 @@ def _throughout_asked(question: Question) -> bool:
 
 
 _ALL_OF_IT = content_stems(
-    "ways way means methods kinds things places times parts different various every across whole entire throughout"
+    "ways way means methods kinds things places times parts different various every across whole entire throughout "
+    "time once elsewhere else anywhere only first last theme themes point points section sections"
 )
 # "Does it give an example?", "for instance?": the clause that gives one ("such as ...", "like ...") ranks higher
 _EXAMPLE_ASKED = re.compile(r"\bexamples?\b|\bfor instance\b|\bsuch as what\b", re.IGNORECASE)
@@ -293,7 +298,8 @@ class ExtractiveAnswerer:
             best = away_scored[0]
             return self._detail_absent(question, best, evidence, corpus, best.cosine, asked=f"that they {away}")
         outlines = self._outlines_for(question, evidence)
-        structural = structural_answer(question, outlines, self.similarity, self._openings)
+        everywhere = _throughout_asked(question) and question.kind is not Kind.COUNT  # not "the last point" alone
+        structural = None if everywhere else structural_answer(question, outlines, self.similarity, self._openings)
         if structural is not None:
             return structural
         if unknown:
@@ -544,7 +550,7 @@ class ExtractiveAnswerer:
             return True
         if question.reworded and (_topic_held(question, best.window) or _meant_held(question, best.window)):
             return True  # the lexicon read an everyday word as this passage's ("trial schemes" -> "pilots")
-        framing = _GENERIC_STEMS | _FRAME_STEMS
+        framing = _GENERIC_STEMS | _FRAME_STEMS | (_ALL_OF_IT if _throughout_asked(question) else set())
         focus = [t for t in question.focus if content_stems(t) and not content_stems(t) <= framing]
         if len(focus) < 2:
             return True
@@ -659,7 +665,9 @@ class ExtractiveAnswerer:
         """Every sentence that holds the words the best quote shares with the question, besides those that only ask
         for all of it ("ways", "across the whole statement")."""
         asked = _asked_stems(question, [question.reworded or question.standalone], False)
-        stems = (content_stems(scored[0].window.span.text) & asked) - _GENERIC_STEMS - _FRAME_STEMS - _ALL_OF_IT
+        asked = asked - _GENERIC_STEMS - _FRAME_STEMS - _ALL_OF_IT
+        shared = (content_stems(item.window.span.text) & asked for item in scored[:5])
+        stems = next((found for found in shared if found), set())  # the best quote that shares a word asked
         return self._holding(scored, stems) if stems else []
 
     def _per_document(self, scored: list[Scored], threshold: float) -> list[Window]:

@@ -729,18 +729,51 @@ _LISTING = re.compile(
 )
 
 
+# Idioms that hold an ordinal word but ask for no position: "the reasons people leave in the first place"
+_ENGLISH_ORDINAL_IDIOMS = re.compile(
+    r"\b(?:in the first place|first of all|at first|(?:for )?the (?:first|last) time|at (?:long )?last|"
+    r"last but not least)\b",
+    re.IGNORECASE,
+)
+# Words for "second" that also mean "other" ("Er der andre nordiske lande med?", "Vilka andra länder?", "drugi
+# ukrepi", "другие страны"): a position only before a list's noun ("den andra punkten") or after an article alone
+_SECOND_OR_OTHER = {
+    "da": "andre|anden|andet", "nb": "andre|annen|annet", "sv": "andra", "sl": r"drug\w*", "hr": r"drug\w*",
+    "sr": r"drug\w*", "bs": r"drug\w*", "ru": r"друг\w*", "bg": r"друг\w*",
+    "fi": r"toinen|toise\w*|toisi\w*", "et": r"teine|teise\w*|teised",
+}  # fmt: skip
+_POSITION_CONCEPTS = frozenset({"themes", "points", "heading"})
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:den|det|de|the|og|and|och)\s*$", re.IGNORECASE)
+
+
+def _other_not_second(text: str, language: str) -> bool:
+    """Whether the text's word for "second" means "other" here (no list noun after it, no article alone before)."""
+    ambiguous = _SECOND_OR_OTHER.get(language)
+    match = re.search(rf"(?<!\w)(?:{ambiguous})(?!\w)", text, re.IGNORECASE) if ambiguous else None
+    if match is None:
+        return False
+    after = words(text[match.end() :])[:2]
+    if any(concept_of(word.lower(), language) in _POSITION_CONCEPTS for word in after):
+        return False
+    return not (_ARTICLE_BEFORE.search(text[: match.start()]) and not after)
+
+
 def ordinal_of(text: str, language: str | None = None) -> int | None:
     """The position a text asks for: 1..5 from ordinal words in many languages, -1 for 'last', None if none."""
     numbered = _NUMBERED.search(text)
     if numbered:
         return int(numbered.group(1))
-    if (language or detect_language(text)) == "en":
+    language = language or detect_language(text)
+    if language == "en":
+        text = _ENGLISH_ORDINAL_IDIOMS.sub(" ", text)
         match = _ENGLISH_ORDINAL.search(text.strip())
         word = next((g for g in match.groups() if g), "") if match else ""
         return _ENGLISH_POSITIONS.get(word.lower())
     if _ADVERBIAL_FIRST.search(text) and not _LISTING.search(text):
         return None  # "Který z lídrů přišel jako první?": who did it first, not the first of a list
     found = [(m.start(), n) for n, pattern in _ORDINAL_RE.items() if (m := pattern.search(text))]
+    if _other_not_second(text, language):
+        found = [(at, n) for at, n in found if n != 2]
     if _LAST_RE.search(text):
         m = _LAST_RE.search(text)
         assert m is not None
@@ -907,6 +940,12 @@ _MONEY_NOUN = re.compile(
 )
 # A question naming money that asks for something else about it: when, who, where
 _EXPECTS_OTHER_THAN_MONEY = re.compile(r"\b(?:when|who|whom|where|which (?:countr|agenc|organi))", re.IGNORECASE)
+# Money as what is acted against ("ils vont faire quoi contre l'argent des passeurs ?"): what is done, not an amount
+_AGAINST_MONEY = re.compile(
+    rf"(?<!\w)(?:against|contre|gegen|contra|contro|tegen|mot|imod|przeciw\w*|proti|ellen|împotriva|κατά|срещу|проти|"
+    rf"против)\W+(?:\w+\W+){{0,3}}?{_MONEY_NOUN.pattern}",
+    re.IGNORECASE,
+)
 
 
 def expects_of(text: str, kind: Kind) -> Expects | None:
@@ -918,12 +957,14 @@ def expects_of(text: str, kind: Kind) -> Expects | None:
         return None if _HOW_MUCH.search(text) is None and _MONEY.search(text) is None else Expects.AMOUNT
     if kind is not Kind.YES_NO and _MONEY.search(text) and _HOW_MUCH_ANY.search(text):
         return Expects.AMOUNT  # "how much money" in any language
-    if _MONEY_NOUN.search(text) and not _EXPECTS_OTHER_THAN_MONEY.search(text):
+    if _MONEY_NOUN.search(text) and not _EXPECTS_OTHER_THAN_MONEY.search(text) and not _AGAINST_MONEY.search(text):
         return Expects.AMOUNT  # "Bodo tem agencijam namenili tudi dodaten denar?": money, whoever gets it
     for expects, pattern in _EXPECTS:
         if expects is Expects.PLACE and _WHERE_IN_DOCUMENT.search(text):
             continue  # "Where do partnerships come up?" asks where in the document, not for a place
         if pattern.search(text):
+            if expects is Expects.AMOUNT and _AGAINST_MONEY.search(text):
+                continue  # "what will they do against the smugglers' money?"
             if kind is Kind.YES_NO and expects in (Expects.COUNTRY, Expects.ORGANISATION, Expects.PLACE):
                 continue  # "Is Poland among the countries?" asks for a yes or no, not for a country
             return expects
