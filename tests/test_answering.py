@@ -1639,3 +1639,22 @@ def test_a_word_asked_about_each_time_it_comes_up_gets_every_place(bot: Assistan
     assert not answer.refused and quotes.count("innovati") >= 3, answer.text
     answer = bot.ask("partnerships are mentioned more than once, what is said each time?")
     assert len(answer.citations) >= 2 and all("partnership" in c.quote for c in answer.citations), answer.text
+
+
+def test_the_item_before_or_after_the_one_on_a_topic(bot: Assistant) -> None:
+    before = bot.ask("What theme comes just before the one about returns?")
+    assert "asylum systems are robust" in before.text and "returns" in before.citations[0].quote, before.text
+    after = bot.ask("Which point follows the one on innovation?")
+    assert not after.refused and "last" in after.text and "innovation" in after.citations[0].quote, after.text
+
+
+def test_a_count_that_also_asks_which_ones_counts_the_names(bot: Assistant) -> None:
+    answer = bot.ask("How many agencies does the statement name, and which ones?")
+    assert not answer.refused and "2" in answer.text and "UNHCR" in answer.text, answer.text
+
+
+def test_a_bare_country_after_asking_who_signed_asks_whether_it_is_among_them(bot: Assistant) -> None:
+    history = [("Which countries signed it?", "The leaders of Andorra, Austria, ... and the United Kingdom.")]
+    assert standalone_question("and iceland?", history)[0] == "Is Iceland among the signatories?"
+    answer = bot.ask("what about Cyprus?", history=history)
+    assert answer.text.startswith("Yes") and not answer.refused, answer.text

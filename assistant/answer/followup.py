@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer.lexicon import concept_of
+from assistant.answer.lexicon import concept_of, country_names_english
 from assistant.answer.question import (
     BODY_CUE,
     LISTED_CONCEPTS,
@@ -175,9 +175,19 @@ def _ordinal_followup(question: str, previous: str, noun: str | None = None) -> 
     return f"What is the {word} one? ({previous})"
 
 
+# A question about who is behind the document or which countries are in it: "and Norway?" asks whether it is too
+_WHO_IS_IN = re.compile(
+    r"\b(?:who|which countries|what countries|signator\w*|signed|signers|leaders|countries|behind)\b", re.IGNORECASE
+)
+
+
 def _swap_subject(topic: str, previous: str) -> str:
-    """The previous question about `topic` instead: swap a capitalised subject, else ask about the topic."""
+    """The previous question about `topic` instead: whether a country is among them after a question about who is
+    in it ("and norway?" after "Who signed?"), else swap a capitalised subject, else ask about the topic."""
     topic = topic.strip()
+    country = next((c for c in country_names_english() if c.lower() == topic.lower().removeprefix("the ")), None)
+    if country and _WHO_IS_IN.search(previous):
+        return f"Is {country} among the signatories?"
     if topic[:1].isupper() or (topic.lower().startswith("the ") and topic[4:5].isupper()):
         names = [n for n in names_in(previous) if n.lower() != topic.lower()]
         if names:

@@ -224,7 +224,7 @@ def counted_sequence(
 # The words of counting and the light verbs any question may use ("put their names to", "take part"): no topic
 _COUNTING_WORDS = content_stems(
     "many number count total altogether statement document declaration text put puts take takes took make makes made "
-    "give gives gave get gets got set sets keep keeps go goes went come comes came"
+    "give gives gave get gets got set sets keep keeps go goes went come comes came which one ones name names named"
 )
 
 
@@ -519,6 +519,52 @@ def neighbour_answer(question: Question, outlines: Sequence[Outline]) -> Draft |
     return Draft(text, False, [_cite(1, outline, enumeration.span)], frame=Frame(framing.NEIGHBOUR))
 
 
+# "Which theme comes right before the one on returns?", "what point follows the one about smugglers?"
+_ITEM_RELATIVE = re.compile(
+    r"\b(?P<rel>after|before|following|preceding|ahead of|follows?|precedes?)\s+(?:the\s+)?(?:one|theme|point|item|"
+    r"priority|section)\s+(?:on|about|dealing with|covering|that (?:mentions|covers|is about|deals with))\s+"
+    r"(?P<topic>[^?.!]+)",
+    re.IGNORECASE,
+)
+
+
+def item_neighbour_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
+    """The list item just before or after the one on a topic: the one whose heading holds the topic's words, else
+    whose text does, else the closest."""
+    match = _ITEM_RELATIVE.search(question.standalone)
+    if match is None:
+        return None
+    topic = content_stems(match.group("topic")) - _LIST_WORDS - _MENTION_WORDS
+    lists = [(outline, lst) for outline in outlines for lst in outline.lists if len(lst.items) > 1]
+    if not topic or not lists:
+        return None
+
+    def fit(pair: tuple[Outline, OutlineList], index: int) -> tuple[bool, bool, float]:
+        lst = pair[1]
+        heading, body = content_stems(lst.items[index].text), content_stems(lst.bodies[index].text)
+        return (
+            topic <= heading,
+            topic <= body,
+            similarity(match.group("topic"), fold_whitespace(lst.bodies[index].text)),
+        )
+
+    pair, index = max(((p, i) for p in lists for i in range(len(p[1].items))), key=lambda found: fit(*found))
+    outline, lst = pair
+    step = -1 if match.group("rel").lower() in ("before", "preceding", "ahead of", "precede", "precedes") else 1
+    target = index + step
+    noun = _singular(lst.noun)
+    where = "before" if step < 0 else "after"
+    given = fold_whitespace(lst.items[index].text)
+    if not 0 <= target < len(lst.items):  # "the one after the last": there is none
+        end = "first" if step < 0 else "last"
+        text = f"“{given}” is the {end} {noun} [1]: no {noun} comes {where} it."
+        return Draft(text, False, [_cite(1, outline, lst.items[index])], frame=Frame(framing.NEIGHBOUR))
+    item = fold_whitespace(lst.items[target].text)
+    text = f"The {noun} {where} “{given}” [1] is “{item}” [2]."
+    citations = [_cite(1, outline, lst.items[index]), _cite(2, outline, lst.items[target])]
+    return Draft(text, False, citations, frame=Frame(framing.NEIGHBOUR))
+
+
 def list_answer(chosen: Sequence_, counting: bool) -> Draft:
     count = len(chosen.items)
     if chosen.noun is None:  # an enumeration inside a sentence: cite it whole
@@ -750,6 +796,9 @@ def structural_answer(
     neighbour = neighbour_answer(question, outlines) if question.english else None
     if neighbour is not None:
         return neighbour
+    beside = item_neighbour_answer(question, outlines, similarity) if question.english else None
+    if beside is not None:
+        return beside
     if question.kind is Kind.ORDINAL:
         return ordinal_answer(question, outlines, similarity)
     if question.kind is Kind.COUNT:
