@@ -315,10 +315,14 @@ _GENERIC_FOLLOWUP_STEMS = content_stems("statement document text say says leader
 REFERENT_WORDS = 25  # the longest answer sentence a follow-up is resolved against
 
 
+_VERDICT = re.compile(r"^\s*(?:yes|no)\b[:,.]?\s*", re.IGNORECASE)
+
+
 def _first_sentence(answer: str) -> str | None:
     """The first sentence of a previous answer without its citation markers (its heading or opening words when
     long): what a follow-up points at."""
     first = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", answer).strip())[0].rstrip(".")
+    first = _VERDICT.sub("", first)  # "Yes: supporting the work ...": what was said, not the verdict on it
     if len(words(first)) > REFERENT_WORDS:  # a long one: its heading, or its opening words
         head = first.split(":")[0]
         first = head if len(words(head)) <= REFERENT_WORDS else " ".join(first.split()[:REFERENT_WORDS])
