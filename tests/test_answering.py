@@ -1660,3 +1660,21 @@ def test_a_bare_country_after_asking_who_signed_asks_whether_it_is_among_them(bo
     assert standalone_question("and iceland?", history)[0] == "Is Iceland among the signatories?"
     answer = bot.ask("what about Cyprus?", history=history)
     assert answer.text.startswith("Yes") and not answer.refused, answer.text
+
+
+def test_the_noun_asked_for_is_not_the_verb_after_it() -> None:
+    assert asked_nouns("Which tools appear in the text?") == ["tools"]
+    assert asked_nouns("What kinds of routes come up?") == ["routes"]
+
+
+def test_a_follow_up_asks_for_the_type_its_own_words_ask_for(bot: Assistant) -> None:
+    history = [("Which organisations are named?", "Agencies like the IOM and UNHCR [1].")]
+    answer = bot.ask("what are those meant to be doing?", history=history)
+    assert answer.analysis is not None and answer.analysis.expects is None
+    assert not answer.refused, answer.text
+
+
+def test_kinds_of_a_thing_that_come_up_are_the_kinds_described(bot: Assistant) -> None:
+    answer = bot.ask("What kinds of partnerships show up in the statement?")
+    described = ("innovative partnerships", "mutually beneficial partnerships")
+    assert not answer.refused and any(kind in fold_whitespace(answer.text) for kind in described), answer.text

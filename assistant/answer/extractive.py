@@ -699,7 +699,8 @@ class ExtractiveAnswerer:
 # "what kind of migration reform": the head noun is the phrase's last word ("reform"), the first only qualifies it
 _KINDS_OF = re.compile(
     r"\b(?:kinds?|types?|sorts?|forms?)\s+of\s+(?:[a-z][\w-]+\s+(?!(?:are|is|do|does|did|will|would|should|can|could|"
-    r"have|has|the|they|we|it|in|on|for|of|to|that|which|and|or)\b))?(?P<noun>[a-z][\w-]+)",
+    r"have|has|the|they|we|it|in|on|for|of|to|that|which|and|or|come|comes|came|appear|appears|feature|features|"
+    r"show|shows|exist|exists|get|gets|crop|pop|turn)\b))?(?P<noun>[a-z][\w-]+)",
     re.IGNORECASE,
 )
 _DESCRIBING_AFTER = re.compile(r"^\s*(?:such as|like|including|that|which|:|\()", re.IGNORECASE)

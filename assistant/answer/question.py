@@ -1015,6 +1015,13 @@ _WHATS = frozenset({"what's", "what’s", "whats"})
 _EMPHASIS = frozenset({"exactly", "precisely", "specifically", "actually", "really", "else", "then", "now"})
 
 
+# Verbs that follow the noun asked for with no object: "which sanctions appear ...", "what kinds of X come up"
+_INTRANSITIVES = frozenset(
+    "appear appears appeared come comes came show shows feature features exist exists arise arises emerge emerges "
+    "crop pop turn turns stand stands get gets go goes matter matters apply applies".split()
+)
+
+
 def asked_nouns(text: str) -> list[str]:
     """The noun(s) an English 'what/which X ...' question asks for: 'What refugee quota does ...' -> ['quota'],
     'In which building or venue ...' -> ['building', 'venue'], 'What is the tallest mountain in Europe' ->
@@ -1042,10 +1049,13 @@ def asked_nouns(text: str) -> list[str]:
         rest = rest[2:]  # "what kind of partnerships": the partnerships are asked for
     while rest[:1] and rest[0] in _EMPHASIS:
         rest = rest[1:]  # "what exactly has to be ...": a bare "what"
+    if rest[:1] and (rest[0] in _PARTICIPLES or rest[0] in _INTRANSITIVES):
+        return []  # "what are those meant to be doing?": "those" stood for something, no noun is asked for
     span: list[str] = []
     ended_by = ""
     for token in rest:
-        if token in _AUXILIARIES or token in _BREAKS or ((token in _PARTICIPLES or token in _EMPHASIS) and span):
+        verb = token in _INTRANSITIVES or token in _PARTICIPLES or token in _EMPHASIS
+        if token in _AUXILIARIES or token in _BREAKS or (verb and span):
             ended_by = "aux"
             break
         if token in _DETERMINERS:
@@ -1242,6 +1252,13 @@ def analyse(
         asked_list = listed_asked(resolved, glossed, language)
         if asked_list is not None:  # "Welke landen worden genoemd?" asks for the list of countries
             kind, list_noun = Kind.LIST, asked_list
+    # an English follow-up carrying the last turn's words in brackets asks for the type its own words ask for (in
+    # another language, whose question words are known less fully, the words carried along may tell it: "Cum se
+    # numește?" after "Ce oficial european a participat?")
+    own_words = text.strip()
+    expects = expects_of(resolved, kind)
+    if followup and language == "en" and resolved.startswith(own_words):
+        expects = expects_of(own_words, kind)
     subject = membership_subject(resolved) if kind is Kind.YES_NO else None
     if language != "en" and subject is None:
         subject = named_foreign
@@ -1254,7 +1271,7 @@ def analyse(
         standalone=resolved,
         language=language,
         kind=kind,
-        expects=expects_of(resolved, kind),
+        expects=expects,
         focus=focus_terms(rewritten or f"{resolved} {english_words.lower()}"),
         names=names_in(resolved) if language == "en" else [],
         ordinal=ordinal_of(resolved, language) if kind is Kind.ORDINAL else None,
