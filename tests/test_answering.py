@@ -1678,3 +1678,9 @@ def test_kinds_of_a_thing_that_come_up_are_the_kinds_described(bot: Assistant) -
     answer = bot.ask("What kinds of partnerships show up in the statement?")
     described = ("innovative partnerships", "mutually beneficial partnerships")
     assert not answer.refused and any(kind in fold_whitespace(answer.text) for kind in described), answer.text
+
+
+def test_a_lacking_topic_given_only_as_an_example_of_a_held_one_is_no_refusal(bot: Assistant) -> None:
+    answer = bot.ask("Anything on people who work with the smugglers, like those who sell them boats?")
+    assert answer.refusal_reason != Refusal.NOT_MENTIONED, answer.text
+    assert bot.ask("Does it say anything about boats?").refusal_reason == Refusal.NOT_MENTIONED

@@ -362,8 +362,24 @@ def absent_topic(question: Question, held: Callable[[str], bool], said: Callable
         named = topics_named(words(text), question.language)
         lacking = [w for w, concept in named.items() if not held(concept)]
         others = [w for w in words(text) if w not in lacking and (w in named or said(w))]
-        found += [w for w in lacking if not _joined(text, w, others)]
+        found += [w for w in lacking if not _joined(text, w, others) and not _exemplifies(text, w, others)]
     return " or ".join(dict.fromkeys(found)) if found else None
+
+
+# What gives examples of a thing just named: "the smugglers, the ones supplying boats", "helpers such as drivers"
+_EXAMPLE_CUE = r"(?:like|such as|e\.g\.|for example|for instance|including|especially|in particular|the ones|those)"
+EXAMPLE_WORDS = 6  # an example this close after the thing it is an example of
+
+
+def _exemplifies(text: str, word: str, others: list[str]) -> bool:
+    """Whether a topic word is only an example given of a held one ("the folks who help the smugglers, the ones
+    supplying boats or fake papers"): the held one is asked about. English cues only."""
+    gap = rf"(?:\s+\S+){{0,{EXAMPLE_WORDS}}}?"
+    for other in others:
+        pattern = rf"(?<!\w){re.escape(other)}(?!\w)\W+{gap}\s*{_EXAMPLE_CUE}(?!\w){gap}\s+{re.escape(word)}(?!\w)"
+        if re.search(pattern, text, re.IGNORECASE):
+            return True
+    return False
 
 
 # "and", "or" in the public's languages: what joins two topics of one question
