@@ -1684,3 +1684,18 @@ def test_a_lacking_topic_given_only_as_an_example_of_a_held_one_is_no_refusal(bo
     answer = bot.ask("Anything on people who work with the smugglers, like those who sell them boats?")
     assert answer.refusal_reason != Refusal.NOT_MENTIONED, answer.text
     assert bot.ask("Does it say anything about boats?").refusal_reason == Refusal.NOT_MENTIONED
+
+
+def test_who_pays_is_asked_for_someone_in_charge(bot: Assistant) -> None:
+    for question in ("Who's footing the bill for the return operations?", "who is funding the pilots?"):
+        answer = bot.ask(question)
+        assert answer.refused, answer.text  # nobody is named as paying: "doesn't say", whichever rule finds it
+
+
+def test_which_one_of_a_kind_the_statement_never_names_is_not_said(bot: Assistant) -> None:
+    answer = bot.ask("so which sanctions regime do they mean?")
+    assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT, answer.text
+    named = bot.ask("Which legal framework, then?")  # named: the European Convention on Human Rights and another
+    assert not named.refused and "Refugee Convention" in named.text, named.text
+    history = [("What must law enforcement be able to do?", "To work across borders to target this threat [1].")]
+    assert not bot.ask("which threat is that?", history=history).refused  # the one the sentence points back at

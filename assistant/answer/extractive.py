@@ -415,6 +415,16 @@ class ExtractiveAnswerer:
             # "Which smuggling gangs will actually be put under sanctions?", "Aké konkrétne sankcie ...?": which ones,
             # by name or description, not only that there are some
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=exact[0])
+        one = _WHICH_ONE.search(question.text) if question.english and expects is None else None
+        if (
+            one
+            and question.kind in (Kind.FACT, Kind.LIST)
+            and not any(
+                _names_instances(w.sentence.text, one.group("noun")) or _refers_back(w.sentence.text, one.group("noun"))
+                for w in chosen
+            )
+        ):  # "Which sanctions regime, though?": the statement speaks of sanctions regimes, never of which one
+            return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=one.group("phrase"))
         singled = _SINGLED_OUT.search(question.standalone) if question.english and expects is None else None
         if singled and not any(_names_instances(w.sentence.text, singled.group("noun")) for w in chosen):
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=singled.group("noun"))
@@ -736,6 +746,24 @@ def _names_instances(sentence: str, noun: str) -> bool:
     return False
 
 
+# "Which sanctions regime, though? The EU's, the UK's, or a new one?": one of a kind, named, asked for by itself
+_WHICH_ONE = re.compile(
+    r"^\W*(?:and\s+|but\s+|so\s+)?which\s+(?P<phrase>(?:(?!(?:one|ones|is|are|of|the|theme|point|country|"
+    r"countries)\b)[a-z][\w-]+\s+)?(?P<noun>(?!(?:one|ones|is|are|of|the|theme|point|country|though|then|exactly|"
+    r"precisely|specifically)\b)[a-z][\w-]*[^s\W]))\s*"
+    r"(?:,\s*)?(?:though|then|exactly|precisely|specifically|do they mean|are they talking about|is meant)?\s*\?",
+    re.IGNORECASE,
+)
+
+
+def _refers_back(sentence: str, noun: str) -> bool:
+    """Whether the sentence points back at the thing ("to target this threat"): which one it is, is said before."""
+    return any(
+        re.search(r"\b(?:this|that|these|those|such)\s+$", before, re.IGNORECASE)
+        for before, _ in _around(sentence, noun)
+    )
+
+
 # "What exactly are the 'enablers' ...?", "Who precisely are the partners?": the asker wants them spelled out
 _SPECIFICS = re.compile(
     r"^\W*(?:what|who|which)\s+(?:exactly|precisely|specifically)\s+(?:are|is|were|was)\s+"
@@ -857,10 +885,12 @@ def _names_besides(text: str, given: str) -> bool:
 
 # "Who decides ...?", "Who will draw up ...?", "Who is responsible for ...?": the party in charge, by name
 _RESPONSIBLE = re.compile(
-    r"^\W*(?:and\s+)?who\s+(?:(?:will|would|should|must|shall|can|is going to|are going to|is|are)\s+)?(?:be\s+)?"
+    r"^\W*(?:and\s+)?who(?:'s|’s|\s+)\s*(?:(?:will|would|should|must|shall|can|is going to|are going to|is|are)\s+)?"
+    r"(?:be\s+)?"
     r"(?:actually\s+|really\s+|exactly\s+|then\s+)?"
     r"(?:decides?|determines?|draws? up|drafts?|leads?|oversees?|monitors?|supervises?|enforces?|implements?|"
-    r"approves?|funds?|finances?|pays?|coordinates?|chairs?|responsible|in charge|imposes?|carr(?:y|ies) out|"
+    r"approves?|funds?|funding|finances?|financing|pays?|paying|foot(?:s|ing)? the bill|pick(?:s|ing)? up the "
+    r"(?:bill|tab)|cover(?:s|ing)? the costs?|coordinates?|chairs?|responsible|in charge|imposes?|carr(?:y|ies) out|"
     r"administers?|handles?|runs?|sets? up|takes? the lead)\b",
     re.IGNORECASE,
 )
