@@ -1699,3 +1699,10 @@ def test_which_one_of_a_kind_the_statement_never_names_is_not_said(bot: Assistan
     assert not named.refused and "Refugee Convention" in named.text, named.text
     history = [("What must law enforcement be able to do?", "To work across borders to target this threat [1].")]
     assert not bot.ask("which threat is that?", history=history).refused  # the one the sentence points back at
+
+
+def test_a_follow_up_about_what_the_last_answer_pointed_at_does_not_repeat_it(bot: Assistant) -> None:
+    given = "supporting the work and mandate of agencies like the IOM and UNHCR"
+    history = [("Does it mention any international bodies?", f"Yes: {given} [1].")]
+    answer = bot.ask("and what will they be doing?", history=history)
+    assert answer.citations and all(fold_whitespace(c.quote) != given for c in answer.citations), answer.text

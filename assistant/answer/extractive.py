@@ -235,7 +235,7 @@ class ExtractiveAnswerer:
         """Every window of the evidence scored against the question (and its rewrite), best first; and whether it
         was scored cross-lingually. Each window keeps its best score over the question's forms."""
         windows = [w for e in evidence if e.chunk.kind not in _STRUCTURE for w in candidate_windows(e.chunk)]
-        if question.said_before:  # "what else ...?": not what the last answer quoted
+        if question.said_before:  # "what else ...?", "what are they meant to do?": not what the last answer quoted
             given = _bare(question.said_before)
             windows = [w for w in windows if _bare(w.span.text) not in given] or windows
         if not windows:

@@ -91,7 +91,11 @@ _MORE = re.compile(
 def said_before(question: str, history: Sequence[tuple[str, str]]) -> str | None:
     """The last answer, when a follow-up asks for something besides it ("what else did they underline?"): its
     quotes are what the asker has already been given."""
-    return history[-1][1] if history and _MORE.search(question) else None
+    if not history:
+        return None
+    # "what are they meant to be working on?" after "... agencies like the IOM and UNHCR": not that again
+    pointing = _PRONOUN.search(question) is not None and detect_language(question) == "en"
+    return history[-1][1] if _MORE.search(question) or pointing else None
 
 
 def _content(question: str) -> list[str]:

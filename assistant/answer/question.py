@@ -80,7 +80,9 @@ class Question(BaseModel):
     document: str | None = Field(None, description="The id of the document the question names, if any")
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
     said_before: str | None = Field(
-        None, description="The last answer, when a follow-up asks for something besides it ('what else ...?')"
+        None,
+        description="The last answer, when a follow-up asks for something besides it ('what else ...?') or asks on "
+        "about what it pointed at ('what are they meant to do?'): its quotes are not given again",
     )
     translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
     reworded: str | None = Field(
