@@ -24,6 +24,7 @@ from assistant.answer.question import (
     Question,
     analyse,
     document_keys,
+    membership_spelled_out,
     named_documents,
     respell,
     without_document_names,
@@ -357,6 +358,7 @@ class Assistant:
         language = conversation_language(text, turns)
         if language == "en":
             standalone = respell(standalone, served.vocabulary, served.acronyms)
+            standalone = membership_spelled_out(standalone) or standalone  # "france in it?"
         named = named_documents(standalone, served.document_keys)
         document = named[0] if len(named) == 1 else None
         gloss: dict[str, str] = {}

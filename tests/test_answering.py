@@ -22,6 +22,7 @@ from assistant.answer.question import (
     analyse,
     asked_nouns,
     detect_language,
+    membership_spelled_out,
     ordinal_of,
     respell,
 )
@@ -1706,3 +1707,40 @@ def test_a_follow_up_about_what_the_last_answer_pointed_at_does_not_repeat_it(bo
     history = [("Does it mention any international bodies?", f"Yes: {given} [1].")]
     answer = bot.ask("and what will they be doing?", history=history)
     assert answer.citations and all(fold_whitespace(c.quote) != given for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("tldr: what about the returns??", Kind.FACT),
+        ("In short, how do they deal with smugglers?", Kind.WHY_HOW),
+        ("tl;dr pls", Kind.SUMMARY),
+        ("In a nutshell, what are they after?", Kind.SUMMARY),
+    ],
+)
+def test_asking_for_brevity_is_a_summary_only_when_no_topic_is_asked(question: str, kind: Kind) -> None:
+    assert analyse(question).kind is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "expects"),
+    [
+        ("in quale città si è svolto il vertice?", Expects.PLACE),
+        ("Which Danish minister hosted it?", Expects.PERSON),
+        ("who was the austrian leader at the summit", Expects.PERSON),
+    ],
+)
+def test_more_ways_of_asking_for_a_place_or_a_person(question: str, expects: Expects) -> None:
+    assert analyse(question).expects is expects
+
+
+def test_a_terse_question_whether_a_country_is_in_it(bot: Assistant) -> None:
+    assert membership_spelled_out("portugal in it?") == "Is Portugal among the signatories?"
+    assert membership_spelled_out("returns in it?") is None
+    assert bot.ask("austria signed?").text.startswith("Yes")
+    assert bot.ask("ireland in it?").text.startswith("No")
+
+
+def test_everything_it_says_about_a_topic_is_every_place(bot: Assistant) -> None:
+    answer = bot.ask("Give me everything the statement says about partnerships")
+    assert len(answer.citations) >= 3 and all("partnership" in c.quote for c in answer.citations), answer.text

@@ -67,7 +67,9 @@ _THROUGHOUT = re.compile(
     # "what kinds of partnerships come up across the different themes?", "returns come up more than once: what's
     # said about them each time?", "is innovation only in the last point, or elsewhere too?"
     r"\bacross (?:the |its )?(?:different |various |several |all (?:the |its )?)?(?:themes|points|sections|parts)\b|"
-    r"\b(?:each|every) time\b|\bmore than once\b|\belsewhere\b|\banywhere else\b",
+    r"\b(?:each|every) time\b|\bmore than once\b|\belsewhere\b|\banywhere else\b|"
+    r"\b(?:everything|all)\s+(?:that\s+)?(?:it|the (?:statement|document|text|declaration)|they)\s+"
+    r"(?:says?|said|has to say|mentions?|writes?)\b",
     re.IGNORECASE,
 )
 
@@ -78,7 +80,8 @@ def _throughout_asked(question: Question) -> bool:
 
 _ALL_OF_IT = content_stems(
     "ways way means methods kinds things places times parts different various every across whole entire throughout "
-    "time once elsewhere else anywhere only first last theme themes point points section sections"
+    "time once elsewhere else anywhere only first last theme themes point points section sections everything pull "
+    "together gather collect compile"
 )
 # "Does it give an example?", "for instance?": the clause that gives one ("such as ...", "like ...") ranks higher
 _EXAMPLE_ASKED = re.compile(r"\bexamples?\b|\bfor instance\b|\bsuch as what\b", re.IGNORECASE)

@@ -23,7 +23,7 @@ from assistant.answer.lexicon import (
     reworded,
 )
 from assistant.multilingual import function_words_of
-from assistant.text import ENGLISH_STOPWORDS, words
+from assistant.text import ENGLISH_STOPWORDS, stem_word, words
 from assistant.tokens import count_tokens
 
 
@@ -305,6 +305,10 @@ _DEFINITION = re.compile(
     r"\bmeaning of\b|\bwhat is an? ['\"‘“]|\bwas bedeutet\b|\bque signifie\b|\bqu'est-ce que\b",
     re.IGNORECASE,
 )
+# Asking for brevity, not for a summary of the whole: "..., tldr pls", "in short, what do they say about returns?"
+_BREVITY = re.compile(r"\btl;?dr\b|\bin (?:a nutshell|short|brief)\b|\bbriefly\b|\bkeep it short\b", re.IGNORECASE)
+_TOPIC_WORD = {stem_word(topic): topic for topic in TOPIC_CONCEPTS | {"smuggling", "abuse", "innovation", "pilots"}}
+_NOT_A_TOPIC = frozenset("statement document title heading summit leaders signatories".split())
 _SUMMARY = re.compile(
     r"\bwhat(?:'s| is| are)? (?:this|it|the)(?: statement| document| text| declaration| paper)?(?: all)? about\b|"
     r"\bwhat(?:s)? (?:this|it) about\b|\bsummar|\boverview\b|\bgist\b|\btl;?dr\b|\bmain (?:points|message|idea)|"
@@ -525,8 +529,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.PERSON,
         re.compile(
-            r"\bwho (?:is|was|are|were) (?:the |a |an )?(?:current |then )?(?:president|prime minister|chancellor|"
-            r"minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|king|queen|"
+            r"\bwho (?:is|was|are|were) (?:the |a |an )?(?:current |then )?(?:[a-z]+ )?(?:president|prime minister|"
+            r"chancellor|minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|king|queen|"
             r"representative|envoy|host|mayor)\b|\bname of (?:the |a )?(?:\w+ )?(?:person|president|minister|leader|"
             r"commissioner|spokes\w*|official|author|host|chancellor|prime minister)\b|"
             # "leaders names", "the names of the prime ministers", "name of the danish leader"
@@ -535,7 +539,8 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"\b(?:leaders?|ministers?|presidents?|official(?=['’]|s\b)s?|signatories|representatives)['’]?s?['’]? "
             r"names?\b|"  # not "the official name of ...": a name, no person
             r"\bwhich (?:person|politician|minister|official|"
-            r"commissioner|prime minister|president)\b|\bwhich \w+ (?:prime minister|chancellor|minister)\b|"
+            r"commissioner|prime minister|president)\b|"
+            r"\bwhich \w+ (?:prime minister|chancellor|minister|president|leader|commissioner)\b|"
             r"\bwhat (?:is|was) (?:the|his|her) name\b|\bnamed? the "
             r"(?:person|president|minister|official)\b|\bwho (?:chaired|hosted|led|leads|heads|chairs|presided|"
             r"drafted|proposed|spoke|said)\b|\bwhich (?:prime minister|head of (?:state|government))\b|"
@@ -648,8 +653,10 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             r"^\W*(?:a\s+|i\s+|o\s+)?ble\b|\bymhle\b|\bpa (?:ddinas|dref|leoliad)\b|"
             r"\b(?:quina|quin) (?:ciutat|lloc|indret)\b|"
             # "which city / place" in the public's other languages
-            r"\b(?:que|qual|quelle|qué|quale|welche[rm]?|welke|hvilken|vilken|jakim|którym|kterém|hansı)\s+"
-            r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|lieu|lugar|luogo|ort|plaats|sted|plats)\b",
+            r"\b(?:que|qual|quelle|quel|qué|cu[áa]l|quale|che|welche[rm]?|welke|hvilken|vilken|jakim|którym|kterém|"
+            r"ktorom|kojem|katerem|hansı)\s+"
+            r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|meste|gradu|mestu|lieu|lugar|luogo|ort|plaats|"
+            r"sted|plats)\b",
             re.I,
         ),
     ),
@@ -877,6 +884,12 @@ def kind_of(text: str, language: str) -> Kind:
         return kind
     if _TITLE.search(stripped) and not _COUNT.search(stripped):
         return Kind.TITLE
+    if _BREVITY.search(stripped) and not _SUMMARY.search(_BREVITY.sub(" ", stripped)):
+        rest = _BREVITY.sub(" ", stripped)
+        # "wat r they doin abt ppl gaming the asylum system?? tldr pls": a topic the lexicon knows, asked briefly
+        concepts = {concept_of(w.lower(), language) or _TOPIC_WORD.get(stem_word(w.lower())) for w in words(rest)}
+        if concepts - {None, *_NOT_A_TOPIC}:
+            return kind_of(rest, language)
     if _SUMMARY.search(stripped) and (language == "en" or ordinal_of(stripped, language) is None):
         return Kind.SUMMARY  # not "O čemu govori treća tema?": what the third theme says
     present = language != "en" and _ANYONE_ELSE_FOREIGN.search(stripped) and not _COUNT.search(stripped)
@@ -1378,6 +1391,26 @@ def _subsequence(short: str, long: str) -> bool:
 def _common(word: str) -> bool:
     """A word common enough to be one token of cl100k_base: a real word, not a typo, even if the corpus lacks it."""
     return count_tokens(" " + word) == 1
+
+
+# "france in it?", "spain signed?", "is the UK one of them": whether a country is among those behind the document
+_SLOPPY_MEMBERSHIP = re.compile(
+    r"^\W*(?:and\s+|so\s+|what about\s+|how about\s+|is\s+|was\s+|did\s+)?(?P<name>[^\W\d_][\w .'’-]{1,40}?)\s+"
+    r"(?:in it|in there|there|too|as well|included|signed(?: it| up| too)?|sign(?: it)?|on the list|among them|"
+    r"part of it|a signatory|one of them|in|involved)\W*$",
+    re.IGNORECASE,
+)
+
+
+def membership_spelled_out(text: str) -> str | None:
+    """A terse English question whether a country is among the signatories, spelled out ("france in it?" -> "Is
+    France among the signatories?"); None for any other question."""
+    match = _SLOPPY_MEMBERSHIP.match(text)
+    if match is None:
+        return None
+    name = re.sub(r"^the\s+", "", match.group("name").strip(), flags=re.IGNORECASE).lower()
+    country = next((c for c in country_names_english() if c.lower() == name), None)
+    return f"Is {country} among the signatories?" if country else None
 
 
 def respell(text: str, vocabulary: frozenset[str], acronyms: Mapping[str, str]) -> str:
