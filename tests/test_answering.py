@@ -27,7 +27,7 @@ from assistant.answer.question import (
     respell,
 )
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
-from assistant.answer.refusals import Refusal, unknown_names, unsaid_detail
+from assistant.answer.refusals import Refusal, spells_out, unknown_names, unsaid_detail
 from assistant.chunking import chunk_document
 from assistant.config import PROJECT_ROOT
 from assistant.corpus import load_corpus
@@ -1744,3 +1744,23 @@ def test_a_terse_question_whether_a_country_is_in_it(bot: Assistant) -> None:
 def test_everything_it_says_about_a_topic_is_every_place(bot: Assistant) -> None:
     answer = bot.ask("Give me everything the statement says about partnerships")
     assert len(answer.citations) >= 3 and all("partnership" in c.quote for c in answer.citations), answer.text
+
+
+def test_an_acronym_the_documents_never_spell_out_is_not_explained(bot: Assistant) -> None:
+    for question in ("What is UNHCR short for?", "Was bedeutet die Abkürzung UNHCR?"):
+        answer = bot.ask(question)
+        assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT, answer.text
+    assert spells_out("ECHR", "the European Convention on Human Rights") and not spells_out("IOM", "the IOM")
+    assert not bot.ask("What does ECHR stand for?").refused  # spelled out: the European Convention on Human Rights
+
+
+def test_which_of_the_kinds_the_asker_offers_is_not_said(bot: Assistant) -> None:
+    answer = bot.ask("Which sanctions regimes do they want: the EU's or national ones?")
+    assert answer.refused and answer.refusal_reason == Refusal.DETAIL_ABSENT, answer.text
+    named = bot.ask("Which conventions are to be implemented differently - the ECHR or the Refugee Convention?")
+    assert not named.refused, named.text  # both are named
+
+
+def test_a_topic_in_the_words_after_an_unknown_head_is_asked_about(bot: Assistant) -> None:
+    answer = bot.ask("Какво казва декларацията за охраната на външните граници?")
+    assert answer.refusal_reason != Refusal.NOT_MENTIONED, answer.text

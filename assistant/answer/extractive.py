@@ -30,11 +30,13 @@ from assistant.answer.refusals import (
     absent_offered,
     absent_topic,
     absent_topic_foreign,
+    acronym_asked,
     expected_matches,
     is_command,
     mixed_documents,
     other_occasion,
     refusal_text,
+    spells_out,
     turning_away,
     unknown_names,
     unsaid_detail,
@@ -158,6 +160,7 @@ class ExtractiveAnswerer:
         self._stems: set[str] = set()
         self._topics: set[str] = set()
         self._vocabulary_words: list[str] = []
+        self._texts: list[str] = []
 
     # --- the Answerer contract ---
     def prepare(self, chunks: list[Chunk], outlines: Mapping[str, Outline], warm: bool = True) -> None:
@@ -168,6 +171,7 @@ class ExtractiveAnswerer:
         # the lexicon's topics the documents hold, in their own words or the everyday ones it maps ("workforce")
         self._topics = {c for c in (concept_of(w, "en") for w in self._vocabulary) if c is not None}
         self._vocabulary_words = sorted(w for w in self._vocabulary if len(w) > 3 and content_stems(w))
+        self._texts = [chunk.text for chunk in chunks]
         self._document_vocabularies = {}
         for chunk in chunks:
             known = self._document_vocabularies.get(chunk.document_id, frozenset())
@@ -286,6 +290,14 @@ class ExtractiveAnswerer:
         named = ", ".join(_echoable(unknown, question)) or None
         if unknown and question.kind is not Kind.YES_NO:  # "is France among them?" is answered: no
             return self._refuse(Refusal.UNKNOWN_NAME, evidence, corpus, subject=named)
+        acronym = acronym_asked(question)
+        if acronym and not any(spells_out(acronym, text) for text in self._texts):
+            # "what does IOM stand for?": the documents use it, never spell it out
+            near = self.score(question, evidence)[0] if evidence else []
+            if not near:
+                return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=acronym)
+            long_form = f"what {acronym} stands for"
+            return self._detail_absent(question, near[0], evidence, corpus, near[0].cosine, asked=long_form)
         occasion = other_occasion(question, evidence)  # "what was agreed at the previous summit?": not this one
         if occasion:
             return self._refuse(Refusal.NOT_MENTIONED, evidence, corpus, subject=occasion)
@@ -418,7 +430,8 @@ class ExtractiveAnswerer:
             # "Which smuggling gangs will actually be put under sanctions?", "Aké konkrétne sankcie ...?": which ones,
             # by name or description, not only that there are some
             return self._detail_absent(question, scored[0], evidence, corpus, best_cosine, asked=exact[0])
-        one = _WHICH_ONE.search(question.text) if question.english and expects is None else None
+        one = _WHICH_ONE.search(question.text) or _WHICH_OF_OFFERED.search(question.text)
+        one = one if question.english and expects is None else None
         if (
             one
             and question.kind in (Kind.FACT, Kind.LIST)
@@ -767,6 +780,12 @@ def _refers_back(sentence: str, noun: str) -> bool:
     )
 
 
+# "Which sanctions regimes will be used - EU, UN or national ones?": which ones, the asker offering some
+_WHICH_OF_OFFERED = re.compile(
+    r"^\W*(?:and\s+|but\s+|so\s+)?which\s+(?P<phrase>(?:[a-z][\w-]+\s+){0,2}?(?P<noun>[a-z][\w-]+))\s+"
+    r"(?:will|would|are|is|do|does|did|should|can|could|were|was)\b[^?]*?(?:\s[-–—]\s|[:?]\s*)[^?]*\bor\b[^?]*\?\s*$",
+    re.IGNORECASE,
+)
 # "What exactly are the 'enablers' ...?", "Who precisely are the partners?": the asker wants them spelled out
 _SPECIFICS = re.compile(
     r"^\W*(?:what|who|which)\s+(?:exactly|precisely|specifically)\s+(?:are|is|were|was)\s+"

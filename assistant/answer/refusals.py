@@ -455,6 +455,9 @@ def _article_o(match: re.Match[str], language: str) -> bool:
     return (language in ("pt", "it", "es") and word == "o") or (language != "cy" and word == "am")
 
 
+FOREIGN_PHRASE_WORDS = 3  # the head of what is asked about and the words right after it
+
+
 def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str | None:
     """What a question in another language asks about ("Vad säger uttalandet om arbetskraftsinvandring?", "Mida
     ütleb avaldus lõimumise kohta?"), when neither the glossary nor the lexicon reads the first word of it as a word
@@ -478,7 +481,10 @@ def absent_topic_foreign(question: Question, held: Callable[[str], bool]) -> str
         return None
     word = content[0]  # the head of what it is about ("om arbetskraftsinvandring till Europa")
     known = word in question.gloss or word.lower() in question.gloss or held(word)
-    return None if known or concept_of(word, question.language) else word
+    # "за охраната на външните граници": guarding the external borders, a topic the lexicon reads in the words after
+    # the head (a word it reads as a topic, not a place: "till Europa" is no topic)
+    topical = any((concept_of(w, question.language) or "").islower() for w in content[1:FOREIGN_PHRASE_WORDS])
+    return None if known or topical or concept_of(word, question.language) else word
 
 
 def _names_document(word: str, question: Question) -> bool:
@@ -599,3 +605,28 @@ def mixed_documents(question: Question, vocabularies: dict[str, frozenset[str]])
             if not first_docs & second_docs:
                 return f"{first} and {second} are not in the same document"
     return None
+
+
+# "What does IOM stand for?", "o que quer dizer a sigla IOM?": the words an acronym is short for
+_ACRONYM_ASKED = re.compile(
+    r"\b(?i:what (?:does|do|is) (?:the )?)(?P<a>[A-Z]{2,6}) (?i:stand for|short for|mean)\b|"
+    r"\b(?P<b>[A-Z]{2,6}) (?i:stands for what|is short for what|is an acronym for)\b|"
+    r"\b(?i:full (?:name|form) of (?:the )?)(?P<c>[A-Z]{2,6})\b|"
+    r"(?<!\w)(?i:sigla|siglas|abkürzung|akronym|acronyme|acrónimo|acronimo|skrót|zkratka|skratka|förkortning\w*|"
+    r"forkortelse\w*|forkortning\w*|afkorting|lyhenne\w*|rövidítés\w*|akronim\w*|kratica|kratic\w*|"
+    r"αρκτικόλεξο|акроним|абревіатур\w*|абревиатур\w*)\s+(?:\w+\s+){0,2}?(?P<d>[A-Z]{2,6})\b",
+)
+_BETWEEN_INITIALS = r"\s+(?:(?:of|for|the|on|and|de|des|du|la|le|für|der|die)\s+)*"
+
+
+def acronym_asked(question: Question) -> str | None:
+    """The acronym a question asks the long form of, if it asks one."""
+    match = _ACRONYM_ASKED.search(question.text)
+    return next((g for g in match.groups() if g), None) if match else None
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Whether a text gives the long form of an acronym: words whose capitals spell it ("International Organization
+    for Migration"), or it in brackets after them."""
+    pattern = r"\b" + _BETWEEN_INITIALS.join(rf"{re.escape(letter)}[\w’'-]+" for letter in acronym)
+    return re.search(pattern, text) is not None
