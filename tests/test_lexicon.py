@@ -404,3 +404,16 @@ def test_country_names_in_every_language_come_from_babel() -> None:
     assert country_gloss(["Magyarország", "is", "aláírta"], "hu") == {"Magyarország": "Hungary"}
     assert country_gloss(["Czy", "Hiszpanii"], "pl") == {"Hiszpanii": "Spain"}  # another ending of "Hiszpania"
     assert country_gloss(["mali", "sporazum"], "sl") == {}  # "small", no Mali: only Europe and its neighbours
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "concept"),
+    [("krijumcare", "hr", "smugglers"), ("przemytnikow", "pl", "smugglers"), ("granicy", "pl", "borders")],
+)
+def test_a_word_typed_without_its_diacritics_is_read(word: str, language: str, concept: str) -> None:
+    assert concept_of(word, language) == concept
+
+
+def test_a_country_typed_without_its_diacritics_is_named() -> None:
+    assert country_gloss(["bialorusia"], "pl") == {"bialorusia": "Belarus"}
+    assert concept_of("xyzq", "pl") is None

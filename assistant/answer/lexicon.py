@@ -65,8 +65,25 @@ def normalized(word: str) -> str:
     return _ELIDED.sub("", lowered)
 
 
+_UNMARKED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
+)
+
+
+def unmarked(text: str) -> str:
+    """A lowercase text as typed without its diacritics ("krijumčare" -> "krijumcare", "białoruś" -> "bialorus")."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_UNMARKED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _unmarked_lexicon(language: str) -> dict[str, tuple[str, ...]]:
+    return {concept: tuple(unmarked(stem) for stem in stems) for concept, stems in lexicon(language).items()}
+
+
 def concept_of(word: str, language: str) -> str | None:
-    """The English concept word a word of a language stands for (longest matching stem wins), or None."""
+    """The English concept word a word of a language stands for (longest matching stem wins), or None. A word typed
+    without its language's diacritics ("krijumcare", "granicy z bialorusia") is read against the stems without them."""
     lowered = normalized(word)
     if not lowered:
         return None
@@ -76,7 +93,16 @@ def concept_of(word: str, language: str) -> str | None:
             length = _match(lowered, stem)
             if length > best[0]:
                 best = (length, concept)
+    if best[1] is None and lowered.isascii():
+        for concept, stems in _unmarked_lexicon(language).items():
+            for stem in stems:
+                length = _match(lowered, stem)
+                if length > best[0] and len(stem.removesuffix(EXACT)) >= UNMARKED_STEM:
+                    best = (length, concept)
     return best[1]
+
+
+UNMARKED_STEM = 4  # a stem read without its diacritics is this long at least: shorter ones say too little
 
 
 # Countries the public asks about (Europe, its neighbours and a few others often in the news): their names in every
@@ -118,6 +144,7 @@ def country_gloss(words: Iterable[str], language: str) -> dict[str, str]:
     for word in dict.fromkeys(words):
         lowered = normalized(word)
         for name, english in names.items():
+            name = unmarked(name) if lowered.isascii() else name  # "bialorusia": "Białoruś" typed without its marks
             inflected = len(name) >= INFLECTED and " " not in name and len(lowered) - len(name) <= ENDING - 1
             if lowered == name or (inflected and lowered.startswith(name[:-1])):
                 found[word] = english
