@@ -1764,3 +1764,11 @@ def test_which_of_the_kinds_the_asker_offers_is_not_said(bot: Assistant) -> None
 def test_a_topic_in_the_words_after_an_unknown_head_is_asked_about(bot: Assistant) -> None:
     answer = bot.ask("Какво казва декларацията за охраната на външните граници?")
     assert answer.refusal_reason != Refusal.NOT_MENTIONED, answer.text
+
+
+def test_a_country_named_alone_after_asking_who_is_in_it_is_a_yes_or_no_in_any_language(bot: Assistant) -> None:
+    history = [("Katere države so sodelovale?", "Andorra, Austria, Belgium, ... [1]")]
+    assert bot.ask("a hrvaška tudi?", history=history).text.startswith("Ne")
+    history = [("Hvem står bak erklæringen?", "Lederne for Andorra, Østerrike, ... [1]")]
+    answer = bot.ask("og sverige?", history=history)
+    assert answer.text.startswith("Ja") and not answer.refused, answer.text

@@ -243,7 +243,7 @@ def standalone_question(question: str, history: History) -> tuple[str, bool]:
     """The question rewritten to stand alone against the last turn, and whether it was rewritten."""
     if not history:
         return question, False
-    if detect_language(question) != "en":
+    if conversation_language(question, history) != "en":  # "og norge da?": too short to tell, the conversation's
         # the cues above are English; a short question in another language carries the previous one along
         # (its ordinal words are known in many languages)
         ordinal = _ordinal_followup(question, history[-1][0].strip()) if _SHORT.match(question) else None

@@ -18,6 +18,7 @@ from assistant.answer.lexicon import (
     CAPITALISES_NOUNS,
     TOPIC_CONCEPTS,
     concept_of,
+    country_gloss,
     country_names_english,
     place_adjective,
     reworded,
@@ -1194,6 +1195,27 @@ def _foreign_kind(kind: Kind, concepts: set[str], named: str | None, text: str) 
     return kind
 
 
+_PARTIES = frozenset({"countries", "signatories", "leaders"})
+# "who" in the public's languages
+_WHO_FOREIGN = re.compile(
+    r"(?<!\w)(?:hvem|wer|qui|quién|quien|chi|quem|kto|kdo|kto|kim|kuka|ketkä|kes|kik|ki|cine|ποιος|ποιοι|кой|кои|"
+    r"хто|кто|tko|ko|vem|hver|pwy|cé|min)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _asks_who_is_in(resolved: str, language: str) -> bool:
+    """Whether the previous question a follow-up carries (in brackets at its end) asked who is behind the document
+    or which countries are in it: then a country named alone asks whether it is one of them."""
+    carried = re.search(r"\(([^()]*)\)\s*$", resolved)
+    if carried is None:
+        return False
+    previous = carried.group(1)
+    concepts = {concept_of(w.lower(), language) for w in words(previous)}
+    who_made_it = _WHO_FOREIGN.search(previous) is not None and "statement" in concepts  # "Hvem står bak erklæringen?"
+    return bool(concepts & _PARTIES) or who_made_it or kind_of(previous, language) is Kind.AUTHORS
+
+
 def _named_foreign(text: str, gloss: Mapping[str, str], language: str) -> str | None:
     """The name a question in another language asks about: the first name the glossary maps a word onto
     ("Polska" -> "Poland"), else a capitalised word it maps nowhere ("España"), not its first word (capitalised
@@ -1249,6 +1271,10 @@ def analyse(
     if language != "en" and not asks_person:
         # not "Italy's prime minister's name"
         kind = _foreign_kind(kind, set(glossed.values()), named_foreign, resolved)
+    if followup and language != "en" and kind in (Kind.FACT, Kind.LIST, Kind.AUTHORS):
+        own = country_gloss(words(text), language)
+        if own and _asks_who_is_in(resolved, language):  # "og norge da?" after "Hvem står bak erklæringen?"
+            kind, named_foreign = Kind.YES_NO, next(iter(own.values()))
     listed = [n for n in plural_nouns(english_words) if n in LISTED_CONCEPTS] or _LIST_NOUNS.search(resolved)
     third_countries = ordinal_of(resolved, language) == 3 and "countries" in glossed.values()
     if kind is Kind.ORDINAL and language != "en" and len(words(resolved)) > 5 and (not listed or third_countries):

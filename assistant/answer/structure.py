@@ -650,7 +650,9 @@ _TAKING_PART_FOREIGN = re.compile(
     r"skrevet under|skrev under|underskrevet|underskrev|undertecknat|skrivit under|unterschrieben|unterzeichnet|"
     r"signé|firmado|firmato|assinado|assinou|ondertekend|podpisał\w*|podepsal\w*|podpísal\w*|aláírta|semnat|"
     r"υπέγραψε|подписа\w*|підписал\w*|potpisal\w*|podpisal\w*|allekirjoitti\w*|allkirjast\w*|parakstīj\w*|"
-    r"pasiraš\w*|iffirma\w*|shínigh)(?!\w)",
+    r"pasiraš\w*|iffirma\w*|shínigh|"
+    # or standing behind it ("Hvem står bak erklæringen?")
+    r"står bak\w*|stod bak\w*|stå bak|står bakom|stod bakom|steh\w* hinter|stand\w* hinter)(?!\w)",
     re.IGNORECASE,
 )
 
