@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale, UnknownLocaleError
@@ -81,6 +81,12 @@ def _unmarked_lexicon(language: str) -> dict[str, tuple[str, ...]]:
     return {concept: tuple(unmarked(stem) for stem in stems) for concept, stems in lexicon(language).items()}
 
 
+@cache
+def _has_marks(language: str) -> bool:
+    return _unmarked_lexicon(language) != lexicon(language)
+
+
+@lru_cache(maxsize=65_536)  # pure, and asked of the same words many times per question
 def concept_of(word: str, language: str) -> str | None:
     """The English concept word a word of a language stands for (longest matching stem wins), or None. A word typed
     without its language's diacritics ("krijumcare", "granicy z bialorusia") is read against the stems without them."""
@@ -93,7 +99,7 @@ def concept_of(word: str, language: str) -> str | None:
             length = _match(lowered, stem)
             if length > best[0]:
                 best = (length, concept)
-    if best[1] is None and lowered.isascii():
+    if best[1] is None and lowered.isascii() and _has_marks(language):
         for concept, stems in _unmarked_lexicon(language).items():
             for stem in stems:
                 length = _match(lowered, stem)
