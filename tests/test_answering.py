@@ -24,6 +24,7 @@ from assistant.answer.question import (
     detect_language,
     membership_spelled_out,
     ordinal_of,
+    positions_of,
     respell,
 )
 from assistant.answer.quotes import candidate_windows, with_dependents, with_head
@@ -1772,3 +1773,10 @@ def test_a_country_named_alone_after_asking_who_is_in_it_is_a_yes_or_no_in_any_l
     history = [("Hvem står bak erklæringen?", "Lederne for Andorra, Østerrike, ... [1]")]
     answer = bot.ask("og sverige?", history=history)
     assert answer.text.startswith("Ja") and not answer.refused, answer.text
+
+
+def test_two_positions_asked_at_once_are_both_answered(bot: Assistant) -> None:
+    assert positions_of("Which theme comes first, and which one last?", "en") == [1, -1]
+    assert positions_of("What is the third theme?", "en") == [3]
+    answer = bot.ask("Which country is listed second, and which one third?")
+    assert "Austria" in answer.text and "Belgium" in answer.text and len(answer.citations) == 2, answer.text

@@ -791,6 +791,34 @@ def ordinal_of(text: str, language: str | None = None) -> int | None:
     return min(found)[1] if found else None
 
 
+def positions_of(text: str, language: str) -> list[int]:
+    """Every position a text asks for, in its order ("which country is named first, and which one last?" -> [1,
+    -1]); one position, or none, as ordinal_of reads it."""
+    first = ordinal_of(text, language)
+    if first is None:
+        return []
+    found = [first]
+    for part in re.split(
+        r",?\s+(?:and|und|et|y|e|i|og|och|ja|és|și|и|a)\s+(?:which|what|who|the|welche\w*|quel\w*|qu[ée]|"
+        r"qual\w*|cu[áa]l\w*)?",
+        text,
+    )[1:]:
+        short = len(words(part)) <= SECOND_POSITION_WORDS
+        bare = _BARE_POSITION.search(part) if short and language == "en" else None  # "and which one last?"
+        position = (
+            (ordinal_of(part, language) or (_ENGLISH_POSITIONS[bare.group(1).lower()] if bare else None))
+            if short
+            else None
+        )
+        if position is not None and position not in found:
+            found.append(position)
+    return found
+
+
+SECOND_POSITION_WORDS = 6  # "..., and which one last?": a short second question asking for another position
+_BARE_POSITION = re.compile(r"\b(first|second|third|fourth|fifth|last|final)\b", re.IGNORECASE)
+
+
 # In the Germanic languages a question opening with its verb asks yes or no ("Versprechen die Länder, sich gegenseitig
 # zu unterstützen?"): any first word but a question word, a preposition, a conjunction, an article or a request
 _NOT_VERB_FIRST = {

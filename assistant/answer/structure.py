@@ -22,6 +22,7 @@ from assistant.answer.question import (
     Kind,
     Question,
     plural_nouns,
+    positions_of,
 )
 from assistant.answer.refusals import Refusal
 from assistant.chunking import split_sentences
@@ -155,6 +156,11 @@ def ordinal_answer(question: Question, outlines: Sequence[Outline], similarity: 
         citations.append(_cite(2, chosen.outline, detail))
         text += f": {fold_whitespace(detail.text)} [2]"
     frame = Frame(framing.LAST) if position == -1 else Frame(framing.ORDINAL, n=position)
+    for other in positions_of(question.standalone, question.language)[1:]:  # "..., and which one last?"
+        if other <= count and other != 0:
+            other_item = chosen.items[count - 1 if other == -1 else other - 1]
+            citations.append(_cite(len(citations) + 1, chosen.outline, other_item))
+            text += f"; the {_position_word(other)} is “{fold_whitespace(other_item.text)}” [{len(citations)}]"
     return Draft(text + ".", False, citations, frame=frame)
 
 
