@@ -1557,6 +1557,7 @@ def test_a_yes_no_quote_keeps_what_its_clause_includes_and_is_for(bot: Assistant
         "Mit mond a nyilatkozat a klímaváltozásról?",
         "What does it say about unaccompanied children?",
         "Sagt die Erklärung etwas über minderjährige Flüchtlinge?",
+        "In welchem Gebäude fand der Gipfel statt?",
     ],
 )
 def test_a_migration_topic_no_document_holds_is_not_mentioned_in_any_language(bot: Assistant, question: str) -> None:

@@ -15,7 +15,7 @@ from assistant.i18n import LANGUAGES
 ABSENT_TOPICS = frozenset(
     "quotas integration labour climate family citizenship detention fences funding mediterranean sea rescue schengen "
     "pact ukrainian balkan frontex camps resettlement relocation solidarity pushbacks housing healthcare "
-    "terrorism economy wages students elections parliament court deadline minors".split()
+    "terrorism economy wages students elections parliament court deadline minors venue".split()
 )
 CONCEPTS = (
     frozenset(
