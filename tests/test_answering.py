@@ -1781,3 +1781,15 @@ def test_two_positions_asked_at_once_are_both_answered(bot: Assistant) -> None:
     assert positions_of("What is the third theme?", "en") == [3]
     answer = bot.ask("Which country is listed second, and which one third?")
     assert "Austria" in answer.text and "Belgium" in answer.text and len(answer.citations) == 2, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("¿Y para qué quieren trabajar con ellos?", "es"),
+        ("Wozu die neuen Partnerschaften?", "de"),
+        ("Po co te pilotaże?", "pl"),
+    ],
+)
+def test_what_for_asks_why_in_other_languages(question: str, language: str) -> None:
+    assert analyse(question, language=language).kind is Kind.WHY_HOW

@@ -278,7 +278,14 @@ _WHY_HOW = re.compile(
     # "why" in more of the public's languages ("Porque é que ...?", "Zašto ...?")
     r"^\W*porqu[eê]\b|\bpor que raz|\bprečo\b|\bзащо\b|\bzašto\b|\bzakaj\b|\bmiks\b|\bkodėl\b|\bkāpēc\b|"
     r"\bзошто\b|\bзашто\b|\bhvers vegna\b|\bcén fáth\b|\bgħaliex\b|\bpse\b|\bper què\b|^\W*(?:a\s+)?p(?:h)?am\b|"
-    r"\bpaham\b",
+    r"\bpaham\b|"
+    # "what for" ("¿para qué?", "wozu?", "po co?"): the purpose asked
+    r"\bwhat for\b|\bpara qu[ée]\b|\bpour quoi faire\b|\bdans quel but\b|\bwozu\b|\bzu welchem zweck\b|"
+    r"\ba (?:che|cosa) serv\w*\b|\ba che scopo\b|\bcon quale scopo\b|\bpara que serve\b|\bcom que objetivo\b|"
+    r"\bwaarvoor\b|\bmet welk doel\b|\bpo co\b|\bw jakim celu\b|\bk čemu\b|\bs jakým cílem\b|"
+    r"\bmihin tarkoitukseen\b|\bi vilket syfte\b|\bhvad skal\b.{0,30}\btil\b|\bhva skal\b.{0,30}\btil\b|"
+    r"\bmi célból\b|\bîn ce scop\b|\bс каква цел\b|\bнавіщо\b|\bзачем\b|\bu koju svrhu\b|\bčemu služi\b|"
+    r"\bza kakšen namen\b|\bmilleks\b|\bkam\b.{0,20}\bvajadzīg|\bkam skirt\w*\b|\bγια ποιο σκοπό\b",
     re.IGNORECASE,
 )
 # "how" opening a question in the public's other languages ("Hoe willen de leiders ...?", "Jak chcą ...?"), not "how
