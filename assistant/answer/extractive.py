@@ -71,7 +71,7 @@ _THROUGHOUT = re.compile(
     r"\bacross (?:the |its )?(?:different |various |several |all (?:the |its )?)?(?:themes|points|sections|parts)\b|"
     r"\b(?:each|every) time\b|\bmore than once\b|\belsewhere\b|\banywhere else\b|"
     r"\b(?:everything|all)\s+(?:that\s+)?(?:it|the (?:statement|document|text|declaration)|they)\s+"
-    r"(?:says?|said|has to say|mentions?|writes?)\b",
+    r"(?:says?|said|has to say|mentions?|writes?)\s+(?:about|on|regarding)\s+(?!(?:it|that|this|them|those)\b)",
     re.IGNORECASE,
 )
 

@@ -91,11 +91,7 @@ _MORE = re.compile(
 def said_before(question: str, history: Sequence[tuple[str, str]]) -> str | None:
     """The last answer, when a follow-up asks for something besides it ("what else did they underline?"): its
     quotes are what the asker has already been given."""
-    if not history:
-        return None
-    # "what are they meant to be working on?" after "... agencies like the IOM and UNHCR": not that again
-    pointing = _PRONOUN.search(question) is not None and detect_language(question) == "en"
-    return history[-1][1] if _MORE.search(question) or pointing else None
+    return history[-1][1] if history and _MORE.search(question) else None
 
 
 def _content(question: str) -> list[str]:
@@ -181,7 +177,9 @@ def _ordinal_followup(question: str, previous: str, noun: str | None = None) -> 
 
 # A question about who is behind the document or which countries are in it: "and Norway?" asks whether it is too
 _WHO_IS_IN = re.compile(
-    r"\b(?:who|which countries|what countries|signator\w*|signed|signers|leaders|countries|behind)\b", re.IGNORECASE
+    r"\bwho\b|\b(?:which|what) countries\b|\bsignator\w*|\bsign(?:ed|ers)\b|\bbehind (?:it|this|the)\b|"
+    r"\btook part\b|\bparticipat\w*",
+    re.IGNORECASE,
 )
 
 

@@ -82,8 +82,8 @@ class Question(BaseModel):
     followup: bool = Field(False, description="True when it was resolved against the previous turn")
     said_before: str | None = Field(
         None,
-        description="The last answer, when a follow-up asks for something besides it ('what else ...?') or asks on "
-        "about what it pointed at ('what are they meant to do?'): its quotes are not given again",
+        description="The last answer, when a follow-up asks for something besides it ('what else ...?'): its quotes "
+        "are not given again",
     )
     translation: str | None = Field(None, description="The standalone question in English, by the model (if any)")
     reworded: str | None = Field(
@@ -359,6 +359,7 @@ _AUTHORS = re.compile(
     r"\bwho(?:'s| is) involved\b|\bunterzeichn|\bsignataire|\bfirmant|\bfirmat|\bsygnatariu|\bondertekend|"
     r"\bsottoscritt|\bsuscrit[oa]s?\b|\bsubscrit[oa]s?\b|\bsubscreveram\b|\bunderskrev|\bundertecknat|\ballekirjoitt|\bpodepsal|υπέγραψ|\bпідписал|"
     r"\bподписал|\baláír|\bsemnat|\bimzala|"
+    r"\bpodpisa[łl]\w*|\bpodpísal\w*|\bpotpisa\w*|\bparakstīj\w*|\bpasiraš\w*|\ballkirjast\w*|\bundirrit\w*|"
     r"\bsignant|\bsignatari|\b(?:qui|quins?|quines?)\b.{0,40}\b(?:van? signar|signaren)\b|\bl?lofnodwyr|"
     r"\S\s+a lofnod\w*|\bwedi llofnodi\b",
     re.IGNORECASE,
@@ -537,10 +538,11 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
     (
         Expects.PERSON,
         re.compile(
-            r"\bwho (?:is|was|are|were) (?:the |a |an )?(?:current |then )?(?:[a-z]+ )?(?:president|prime minister|"
-            r"chancellor|minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|king|queen|"
-            r"representative|envoy|host|mayor)\b|\bname of (?:the |a )?(?:\w+ )?(?:person|president|minister|leader|"
-            r"commissioner|spokes\w*|official|author|host|chancellor|prime minister)\b|"
+            r"\bwho(?:'s|’s| is| was| are| were) (?:the |a |an )?(?:current |then )?(?:[a-z]+ )?(?:president|"
+            r"prime minister|chancellor|minister|commissioner|head|chair|leader|spokes\w*|secretary|director|author|"
+            r"king|queen|representative|envoy|host|mayor)\b|"
+            r"\bname of (?:the |a )?(?:\w+ )?(?:person|president|minister|leader|commissioner|spokes\w*|official|"
+            r"author|host|chancellor|prime minister)\b|"
             # "leaders names", "the names of the prime ministers", "name of the danish leader"
             r"\bnames? of (?:the |a |an |its |their )?(?:\w+ )?(?:people|persons?|presidents?|prime ministers?|"
             r"ministers?|leaders?|heads?|chancellors?|officials?|signatories|signers|representatives|delegates)\b|"
@@ -663,7 +665,7 @@ _EXPECTS: list[tuple[Expects, re.Pattern[str]]] = [
             # "which city / place" in the public's other languages
             r"\b(?:que|qual|quelle|quel|qué|cu[áa]l|quale|che|welche[rm]?|welke|hvilken|vilken|jakim|którym|kterém|"
             r"ktorom|kojem|katerem|hansı)\s+"
-            r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|meste|gradu|mestu|lieu|lugar|luogo|ort|plaats|"
+            r"(?:cidade|ville|ciudad|città|stadt|stad|by|mieście|městě|meste|gradu|lieu|lugar|luogo|ort|plaats|"
             r"sted|plats)\b",
             re.I,
         ),
@@ -760,19 +762,25 @@ _SECOND_OR_OTHER = {
     "fi": r"toinen|toise\w*|toisi\w*", "et": r"teine|teise\w*|teised",
 }  # fmt: skip
 _POSITION_CONCEPTS = frozenset({"themes", "points", "heading"})
+_NAMED_THINGS = frozenset({"countries", "leaders", "signatories", "agencies", "conventions"})
+_ARTICLED = frozenset({"da", "nb", "sv"})  # "den/det andre" is the second
 _ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:den|det|de|the|og|and|och)\s*$", re.IGNORECASE)
 
 
 def _other_not_second(text: str, language: str) -> bool:
-    """Whether the text's word for "second" means "other" here (no list noun after it, no article alone before)."""
+    """Whether the text's word for "second" means "other" here: before the parties or things a document names
+    ("andre nordiske lande", "andra länder"), or, in the Scandinavian languages, with no article before it and no
+    list noun after it. "den andre prioriteringen", "drugi steber" are the second."""
     ambiguous = _SECOND_OR_OTHER.get(language)
     match = re.search(rf"(?<!\w)(?:{ambiguous})(?!\w)", text, re.IGNORECASE) if ambiguous else None
     if match is None:
         return False
-    after = words(text[match.end() :])[:2]
-    if any(concept_of(word.lower(), language) in _POSITION_CONCEPTS for word in after):
+    after = {concept_of(word.lower(), language) for word in words(text[match.end() :])[:2]}
+    if after & _POSITION_CONCEPTS:
         return False
-    return not (_ARTICLE_BEFORE.search(text[: match.start()]) and not after)
+    if after & _NAMED_THINGS or any((c or "")[:1].isupper() for c in after):
+        return True
+    return language in _ARTICLED and not _ARTICLE_BEFORE.search(text[: match.start()])
 
 
 def ordinal_of(text: str, language: str | None = None) -> int | None:
@@ -1230,7 +1238,7 @@ def _foreign_kind(kind: Kind, concepts: set[str], named: str | None, text: str) 
     return kind
 
 
-_PARTIES = frozenset({"countries", "signatories", "leaders"})
+_PARTIES = frozenset({"countries", "signatories"})
 # "who" in the public's languages
 _WHO_FOREIGN = re.compile(
     r"(?<!\w)(?:hvem|wer|qui|quién|quien|chi|quem|kto|kdo|kto|kim|kuka|ketkä|kes|kik|ki|cine|ποιος|ποιοι|кой|кои|"

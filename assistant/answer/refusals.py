@@ -367,7 +367,7 @@ def absent_topic(question: Question, held: Callable[[str], bool], said: Callable
 
 
 # What gives examples of a thing just named: "the smugglers, the ones supplying boats", "helpers such as drivers"
-_EXAMPLE_CUE = r"(?:like|such as|e\.g\.|for example|for instance|including|especially|in particular|the ones|those)"
+_EXAMPLE_CUE = r"(?:like|such as|e\.g\.|for example|for instance|the ones|those)"  # not "especially": what is asked
 EXAMPLE_WORDS = 6  # an example this close after the thing it is an example of
 
 
@@ -609,7 +609,8 @@ def mixed_documents(question: Question, vocabularies: dict[str, frozenset[str]])
 
 # "What does IOM stand for?", "o que quer dizer a sigla IOM?": the words an acronym is short for
 _ACRONYM_ASKED = re.compile(
-    r"\b(?i:what (?:does|do|is) (?:the )?)(?P<a>[A-Z]{2,6}) (?i:stand for|short for|mean)\b|"
+    r"\b(?i:what (?:does|do|is) (?:the )?)(?P<a>[A-Z]{2,6}|(?!(?:it|this|that|they|he|she)\b)[a-z]{2,6}) "
+    r"(?i:stand for|short for)\b|\b(?i:what (?:does|do|is) (?:the )?)(?P<e>[A-Z]{2,6}) (?i:mean)\b|"
     r"\b(?P<b>[A-Z]{2,6}) (?i:stands for what|is short for what|is an acronym for)\b|"
     r"\b(?i:full (?:name|form) of (?:the )?)(?P<c>[A-Z]{2,6})\b|"
     r"(?<!\w)(?i:sigla|siglas|abkürzung|akronym|acronyme|acrónimo|acronimo|skrót|zkratka|skratka|förkortning\w*|"
@@ -622,7 +623,7 @@ _BETWEEN_INITIALS = r"\s+(?:(?:of|for|the|on|and|de|des|du|la|le|für|der|die)\s
 def acronym_asked(question: Question) -> str | None:
     """The acronym a question asks the long form of, if it asks one."""
     match = _ACRONYM_ASKED.search(question.text)
-    return next((g for g in match.groups() if g), None) if match else None
+    return next((g.upper() for g in match.groups() if g), None) if match else None
 
 
 def spells_out(acronym: str, text: str) -> bool:

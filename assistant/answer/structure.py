@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
-from assistant.answer.lexicon import concept_of
+from assistant.answer.lexicon import concept_of, country_names_english
 from assistant.answer.outline import Enumeration, Outline, OutlineList
 from assistant.answer.question import (
     AMONG_FOREIGN,
@@ -534,12 +534,15 @@ _ITEM_RELATIVE = re.compile(
 )
 
 
+_LIST_NOUN_BEFORE = re.compile(r"\b(?:themes?|points?|items?|priorit(?:y|ies)|sections?|one)\b", re.IGNORECASE)
+
+
 def item_neighbour_answer(question: Question, outlines: Sequence[Outline], similarity: Similarity) -> Draft | None:
     """The list item just before or after the one on a topic: the one whose heading holds the topic's words, else
     whose text does, else the closest."""
     match = _ITEM_RELATIVE.search(question.standalone)
-    if match is None:
-        return None
+    if match is None or not _LIST_NOUN_BEFORE.search(question.standalone[: match.start()]):
+        return None  # not "what did they agree after the one on returns was discussed?"
     topic = content_stems(match.group("topic")) - _LIST_WORDS - _MENTION_WORDS
     lists = [(outline, lst) for outline in outlines for lst in outline.lists if len(lst.items) > 1]
     if not topic or not lists:
@@ -688,6 +691,8 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
     )
     if not cue and not taking_part and "signatories" not in question.gloss.values():
         return None
+    if not subject[:1].isupper() and subject.lower() not in {c.lower() for c in country_names_english()}:
+        return None  # "Are sanctions part of that?": a topic the documents may hold, not one of the parties
     main = _main_enumeration(outlines)
     if main is None:
         return None
