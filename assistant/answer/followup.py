@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer.lexicon import concept_of, country_names_english
+from assistant.answer.lexicon import concept_of, english_country
 from assistant.answer.question import (
     BODY_CUE,
     LISTED_CONCEPTS,
@@ -187,7 +187,7 @@ def _swap_subject(topic: str, previous: str) -> str:
     """The previous question about `topic` instead: whether a country is among them after a question about who is
     in it ("and norway?" after "Who signed?"), else swap a capitalised subject, else ask about the topic."""
     topic = topic.strip()
-    country = next((c for c in country_names_english() if c.lower() == topic.lower().removeprefix("the ")), None)
+    country = english_country(topic.lower().removeprefix("the "))
     if country and _WHO_IS_IN.search(previous):
         return f"Is {country} among the signatories?"
     if topic[:1].isupper() or (topic.lower().startswith("the ") and topic[4:5].isupper()):

@@ -143,6 +143,16 @@ def country_names_english() -> frozenset[str]:
     return frozenset(_country_names("en").values())
 
 
+@cache
+def _countries_by_lowercase() -> dict[str, str]:
+    return {name.lower(): name for name in country_names_english()}
+
+
+def english_country(name: str) -> str | None:
+    """The English country name a name is, whatever its case ("france" -> "France"), or None."""
+    return _countries_by_lowercase().get(name.strip().lower())
+
+
 def country_gloss(words: Iterable[str], language: str) -> dict[str, str]:
     """Each word of a question in `language` that names a country, with its English name ("frança" -> "France")."""
     names = _country_names(language)

@@ -20,6 +20,7 @@ from assistant.answer.lexicon import (
     concept_of,
     country_gloss,
     country_names_english,
+    english_country,
     place_adjective,
     reworded,
 )
@@ -1478,7 +1479,7 @@ def membership_spelled_out(text: str) -> str | None:
     if match is None:
         return None
     name = re.sub(r"^the\s+", "", match.group("name").strip(), flags=re.IGNORECASE).lower()
-    country = next((c for c in country_names_english() if c.lower() == name), None)
+    country = english_country(name)
     return f"Is {country} among the signatories?" if country else None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistant.answer import framing
 from assistant.answer.base import Draft, Frame
-from assistant.answer.lexicon import concept_of, country_names_english
+from assistant.answer.lexicon import concept_of, english_country
 from assistant.answer.outline import Enumeration, Outline, OutlineList
 from assistant.answer.question import (
     AMONG_FOREIGN,
@@ -691,7 +691,7 @@ def membership_answer(question: Question, outlines: Sequence[Outline]) -> Draft 
     )
     if not cue and not taking_part and "signatories" not in question.gloss.values():
         return None
-    if not subject[:1].isupper() and subject.lower() not in {c.lower() for c in country_names_english()}:
+    if not subject[:1].isupper() and english_country(subject) is None:
         return None  # "Are sanctions part of that?": a topic the documents may hold, not one of the parties
     main = _main_enumeration(outlines)
     if main is None:
